@@ -1,0 +1,46 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { ConfigModule, ConfigService } from '@nestjs/config';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuthModule } from './auth/index.js';
+import type { DemoConfig } from './demo/demo.config.js';
+import { DemoAuthController } from './demo/demo-auth.controller.js';
+import { demoMigrations } from './demo/demo-migrations.js';
+import { DemoSeedService } from './demo/demo-seed.service.js';
+import { DemoUsersModule } from './demo/demo-users.module.js';
+import { DemoUsersService } from './demo/users/demo-users.service.js';
+
+/** The demo host app: its own database connection, users and routes, with AuthModule plugged in. */
+@Module({})
+export class AppModule {
+  static forRoot(config: DemoConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => config] }),
+        TypeOrmModule.forRootAsync({
+          inject: [ConfigService],
+          useFactory: (settings: ConfigService<DemoConfig, true>) => ({
+            type: 'postgres',
+            url: settings.get('databaseUrl', { infer: true }),
+            autoLoadEntities: true,
+            synchronize: false,
+            migrations: demoMigrations,
+            migrationsRun: true,
+          }),
+        }),
+        DemoUsersModule,
+        AuthModule.forRootAsync({
+          imports: [DemoUsersModule],
+          inject: [ConfigService, DemoUsersService],
+          useFactory: (settings: ConfigService<DemoConfig, true>, users: DemoUsersService) => ({
+            signing: { algorithm: 'HS256', secret: settings.get('jwtSecret', { infer: true }) },
+            exposeErrorDetails: settings.get('exposeErrorDetails', { infer: true }),
+            userStore: users,
+          }),
+        }),
+      ],
+      controllers: [DemoAuthController],
+      providers: [DemoSeedService],
+    };
+  }
+}

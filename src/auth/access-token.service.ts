@@ -1,0 +1,51 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import jwt from 'jsonwebtoken';
+import { ACCESS_TOKEN_TYPE } from './auth.constants.js';
+import { AUTH_OPTIONS, type ResolvedAuthOptions } from './auth-options.resolve.js';
+import type { SigningOptions } from './auth-options.interface.js';
+
+/** Claims of our access tokens (RFC 9068 profile, plus `sid`). */
+export interface AccessTokenClaims {
+  sub: string;
+  sid: string;
+  jti: string;
+  iat: number;
+  exp: number;
+  iss: string;
+  aud: string;
+}
+
+export interface SignedAccessToken {
+  token: string;
+  expiresIn: number;
+}
+
+/** The key that verifies tokens: the secret for HS256, the public key otherwise. */
+export function verificationKey(signing: SigningOptions): string {
+  return signing.algorithm === 'HS256' ? signing.secret : signing.publicKey;
+}
+
+@Injectable()
+export class AccessTokenService {
+  constructor(@Inject(AUTH_OPTIONS) private readonly options: ResolvedAuthOptions) {}
+
+  /** Signs an access token for a session; it never outlives the session itself. */
+  sign(userId: string, sessionId: string, sessionExpiresAt: Date): SignedAccessToken {
+    const iat = Math.floor(Date.now() / 1000);
+    const exp = Math.min(iat + this.options.accessTokenTtlSeconds, Math.floor(sessionExpiresAt.getTime() / 1000));
+    const claims: AccessTokenClaims = {
+      sub: userId,
+      sid: sessionId,
+      jti: randomUUID(),
+      iat,
+      exp,
+      iss: this.options.issuer,
+      aud: this.options.audience,
+    };
+    const { signing } = this.options;
+    const key = signing.algorithm === 'HS256' ? signing.secret : signing.privateKey;
+    const token = jwt.sign(claims, key, { algorithm: signing.algorithm, header: { alg: signing.algorithm, typ: ACCESS_TOKEN_TYPE } });
+    return { token, expiresIn: exp - iat };
+  }
+}

@@ -1,0 +1,54 @@
+import type { AuthUserStore } from './auth-user-store.interface.js';
+
+/** Symmetric signing: one shared secret signs and verifies. */
+export interface HmacSigningOptions {
+  /** The only accepted algorithm; tokens claiming any other are refused. */
+  algorithm: 'HS256';
+  /** At least 32 bytes of secret; the demo refuses shorter ones. */
+  secret: string;
+}
+
+/** Asymmetric signing: the private key signs, the public key verifies. */
+export interface KeyPairSigningOptions {
+  /** The only accepted algorithm; tokens claiming any other are refused. */
+  algorithm: 'RS256' | 'ES256';
+  /** PEM private key used to sign access tokens. */
+  privateKey: string;
+  /** PEM public key used to verify them. */
+  publicKey: string;
+}
+
+export type SigningOptions = HmacSigningOptions | KeyPairSigningOptions;
+
+/** Options of `AuthModule.forRoot` / the factory of `forRootAsync`. */
+export interface AuthModuleOptions {
+  /** How access tokens are signed and verified. Required. */
+  signing: SigningOptions;
+  /** `iss` claim written and required. Default `nest-signout`. */
+  issuer?: string;
+  /** `aud` claim written and required. Default `nest-signout-api`. */
+  audience?: string;
+  /** Access-token lifetime in seconds. Default 900 (15 minutes). */
+  accessTokenTtlSeconds?: number;
+  /** Session lifetime in seconds, from login. Default 2,592,000 (30 days). */
+  sessionTtlSeconds?: number;
+  /** `systemId` written in `/signout` error bodies. Default `core`. */
+  systemId?: string;
+  /** Put original messages and stack traces in error bodies that allow them. Default false: never in production. */
+  exposeErrorDetails?: boolean;
+  /** The host's user-status port. Default: every user exists and is enabled. */
+  userStore?: AuthUserStore;
+}
+
+/** A logout route is mounted (`true` or a path) or not (`false`). */
+export type LogoutRouteOption = boolean | { path: string };
+
+/** Options fixed when the module is defined, because they change its routes and providers. */
+export interface AuthModuleExtras {
+  /** Register the module globally. Default false. */
+  isGlobal?: boolean;
+  /** Which documented logout routes are mounted, and where. Default: all, at their documented paths. */
+  routes?: Partial<Record<import('./auth.constants.js').LogoutRouteName, LogoutRouteOption>>;
+  /** Name of the host's TypeORM data source the module uses. Default: the host's default connection. */
+  dataSource?: string;
+}

@@ -1,0 +1,29 @@
+/** Names of the four documented logout routes, as used in `routes` options. */
+export type LogoutRouteName = 'signout' | 'authLogout' | 'fibLogout' | 'v3Logout';
+
+/** Where each documented logout route is mounted unless the host moves it. */
+export const DEFAULT_LOGOUT_PATHS: Readonly<Record<LogoutRouteName, string>> = {
+  signout: 'signout',
+  authLogout: 'auth/logout',
+  fibLogout: 'auth/api/v1/authentication-management/logout',
+  v3Logout: 'v3/logout',
+};
+
+/** Routes mounted in this release; the others join as they are built. */
+export const AVAILABLE_LOGOUT_ROUTES: readonly LogoutRouteName[] = ['authLogout'];
+
+/** The JWT `typ` header our access tokens carry (RFC 9068). */
+export const ACCESS_TOKEN_TYPE = 'at+jwt';
+
+/** Revoke reasons written to `auth_sessions.revoke_reason`. */
+export const RevokeReason = {
+  logout: 'logout',
+  logoutAll: 'logout_all',
+  deviceSignout: 'device_signout',
+  userDisabled: 'user_disabled',
+  admin: 'admin',
+} as const;
+export type RevokeReason = (typeof RevokeReason)[keyof typeof RevokeReason] | (string & {});
+
+/** A session's last-use time is written at most this often, not on every request. */
+export const LAST_USED_RESOLUTION_MS = 60_000;

@@ -1,0 +1,40 @@
+/**
+ * Domain errors: what went wrong, never how to answer it. Each spec's mapper
+ * turns them into that spec's status and body.
+ */
+export abstract class AuthError extends Error {
+  abstract readonly kind: string;
+  override get name(): string {
+    return this.constructor.name;
+  }
+}
+
+/** No access token in the request. */
+export class MissingTokenError extends AuthError { readonly kind = 'missing_token'; }
+/** Something that is not a JWT at all. */
+export class MalformedTokenError extends AuthError { readonly kind = 'malformed_token'; }
+/** A well-formed JWT whose signature or algorithm does not verify. */
+export class TokenSignatureError extends AuthError { readonly kind = 'token_signature'; }
+/** A verified JWT whose claims or header are not ours (iss, aud, typ, sub, sid, nbf...). */
+export class InvalidTokenError extends AuthError { readonly kind = 'invalid_token'; }
+/** A verified JWT past its `exp`. */
+export class TokenExpiredError extends AuthError { readonly kind = 'token_expired'; }
+/** The token's session row does not exist. */
+export class SessionNotFoundError extends AuthError { readonly kind = 'session_not_found'; }
+/** The token's session was revoked. */
+export class SessionRevokedError extends AuthError { readonly kind = 'session_revoked'; }
+/** The token's session is past its `expires_at`. */
+export class SessionExpiredError extends AuthError { readonly kind = 'session_expired'; }
+/** The session was revoked by another operation while this one was under way. */
+export class SessionConflictError extends AuthError { readonly kind = 'session_conflict'; }
+/** The token's user no longer exists. */
+export class UserNotFoundError extends AuthError { readonly kind = 'user_not_found'; }
+/** The token's user is disabled. */
+export class UserDisabledError extends AuthError { readonly kind = 'user_disabled'; }
+/** A device id that names no device of the user. */
+export class UnknownDeviceError extends AuthError {
+  readonly kind = 'unknown_device';
+  constructor(readonly field: string) {
+    super(`No such device for this user (${field})`);
+  }
+}

@@ -1,0 +1,56 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
+import { AccessTokenService } from './access-token.service.js';
+import {
+  AUTH_ASYNC_OPTIONS_TYPE,
+  AUTH_MODULE_OPTIONS,
+  AUTH_OPTIONS_TYPE,
+  ConfigurableAuthModule,
+} from './auth.module-definition.js';
+import { AUTH_OPTIONS, resolveAuthOptions, type ResolvedAuthOptions } from './auth-options.resolve.js';
+import type { AuthModuleExtras } from './auth-options.interface.js';
+import { AUTH_DATA_SOURCE } from './auth.tokens.js';
+import { AuthUserStore } from './auth-user-store.interface.js';
+import { AuthDevice } from './device.entity.js';
+import { HostAuthErrorFilter } from './host-auth-error.filter.js';
+import { JwtGuard } from './jwt.guard.js';
+import { JwtStrategy } from './jwt.strategy.js';
+import { logoutControllers } from './logout-routes.js';
+import { AuthSession } from './session.entity.js';
+import { SessionService } from './session.service.js';
+
+/**
+ * Sessions and devices in the host's PostgreSQL, the revocation-aware JwtGuard,
+ * and the documented logout routes.
+ */
+@Module({})
+export class AuthModule extends ConfigurableAuthModule {
+  static override forRoot(options: typeof AUTH_OPTIONS_TYPE): DynamicModule {
+    return withAuthParts(super.forRoot(options), options);
+  }
+
+  static override forRootAsync(options: typeof AUTH_ASYNC_OPTIONS_TYPE): DynamicModule {
+    return withAuthParts(super.forRootAsync(options), options);
+  }
+}
+
+function withAuthParts(definition: DynamicModule, extras: AuthModuleExtras): DynamicModule {
+  return {
+    ...definition,
+    imports: [...(definition.imports ?? []), TypeOrmModule.forFeature([AuthSession, AuthDevice], extras.dataSource)],
+    controllers: logoutControllers(extras.routes),
+    providers: [
+      ...(definition.providers ?? []),
+      { provide: AUTH_OPTIONS, useFactory: resolveAuthOptions, inject: [AUTH_MODULE_OPTIONS] },
+      { provide: AUTH_DATA_SOURCE, useExisting: getDataSourceToken(extras.dataSource) },
+      { provide: AuthUserStore, useFactory: (options: ResolvedAuthOptions) => options.userStore, inject: [AUTH_OPTIONS] },
+      { provide: APP_FILTER, useClass: HostAuthErrorFilter },
+      AccessTokenService,
+      SessionService,
+      JwtStrategy,
+      JwtGuard,
+    ],
+    exports: [AUTH_OPTIONS, AuthUserStore, SessionService, JwtStrategy, JwtGuard, TypeOrmModule],
+  };
+}

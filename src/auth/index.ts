@@ -1,0 +1,24 @@
+export { AuthModule } from './auth.module.js';
+export type {
+  AuthModuleExtras,
+  AuthModuleOptions,
+  HmacSigningOptions,
+  KeyPairSigningOptions,
+  LogoutRouteOption,
+  SigningOptions,
+} from './auth-options.interface.js';
+export { AUTH_OPTIONS, type ResolvedAuthOptions } from './auth-options.resolve.js';
+export { AUTH_MODULE_OPTIONS } from './auth.module-definition.js';
+export { DEFAULT_LOGOUT_PATHS, RevokeReason, type LogoutRouteName } from './auth.constants.js';
+export * from './auth.errors.js';
+export { AuthUserStore, allowAllUserStore, type AuthUser } from './auth-user-store.interface.js';
+export { AuthDevice } from './device.entity.js';
+export { AuthSession } from './session.entity.js';
+export { SessionService } from './session.service.js';
+export type { AuthenticatedSession, CreateSessionInput, CreatedSession, RevokedDevice } from './session.types.js';
+export type { AccessTokenClaims } from './access-token.service.js';
+export { JwtGuard } from './jwt.guard.js';
+export { JwtStrategy } from './jwt.strategy.js';
+export { CurrentSession } from './current-session.decorator.js';
+export { GENERIC_ERRORS, mapGenericError, type GenericErrorBody } from './generic/generic-error.mapper.js';
+export { authMigrations } from '../../migrations/index.js';

@@ -1,0 +1,57 @@
+/**
+ * Every statement the session store runs. Each state change is one statement
+ * guarded by `revoked_at IS NULL`, so concurrent revocations have one winner.
+ */
+
+/** $1 user, $2 external device id|null, $3 device name, $4 push token, $5 ttl seconds, $6 ip, $7 user agent. */
+export const CREATE_SESSION = `
+  WITH device AS (
+    INSERT INTO auth_devices (user_id, external_id, name, push_token)
+    SELECT $1, $2::text, $3, $4 WHERE $2::text IS NOT NULL
+    ON CONFLICT (user_id, external_id) DO UPDATE
+      SET name = COALESCE(EXCLUDED.name, auth_devices.name),
+          push_token = COALESCE(EXCLUDED.push_token, auth_devices.push_token),
+          revoked_at = NULL
+    RETURNING id
+  )
+  INSERT INTO auth_sessions (user_id, device_id, expires_at, ip, user_agent)
+  VALUES ($1, (SELECT id FROM device), now() + make_interval(secs => $5), $6, $7)
+  RETURNING id, expires_at`;
+
+/** $1 session id, $2 last-use resolution in seconds. */
+export const FIND_SESSION = `
+  SELECT s.user_id, s.revoked_at IS NOT NULL AS revoked, s.expires_at <= now() AS expired,
+         s.last_used_at < now() - make_interval(secs => $2) AS stale, d.external_id AS device_external_id
+  FROM auth_sessions s LEFT JOIN auth_devices d ON d.id = s.device_id
+  WHERE s.id = $1`;
+
+/** $1 session id. */
+export const TOUCH_SESSION = `UPDATE auth_sessions SET last_used_at = now() WHERE id = $1 AND revoked_at IS NULL`;
+
+/** $1 session id, $2 reason. */
+export const REVOKE_SESSION = `
+  UPDATE auth_sessions SET revoked_at = now(), revoke_reason = $2
+  WHERE id = $1 AND revoked_at IS NULL
+  RETURNING id, user_id`;
+
+/** $1 session id. */
+export const SESSION_REVOKE_REASON = `SELECT revoke_reason FROM auth_sessions WHERE id = $1`;
+
+/** $1 user, $2 external device id, $3 reason. One row: the device's id (null when the user has no such device) and the sessions revoked. */
+export const REVOKE_DEVICE = `
+  WITH device AS (
+    UPDATE auth_devices SET revoked_at = COALESCE(revoked_at, now())
+    WHERE user_id = $1 AND external_id = $2
+    RETURNING id
+  ), sessions AS (
+    UPDATE auth_sessions SET revoked_at = now(), revoke_reason = $3
+    WHERE device_id = (SELECT id FROM device) AND revoked_at IS NULL
+    RETURNING id
+  )
+  SELECT (SELECT id FROM device) AS device_id, ARRAY(SELECT id FROM sessions) AS session_ids`;
+
+/** $1 user, $2 reason. */
+export const REVOKE_USER_SESSIONS = `
+  UPDATE auth_sessions SET revoked_at = now(), revoke_reason = $2
+  WHERE user_id = $1 AND revoked_at IS NULL
+  RETURNING id`;

@@ -1,0 +1,32 @@
+/** What `createSession` needs: the user, and optionally the client's device and request facts. */
+export interface CreateSessionInput {
+  userId: string;
+  /** The client's own device id; sessions of one device can be revoked together. */
+  deviceId?: string;
+  deviceName?: string;
+  pushToken?: string;
+  ip?: string;
+  userAgent?: string;
+}
+
+export interface CreatedSession {
+  accessToken: string;
+  /** Seconds until the access token expires. */
+  expiresIn: number;
+  sessionId: string;
+}
+
+/** The session behind a request that passed `JwtGuard`. */
+export interface AuthenticatedSession {
+  userId: string;
+  sessionId: string;
+  /** The client's device id, or null for a session without a device. */
+  deviceId: string | null;
+  /** The access token's `jti`. */
+  tokenId: string;
+}
+
+export interface RevokedDevice {
+  deviceId: string;
+  revokedSessionIds: string[];
+}

@@ -1,0 +1,55 @@
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Ip,
+  Post,
+  UnauthorizedException,
+  UseGuards,
+  ValidationPipe,
+} from '@nestjs/common';
+import { CurrentSession, GENERIC_ERRORS, JwtGuard, SessionService, type AuthenticatedSession } from '../auth/index.js';
+import { LoginDto } from './login.dto.js';
+import { DemoUsersService } from './users/demo-users.service.js';
+
+const loginValidation = new ValidationPipe({
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  exceptionFactory: () => new BadRequestException(GENERIC_ERRORS.invalidInput.body),
+});
+
+/** The demo's own routes: sign in with email and password, and see who you are. */
+@Controller('auth')
+export class DemoAuthController {
+  constructor(
+    private readonly users: DemoUsersService,
+    private readonly sessions: SessionService,
+  ) {}
+
+  @Post('login')
+  @HttpCode(200)
+  async login(@Body(loginValidation) body: LoginDto, @Ip() ip: string, @Headers('user-agent') userAgent?: string) {
+    const user = await this.users.verifyCredentials(body.email, body.password);
+    if (!user || user.disabled) {
+      throw new UnauthorizedException({ message: 'Unauthorized', description: 'Invalid email or password', code: 'INVALID_CREDENTIALS' });
+    }
+    const session = await this.sessions.createSession({
+      userId: user.id,
+      deviceId: body.deviceId,
+      deviceName: body.deviceName,
+      pushToken: body.pushToken,
+      ip,
+      userAgent,
+    });
+    return { accessToken: session.accessToken, tokenType: 'Bearer', expiresIn: session.expiresIn, sessionId: session.sessionId };
+  }
+
+  @Get('me')
+  @UseGuards(JwtGuard)
+  me(@CurrentSession() session: AuthenticatedSession) {
+    return { userId: session.userId, sessionId: session.sessionId, deviceId: session.deviceId };
+  }
+}

@@ -1,0 +1,25 @@
+/** The demo app's settings, read once from the environment. */
+export interface DemoConfig {
+  databaseUrl: string;
+  port: number;
+  adapter: 'fastify' | 'express';
+  jwtSecret: string;
+  demoUserEmail: string;
+  demoUserPassword: string;
+  exposeErrorDetails: boolean;
+}
+
+/** Settings that the process environment gives; `databaseUrl` may come from the embedded database instead. */
+export function readDemoConfig(env: NodeJS.ProcessEnv, databaseUrl: string): DemoConfig {
+  const adapter = env.HTTP_ADAPTER ?? 'fastify';
+  if (adapter !== 'fastify' && adapter !== 'express') throw new Error(`HTTP_ADAPTER must be fastify or express, not ${adapter}`);
+  return {
+    databaseUrl,
+    port: Number(env.PORT ?? 3000),
+    adapter,
+    jwtSecret: env.JWT_SECRET ?? '',
+    demoUserEmail: env.DEMO_USER_EMAIL ?? 'demo@example.com',
+    demoUserPassword: env.DEMO_USER_PASSWORD ?? 'demo-password',
+    exposeErrorDetails: env.AUTH_EXPOSE_ERROR_DETAILS === 'true',
+  };
+}

@@ -1,0 +1,32 @@
+import { hash, verify } from '@node-rs/argon2';
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Repository } from 'typeorm';
+import type { AuthUser, AuthUserStore } from '../../auth/index.js';
+import { DemoUser } from './demo-user.entity.js';
+
+/** Compared against when the email is unknown, so both paths cost one argon2 verification. */
+const DUMMY_HASH = '$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0v6rNqJcSm9nS8Hc4v1Zr2lqVqGk2m5xXc9pQ4p1eJY';
+
+/** The demo's users, and its implementation of the module's user-status port. */
+@Injectable()
+export class DemoUsersService implements AuthUserStore {
+  constructor(@InjectRepository(DemoUser) private readonly users: Repository<DemoUser>) {}
+
+  async findUser(userId: string): Promise<AuthUser | null> {
+    const user = await this.users.findOne({ where: { id: userId }, select: { id: true, disabled: true } });
+    return user ? { id: user.id, disabled: user.disabled } : null;
+  }
+
+  /** The user whose email and password match, or null. */
+  async verifyCredentials(email: string, password: string): Promise<DemoUser | null> {
+    const user = await this.users.findOneBy({ email });
+    const valid = await verify(user?.passwordHash ?? DUMMY_HASH, password).catch(() => false);
+    return user && valid ? user : null;
+  }
+
+  /** Creates the user, or resets its password if the email exists. */
+  async upsertUser(email: string, password: string): Promise<void> {
+    await this.users.upsert({ email, passwordHash: await hash(password) }, ['email']);
+  }
+}
