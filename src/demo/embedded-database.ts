@@ -12,6 +12,7 @@ export interface EmbeddedDatabase {
 }
 
 const USER = 'postgres';
+const quiet = () => undefined;
 const PASSWORD = 'postgres';
 
 function freePort(): Promise<number> {
@@ -32,7 +33,6 @@ function freePort(): Promise<number> {
 export async function startEmbeddedPostgres(dataDir: string, options: { persistent: boolean; log?: (message: unknown) => void }): Promise<EmbeddedDatabase> {
   const databaseDir = resolve(dataDir);
   const port = await freePort();
-  const quiet = () => undefined;
   const pg = new EmbeddedPostgres({
     databaseDir,
     port,

@@ -5,6 +5,8 @@ import type { Repository } from 'typeorm';
 import type { AuthUser, AuthUserStore } from '../../auth/index.js';
 import { DemoUser } from './demo-user.entity.js';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** Compared against when the email is unknown, so both paths cost one argon2 verification. */
 const DUMMY_HASH = '$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0v6rNqJcSm9nS8Hc4v1Zr2lqVqGk2m5xXc9pQ4p1eJY';
 
@@ -14,6 +16,7 @@ export class DemoUsersService implements AuthUserStore {
   constructor(@InjectRepository(DemoUser) private readonly users: Repository<DemoUser>) {}
 
   async findUser(userId: string): Promise<AuthUser | null> {
+    if (!UUID.test(userId)) return null;
     const user = await this.users.findOne({ where: { id: userId }, select: { id: true, disabled: true } });
     return user ? { id: user.id, disabled: user.disabled } : null;
   }

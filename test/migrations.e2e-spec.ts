@@ -1,0 +1,48 @@
+import { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { authMigrations } from '../src/auth/index.js';
+import { demoMigrations } from '../src/demo/demo-migrations.js';
+import { createTestDatabase, type TestDatabase } from './support/test-database.js';
+
+describe('migrations', () => {
+  let db: TestDatabase;
+  let dataSource: DataSource;
+  const tables = async () =>
+    (await db.query<{ table_name: string }>(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`)).map((r) => r.table_name);
+
+  beforeAll(async () => {
+    db = await createTestDatabase({ empty: true });
+    dataSource = await new DataSource({ type: 'postgres', url: db.url, migrations: demoMigrations }).initialize();
+  });
+
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await db?.drop();
+  });
+
+  it('exports the module migrations in order, before the demo ones', () => {
+    expect(authMigrations.map((m) => m.name)).toEqual(['CreateAuthTables1763700000000']);
+    expect(demoMigrations.map((m) => m.name)).toEqual(['CreateAuthTables1763700000000', 'CreateDemoUsers1763700000001']);
+  });
+
+  it('migrates up with constraints and indexes, and all the way down again', async () => {
+    await dataSource.runMigrations();
+    expect(await tables()).toEqual(['auth_devices', 'auth_sessions', 'migrations', 'users']);
+    const indexes = await db.query<{ indexname: string }>(`SELECT indexname FROM pg_indexes WHERE tablename LIKE 'auth_%' ORDER BY 1`);
+    expect(indexes.map((i) => i.indexname)).toEqual([
+      'auth_devices_pkey',
+      'auth_devices_user_external_uq',
+      'auth_sessions_device_idx',
+      'auth_sessions_pkey',
+      'auth_sessions_user_active_idx',
+    ]);
+    // A revoked row always says why.
+    await expect(
+      db.query(`INSERT INTO auth_sessions (user_id, expires_at, revoked_at) VALUES ('u', now(), now())`),
+    ).rejects.toThrow(/auth_sessions_revoked_has_reason/);
+
+    await dataSource.undoLastMigration();
+    await dataSource.undoLastMigration();
+    expect(await tables()).toEqual(['migrations']);
+  });
+});

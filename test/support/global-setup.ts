@@ -1,0 +1,60 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { DataSource } from 'typeorm';
+import type { TestProject } from 'vitest/node';
+import { demoMigrations } from '../../src/demo/demo-migrations.js';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/demo/embedded-database.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    databaseAdminUrl: string;
+    templateDatabase: string;
+    runPrefix: string;
+  }
+}
+
+/** Same server, another database. */
+export function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
+
+/**
+ * One PostgreSQL for the run: DATABASE_URL's server when it is set, otherwise
+ * an embedded one in a temporary directory. The run migrates a template
+ * database once; every test file clones it into a fresh database of its own.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  let embedded: EmbeddedDatabase | undefined;
+  let embeddedDir: string | undefined;
+  let adminUrl = process.env.DATABASE_URL;
+  if (!adminUrl) {
+    embeddedDir = mkdtempSync(join(tmpdir(), 'nest-signout-pg-'));
+    embedded = await startEmbeddedPostgres(embeddedDir, { persistent: false });
+    adminUrl = embedded.adminUrl;
+  }
+  const runPrefix = `signout_test_${process.pid}_${Date.now().toString(36)}`;
+  const templateDatabase = `${runPrefix}_tpl`;
+  const admin = new pg.Client(adminUrl);
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${templateDatabase}`);
+  const migrator = new DataSource({ type: 'postgres', url: withDatabase(adminUrl, templateDatabase), migrations: demoMigrations });
+  await migrator.initialize();
+  await migrator.runMigrations();
+  await migrator.destroy();
+
+  project.provide('databaseAdminUrl', adminUrl);
+  project.provide('templateDatabase', templateDatabase);
+  project.provide('runPrefix', runPrefix);
+
+  return async () => {
+    const { rows } = await admin.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [`${runPrefix}%`]);
+    for (const { datname } of rows) await admin.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
+    await admin.end();
+    await embedded?.stop();
+    if (embeddedDir) rmSync(embeddedDir, { recursive: true, force: true });
+  };
+}

@@ -1,0 +1,26 @@
+import type { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import { DEMO_EMAIL, DEMO_PASSWORD } from './test-app.js';
+
+export interface LoggedIn {
+  accessToken: string;
+  sessionId: string;
+  userId: string;
+  bearer: string;
+}
+
+/** Signs in through the demo's `POST /auth/login` and returns the token, its session and its user. */
+export async function login(
+  app: INestApplication,
+  extra: { email?: string; password?: string; deviceId?: string; deviceName?: string; pushToken?: string } = {},
+): Promise<LoggedIn> {
+  const { email = DEMO_EMAIL, password = DEMO_PASSWORD, ...device } = extra;
+  const response = await request(app.getHttpServer()).post('/auth/login').send({ email, password, ...device }).expect(200);
+  const me = await request(app.getHttpServer()).get('/auth/me').set('Authorization', `Bearer ${response.body.accessToken}`).expect(200);
+  return {
+    accessToken: response.body.accessToken,
+    sessionId: response.body.sessionId,
+    userId: me.body.userId,
+    bearer: `Bearer ${response.body.accessToken}`,
+  };
+}

@@ -1,0 +1,27 @@
+import type { INestApplication } from '@nestjs/common';
+import { createDemoApp } from '../../src/demo/create-demo-app.js';
+import type { DemoConfig } from '../../src/demo/demo.config.js';
+
+export type Adapter = DemoConfig['adapter'];
+export const ADAPTERS: Adapter[] = ['fastify', 'express'];
+
+export const TEST_SECRET = 'test-secret-that-is-at-least-32-bytes-long!!';
+export const DEMO_EMAIL = 'demo@example.com';
+export const DEMO_PASSWORD = 'demo-password';
+
+/** The demo app on a test database, initialised but not listening: supertest drives its HTTP server. */
+export function createTestApp(databaseUrl: string, adapter: Adapter, overrides: Partial<DemoConfig> = {}): Promise<INestApplication> {
+  return createDemoApp(
+    {
+      databaseUrl,
+      port: 0,
+      adapter,
+      jwtSecret: TEST_SECRET,
+      demoUserEmail: DEMO_EMAIL,
+      demoUserPassword: DEMO_PASSWORD,
+      exposeErrorDetails: false,
+      ...overrides,
+    },
+    false,
+  );
+}
