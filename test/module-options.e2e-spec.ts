@@ -1,0 +1,103 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { Controller, Get, Module, Param, Post, UseGuards, type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AuthModule, CurrentSession, JwtGuard, SessionService, type AuthenticatedSession, type AuthModuleExtras, type SigningOptions } from '../src/auth/index.js';
+import { createTestDatabase, type TestDatabase } from './support/test-database.js';
+import { decodeToken, signHmac } from './support/tokens.js';
+
+const UNAUTHORIZED = { message: 'Unauthorized', description: 'Invalid, expired or missing bearer token', code: 'UNAUTHORIZED' };
+
+@Controller()
+class HostController {
+  constructor(private readonly sessions: SessionService) {}
+
+  @Post('sign-in/:userId')
+  signIn(@Param('userId') userId: string) {
+    return this.sessions.createSession({ userId });
+  }
+
+  @Get('profile')
+  @UseGuards(JwtGuard)
+  profile(@CurrentSession() session: AuthenticatedSession) {
+    return { user: session.userId };
+  }
+}
+
+/** A host app of its own (not the demo): no user store, its own prefix, its own key and routes. */
+async function createHostApp(url: string, signing: SigningOptions, routes: AuthModuleExtras['routes']): Promise<INestApplication> {
+  @Module({
+    imports: [
+      TypeOrmModule.forRoot({ type: 'postgres', url, autoLoadEntities: true }),
+      AuthModule.forRoot({ signing, issuer: 'host', audience: 'host-api', accessTokenTtlSeconds: 60, routes }),
+    ],
+    controllers: [HostController],
+  })
+  class HostModule {}
+  const app = await NestFactory.create(HostModule, new FastifyAdapter(), { logger: false });
+  app.setGlobalPrefix('v1');
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  return app;
+}
+
+const rsa = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+const ec = generateKeyPairSync('ec', { namedCurve: 'P-256', publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+
+describe.each([
+  ['RS256', { algorithm: 'RS256', privateKey: rsa.privateKey, publicKey: rsa.publicKey }],
+  ['ES256', { algorithm: 'ES256', privateKey: ec.privateKey, publicKey: ec.publicKey }],
+] as const)('a host app signing with %s, logout moved under its prefix', (algorithm, signing) => {
+  let db: TestDatabase;
+  let app: INestApplication;
+  const http = () => request(app.getHttpServer());
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    app = await createHostApp(db.url, signing, { authLogout: { path: 'api/session/logout' } });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await db?.drop();
+  });
+
+  it('signs with the key pair, verifies, and logs out at the moved path', async () => {
+    const { body } = await http().post('/v1/sign-in/user-1').expect(201);
+    const { header, payload } = decodeToken(body.accessToken);
+    expect(header).toEqual({ alg: algorithm, typ: 'at+jwt' });
+    expect(payload).toMatchObject({ sub: 'user-1', sid: body.sessionId, iss: 'host', aud: 'host-api' });
+    expect((payload.exp as number) - (payload.iat as number)).toBe(60);
+
+    const bearer = `Bearer ${body.accessToken}`;
+    expect((await http().get('/v1/profile').set('Authorization', bearer).expect(200)).body).toEqual({ user: 'user-1' });
+    await http().post('/v1/auth/logout').set('Authorization', bearer).expect(404);
+    expect((await http().post('/v1/api/session/logout').set('Authorization', bearer).expect(200)).body).toEqual({ message: 'Logged out successfully' });
+    expect((await http().get('/v1/profile').set('Authorization', bearer).expect(401)).body).toEqual(UNAUTHORIZED);
+  });
+
+  it('refuses HS256 signed with the public key (algorithm confusion)', async () => {
+    const { body } = await http().post('/v1/sign-in/user-2').expect(201);
+    const { payload } = decodeToken(body.accessToken);
+    const forged = signHmac({ alg: 'HS256', typ: 'at+jwt' }, payload, signing.publicKey);
+    expect((await http().get('/v1/profile').set('Authorization', `Bearer ${forged}`).expect(401)).body).toEqual(UNAUTHORIZED);
+  });
+});
+
+describe('routes: false', () => {
+  it('mounts no logout route', async () => {
+    const db = await createTestDatabase();
+    const app = await createHostApp(db.url, { algorithm: 'HS256', secret: 's'.repeat(32) }, { authLogout: false });
+    try {
+      const { body } = await request(app.getHttpServer()).post('/v1/sign-in/user-3').expect(201);
+      await request(app.getHttpServer()).post('/v1/auth/logout').set('Authorization', `Bearer ${body.accessToken}`).expect(404);
+      await request(app.getHttpServer()).get('/v1/profile').set('Authorization', `Bearer ${body.accessToken}`).expect(200);
+    } finally {
+      await app.close();
+      await db.drop();
+    }
+  });
+});
