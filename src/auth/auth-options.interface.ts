@@ -1,4 +1,5 @@
 import type { AuthUserStore } from './auth-user-store.interface.js';
+import type { ErrorMapper } from './routes/error-response.js';
 
 /** Symmetric signing: one shared secret signs and verifies. */
 export interface HmacSigningOptions {
@@ -38,6 +39,8 @@ export interface AuthModuleOptions {
   exposeErrorDetails?: boolean;
   /** The host's user-status port. Default: every user exists and is enabled. */
   userStore?: AuthUserStore;
+  /** How JwtGuard's refusals answer on the host's own routes. Default: the generic `{message, description, code}` body (`mapGuardErrorToGeneric`). */
+  guardErrorMapper?: ErrorMapper;
 }
 
 /** A logout route is mounted (`true` or a path) or not (`false`). */

@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { resolveAuthOptions } from './auth-options.resolve.js';
+import { mapGuardErrorToGeneric } from './generic/generic-error.mapper.js';
 
 const signing = { algorithm: 'HS256', secret: 's'.repeat(32) } as const;
 
 describe('resolveAuthOptions', () => {
   it('applies every default in one place', async () => {
     const resolved = resolveAuthOptions({ signing });
-    expect({ ...resolved, userStore: undefined }).toEqual({
+    expect(resolved.guardErrorMapper).toBe(mapGuardErrorToGeneric);
+    expect({ ...resolved, userStore: undefined, guardErrorMapper: undefined }).toEqual({
       signing,
       issuer: 'nest-signout',
       audience: 'nest-signout-api',
@@ -15,6 +17,7 @@ describe('resolveAuthOptions', () => {
       systemId: 'core',
       exposeErrorDetails: false,
       userStore: undefined,
+      guardErrorMapper: undefined,
     });
     // Without a host store, every user exists and is enabled.
     await expect(resolved.userStore.findUser('u1')).resolves.toEqual({ id: 'u1', disabled: false });
@@ -22,8 +25,9 @@ describe('resolveAuthOptions', () => {
 
   it('keeps what the host sets', () => {
     const userStore = { findUser: async () => null };
-    const resolved = resolveAuthOptions({ signing, issuer: 'i', audience: 'a', accessTokenTtlSeconds: 60, sessionTtlSeconds: 3600, systemId: 'x', exposeErrorDetails: true, userStore });
-    expect(resolved).toEqual({ signing, issuer: 'i', audience: 'a', accessTokenTtlSeconds: 60, sessionTtlSeconds: 3600, systemId: 'x', exposeErrorDetails: true, userStore });
+    const guardErrorMapper = () => ({ status: 401, body: {} });
+    const set = { signing, issuer: 'i', audience: 'a', accessTokenTtlSeconds: 60, sessionTtlSeconds: 3600, systemId: 'x', exposeErrorDetails: true, userStore, guardErrorMapper };
+    expect(resolveAuthOptions(set)).toEqual(set);
   });
 
   it.each([

@@ -1,5 +1,7 @@
 import { allowAllUserStore, type AuthUserStore } from './auth-user-store.interface.js';
 import type { AuthModuleOptions, SigningOptions } from './auth-options.interface.js';
+import { mapGuardErrorToGeneric } from './generic/generic-error.mapper.js';
+import type { ErrorMapper } from './routes/error-response.js';
 
 /** Every option with its default applied; the rest of the module reads only this. */
 export interface ResolvedAuthOptions {
@@ -11,6 +13,7 @@ export interface ResolvedAuthOptions {
   systemId: string;
   exposeErrorDetails: boolean;
   userStore: AuthUserStore;
+  guardErrorMapper: ErrorMapper;
 }
 
 export const AUTH_OPTIONS = Symbol('AUTH_OPTIONS');
@@ -40,6 +43,7 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
     systemId: options.systemId ?? DEFAULTS.systemId,
     exposeErrorDetails: options.exposeErrorDetails ?? DEFAULTS.exposeErrorDetails,
     userStore: options.userStore ?? allowAllUserStore,
+    guardErrorMapper: options.guardErrorMapper ?? mapGuardErrorToGeneric,
   };
   for (const key of ['accessTokenTtlSeconds', 'sessionTtlSeconds'] as const) {
     if (!Number.isInteger(resolved[key]) || resolved[key] <= 0) throw new Error(`AuthModule: ${key} must be a positive integer`);

@@ -9,9 +9,6 @@ export const DEFAULT_LOGOUT_PATHS: Readonly<Record<LogoutRouteName, string>> = {
   v3Logout: 'v3/logout',
 };
 
-/** Routes mounted in this release; the others join as they are built. */
-export const AVAILABLE_LOGOUT_ROUTES: readonly LogoutRouteName[] = ['authLogout'];
-
 /** The JWT `typ` header our access tokens carry (RFC 9068). */
 export const ACCESS_TOKEN_TYPE = 'at+jwt';
 

@@ -32,9 +32,20 @@ export class UserNotFoundError extends AuthError { readonly kind = 'user_not_fou
 /** The token's user is disabled. */
 export class UserDisabledError extends AuthError { readonly kind = 'user_disabled'; }
 /** A device id that names no device of the user. */
-export class UnknownDeviceError extends AuthError {
-  readonly kind = 'unknown_device';
-  constructor(readonly field: string) {
-    super(`No such device for this user (${field})`);
+export class UnknownDeviceError extends AuthError { readonly kind = 'unknown_device'; }
+
+/** A request the route cannot read: a body that is not valid JSON, or not a JSON object. */
+export class MalformedRequestError extends AuthError { readonly kind = 'malformed_request'; }
+/** A readable body with a field that fails validation. */
+export class RequestValidationError extends AuthError {
+  readonly kind = 'request_validation';
+  constructor(readonly field: string, message: string) {
+    super(message);
   }
 }
+/** A body above the route's size limit. */
+export class PayloadTooLargeError extends AuthError { readonly kind = 'payload_too_large'; }
+/** A body in a content type other than JSON. */
+export class UnsupportedMediaTypeError extends AuthError { readonly kind = 'unsupported_media_type'; }
+/** Too many requests from this client. */
+export class TooManyRequestsError extends AuthError { readonly kind = 'too_many_requests'; }

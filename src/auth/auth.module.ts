@@ -16,7 +16,8 @@ import { AuthDevice } from './device.entity.js';
 import { HostAuthErrorFilter } from './host-auth-error.filter.js';
 import { JwtGuard } from './jwt.guard.js';
 import { JwtStrategy } from './jwt.strategy.js';
-import { logoutControllers } from './logout-routes.js';
+import { logoutRoutes } from './logout-routes.js';
+import { AUTH_MOUNTED_ROUTES, PreRouteErrorsInstaller } from './routes/pre-route-errors.js';
 import { AuthSession } from './session.entity.js';
 import { SessionService } from './session.service.js';
 
@@ -36,16 +37,19 @@ export class AuthModule extends ConfigurableAuthModule {
 }
 
 function withAuthParts(definition: DynamicModule, extras: AuthModuleExtras): DynamicModule {
+  const routes = logoutRoutes(extras.routes);
   return {
     ...definition,
     imports: [...(definition.imports ?? []), TypeOrmModule.forFeature([AuthSession, AuthDevice], extras.dataSource)],
-    controllers: logoutControllers(extras.routes),
+    controllers: routes.map((route) => route.controller),
     providers: [
       ...(definition.providers ?? []),
       { provide: AUTH_OPTIONS, useFactory: resolveAuthOptions, inject: [AUTH_MODULE_OPTIONS] },
       { provide: AUTH_DATA_SOURCE, useExisting: getDataSourceToken(extras.dataSource) },
       { provide: AuthUserStore, useFactory: (options: ResolvedAuthOptions) => options.userStore, inject: [AUTH_OPTIONS] },
       { provide: APP_FILTER, useClass: HostAuthErrorFilter },
+      { provide: AUTH_MOUNTED_ROUTES, useValue: routes.map(({ path, mapper }) => ({ path, mapper })) },
+      PreRouteErrorsInstaller,
       AccessTokenService,
       SessionService,
       JwtStrategy,

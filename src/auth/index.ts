@@ -15,10 +15,16 @@ export { AuthUserStore, allowAllUserStore, type AuthUser } from './auth-user-sto
 export { AuthDevice } from './device.entity.js';
 export { AuthSession } from './session.entity.js';
 export { SessionService } from './session.service.js';
-export type { AuthenticatedSession, CreateSessionInput, CreatedSession, RevokedDevice } from './session.types.js';
+export type { AuthenticatedSession, CreateSessionInput, CreatedSession, LogoutOptions, RevokedDevice } from './session.types.js';
 export type { AccessTokenClaims } from './access-token.service.js';
 export { JwtGuard } from './jwt.guard.js';
 export { JwtStrategy } from './jwt.strategy.js';
 export { CurrentSession } from './current-session.decorator.js';
-export { GENERIC_ERRORS, mapGenericError, type GenericErrorBody } from './generic/generic-error.mapper.js';
+export { GENERIC_ERRORS, mapGenericError, mapGuardErrorToGeneric, type GenericErrorBody } from './generic/generic-error.mapper.js';
+export { SIGNOUT_ERRORS, mapSignoutError, type SignoutErrorBody } from './signout/signout-error.mapper.js';
+export { mapFibError, type FibEnvelope } from './fib/fib-error.mapper.js';
+export { mapV3Error, type V3ErrorBody } from './v3/v3-error.mapper.js';
+export type { ErrorMapper, ErrorMapperOptions, ErrorResponse } from './routes/error-response.js';
+export { AUTH_SECURITY_SCHEME } from './routes/openapi.js';
+export { AllowRawAuthorization } from './token-extraction.js';
 export { authMigrations } from '../../migrations/index.js';

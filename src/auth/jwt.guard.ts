@@ -1,7 +1,9 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { JWT_STRATEGY_NAME, JwtStrategy } from './jwt.strategy.js';
 import type { AuthenticatedSession } from './session.types.js';
 import { tokenErrorFrom } from './token-errors.js';
+import { RAW_AUTHORIZATION_ALLOWED, RAW_AUTHORIZATION_FLAG } from './token-extraction.js';
 
 /** Where the guard leaves the session on the request. */
 export const AUTH_SESSION_PROPERTY = 'authSession';
@@ -16,11 +18,15 @@ export const AUTH_SESSION_PROPERTY = 'authSession';
  */
 @Injectable()
 export class JwtGuard implements CanActivate {
-  constructor(private readonly strategy: JwtStrategy) {}
+  constructor(
+    private readonly strategy: JwtStrategy,
+    private readonly reflector: Reflector,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const http = context.switchToHttp();
-    const request = http.getRequest<Record<string, unknown>>();
+    const request = http.getRequest<Record<string | symbol, unknown>>();
+    request[RAW_AUTHORIZATION_FLAG] = this.reflector.getAllAndOverride<boolean>(RAW_AUTHORIZATION_ALLOWED, [context.getHandler(), context.getClass()]) ?? false;
     request[AUTH_SESSION_PROPERTY] = await new Promise<AuthenticatedSession>((resolve, reject) => {
       const authenticate = this.strategy.getPassportInstance().authenticate(
         JWT_STRATEGY_NAME,

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import passport from 'passport';
-import { ExtractJwt, Strategy } from 'passport-jwt';
+import { Strategy } from 'passport-jwt';
 import type { Jwt } from 'jsonwebtoken';
 import { verificationKey, type AccessTokenClaims } from './access-token.service.js';
 import { ACCESS_TOKEN_TYPE } from './auth.constants.js';
@@ -9,6 +9,7 @@ import { InvalidTokenError } from './auth.errors.js';
 import { AUTH_OPTIONS, type ResolvedAuthOptions } from './auth-options.resolve.js';
 import { SessionService } from './session.service.js';
 import type { AuthenticatedSession } from './session.types.js';
+import { extractAccessToken } from './token-extraction.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ACCEPTED_TYPES = new Set([ACCESS_TOKEN_TYPE, `application/${ACCESS_TOKEN_TYPE}`]);
@@ -30,7 +31,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY_NAME) {
     private readonly sessions: SessionService,
   ) {
     super({
-      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      jwtFromRequest: extractAccessToken,
       secretOrKey: verificationKey(options.signing),
       algorithms: [options.signing.algorithm],
       issuer: options.issuer,

@@ -1,26 +1,37 @@
 import { Controller, type Type } from '@nestjs/common';
-import { AVAILABLE_LOGOUT_ROUTES, DEFAULT_LOGOUT_PATHS, type LogoutRouteName } from './auth.constants.js';
+import { DEFAULT_LOGOUT_PATHS, type LogoutRouteName } from './auth.constants.js';
 import type { AuthModuleExtras } from './auth-options.interface.js';
+import { mapFibError } from './fib/fib-error.mapper.js';
+import { FibLogoutController } from './fib/fib-logout.controller.js';
+import { mapGenericError } from './generic/generic-error.mapper.js';
 import { GenericLogoutController } from './generic/generic-logout.controller.js';
+import type { ErrorMapper } from './routes/error-response.js';
+import type { MountedLogoutRoute } from './routes/pre-route-errors.js';
+import { mapSignoutError } from './signout/signout-error.mapper.js';
+import { SignoutController } from './signout/signout.controller.js';
+import { mapV3Error } from './v3/v3-error.mapper.js';
+import { V3LogoutController } from './v3/v3-logout.controller.js';
 
-const CONTROLLERS: Partial<Record<LogoutRouteName, Type>> = {
-  authLogout: GenericLogoutController,
+const ROUTES: Record<LogoutRouteName, { controller: Type; mapper: ErrorMapper }> = {
+  signout: { controller: SignoutController, mapper: mapSignoutError },
+  authLogout: { controller: GenericLogoutController, mapper: mapGenericError },
+  fibLogout: { controller: FibLogoutController, mapper: mapFibError },
+  v3Logout: { controller: V3LogoutController, mapper: mapV3Error },
 };
 
 /**
- * The controllers to mount: each documented route that is not switched off,
- * as a subclass carrying its path, so moving one route never touches the
- * shared class.
+ * The documented routes to mount: each one not switched off, as a subclass
+ * carrying its path, so moving one route never touches the shared class.
  */
-export function logoutControllers(routes: AuthModuleExtras['routes'] = {}): Type[] {
-  return AVAILABLE_LOGOUT_ROUTES.flatMap((name) => {
+export function logoutRoutes(routes: AuthModuleExtras['routes'] = {}): Array<MountedLogoutRoute & { controller: Type }> {
+  return (Object.keys(ROUTES) as LogoutRouteName[]).flatMap((name) => {
     const option = routes[name] ?? true;
-    const base = CONTROLLERS[name];
-    if (option === false || !base) return [];
+    if (option === false) return [];
+    const { controller: base, mapper } = ROUTES[name];
     const path = typeof option === 'object' ? option.path : DEFAULT_LOGOUT_PATHS[name];
-    const mounted = class extends base {};
-    Object.defineProperty(mounted, 'name', { value: base.name });
-    Controller(path)(mounted);
-    return [mounted];
+    const controller = class extends base {};
+    Object.defineProperty(controller, 'name', { value: base.name });
+    Controller(path)(controller);
+    return [{ controller, path, mapper }];
   });
 }

@@ -9,12 +9,13 @@ import {
   SessionNotFoundError,
   SessionRevokedError,
   UserDisabledError,
+  UnknownDeviceError,
   UserNotFoundError,
 } from './auth.errors.js';
 import { AUTH_OPTIONS, type ResolvedAuthOptions } from './auth-options.resolve.js';
 import { AUTH_DATA_SOURCE } from './auth.tokens.js';
 import * as sql from './session.sql.js';
-import type { AuthenticatedSession, CreateSessionInput, CreatedSession, RevokedDevice } from './session.types.js';
+import type { AuthenticatedSession, CreateSessionInput, CreatedSession, LogoutOptions, RevokedDevice } from './session.types.js';
 
 @Injectable()
 export class SessionService {
@@ -67,15 +68,26 @@ export class SessionService {
   }
 
   /**
-   * Ends the session a request came with. When another request revoked it
-   * first: a second logout of the same token is a stale token (SessionRevokedError),
-   * any other revocation that won the race is a conflict (SessionConflictError).
+   * Ends the session a request came with, in one transaction with what goes
+   * with it: a device of the user signed out (all its sessions), a push token
+   * removed. A device that is not the user's changes nothing (UnknownDeviceError).
+   * When another request revoked the session first: a second logout of the same
+   * token is a stale token (SessionRevokedError); any other revocation that won
+   * the race is a conflict (SessionConflictError).
    */
-  async logout(session: AuthenticatedSession, reason: RevokeReason = RevokeReason.logout): Promise<void> {
-    if (await this.revokeSession(session.sessionId, reason)) return;
-    const [row] = await this.rows<{ revoke_reason: string | null }>(sql.SESSION_REVOKE_REASON, [session.sessionId]);
-    if (row?.revoke_reason === reason) throw new SessionRevokedError();
-    throw new SessionConflictError();
+  async logout(session: AuthenticatedSession, options: LogoutOptions = {}): Promise<void> {
+    const reason = options.reason ?? RevokeReason.logout;
+    await this.transaction(async (query) => {
+      if (options.deviceId !== undefined && (await query(sql.FIND_DEVICE, [session.userId, options.deviceId])).length === 0) {
+        throw new UnknownDeviceError();
+      }
+      if ((await query(sql.REVOKE_SESSION, [session.sessionId, reason])).length === 0) {
+        const [row] = await query<{ revoke_reason: string | null }>(sql.SESSION_REVOKE_REASON, [session.sessionId]);
+        throw row?.revoke_reason === reason ? new SessionRevokedError() : new SessionConflictError();
+      }
+      if (options.deviceId !== undefined) await query(sql.REVOKE_DEVICE, [session.userId, options.deviceId, RevokeReason.deviceSignout]);
+      if (options.pushToken !== undefined) await query(sql.CLEAR_PUSH_TOKEN, [session.userId, options.pushToken]);
+    });
   }
 
   /** Revokes a device of the user and every session on it. Returns null when the user has no such device. */
@@ -94,6 +106,20 @@ export class SessionService {
     const runner = this.db.createQueryRunner();
     try {
       return (await runner.query(query, params, true)).records as T[];
+    } finally {
+      await runner.release();
+    }
+  }
+
+  private async transaction(work: (query: <T>(sql: string, params: unknown[]) => Promise<T[]>) => Promise<void>): Promise<void> {
+    const runner = this.db.createQueryRunner();
+    try {
+      await runner.startTransaction();
+      await work(async (query, params) => (await runner.query(query, params, true)).records);
+      await runner.commitTransaction();
+    } catch (error) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      throw error;
     } finally {
       await runner.release();
     }

@@ -55,3 +55,9 @@ export const REVOKE_USER_SESSIONS = `
   UPDATE auth_sessions SET revoked_at = now(), revoke_reason = $2
   WHERE user_id = $1 AND revoked_at IS NULL
   RETURNING id`;
+
+/** $1 user, $2 external device id. */
+export const FIND_DEVICE = `SELECT id FROM auth_devices WHERE user_id = $1 AND external_id = $2`;
+
+/** $1 user, $2 push token: the user's devices that carry it stop carrying it. */
+export const CLEAR_PUSH_TOKEN = `UPDATE auth_devices SET push_token = NULL WHERE user_id = $1 AND push_token = $2 RETURNING id`;

@@ -30,3 +30,13 @@ export interface RevokedDevice {
   deviceId: string;
   revokedSessionIds: string[];
 }
+
+/** What else a logout ends, beside the session itself. */
+export interface LogoutOptions {
+  /** Revoke reason written on the session. Default `logout`. */
+  reason?: string;
+  /** The client's id of one of the user's devices: that device and all its sessions are signed out too. */
+  deviceId?: string;
+  /** A push token to remove from the user's devices. */
+  pushToken?: string;
+}

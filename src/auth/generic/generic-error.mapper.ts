@@ -1,5 +1,5 @@
-import { HttpException, HttpStatus } from '@nestjs/common';
 import { AuthError } from '../auth.errors.js';
+import type { ErrorResponse } from '../routes/error-response.js';
 
 /** The error body of the generic spec (`POST /auth/logout`). */
 export interface GenericErrorBody {
@@ -8,72 +8,57 @@ export interface GenericErrorBody {
   code: string;
 }
 
-export interface GenericErrorResponse {
-  status: number;
-  body: GenericErrorBody;
-}
+const entry = (status: number, message: string, description: string, code: string) => ({ status, body: { message, description, code } });
 
-const respond = (status: number, message: string, description: string, code: string): GenericErrorResponse => ({
-  status,
-  body: { message, description, code },
-});
-
+/** Every answer of the generic spec, by name. */
 export const GENERIC_ERRORS = {
-  invalidInput: respond(400, 'Invalid input data', 'The request data did not pass validation', 'INVALID_INPUT'),
-  unauthorized: respond(401, 'Unauthorized', 'Invalid, expired or missing bearer token', 'UNAUTHORIZED'),
-  forbidden: respond(403, 'Forbidden', 'The account is disabled', 'FORBIDDEN'),
-  notFound: respond(404, 'Resource not found', 'The requested resource could not be found', 'NOT_FOUND'),
-  conflict: respond(409, 'Resource conflict', 'The session was revoked by another request', 'CONFLICT'),
-  payloadTooLarge: respond(413, 'Payload too large', 'The request body is too large', 'PAYLOAD_TOO_LARGE'),
-  unsupportedMediaType: respond(415, 'Unsupported media type', 'The request body must be JSON', 'UNSUPPORTED_MEDIA_TYPE'),
-  validation: respond(422, 'Validation error', 'The request data failed validation rules', 'VALIDATION_ERROR'),
-  tooManyRequests: respond(429, 'Too many requests', 'Too many requests, try again later', 'TOO_MANY_REQUESTS'),
-  internal: respond(500, 'Internal server error', 'The server could not complete the request', 'INTERNAL_ERROR'),
-} as const;
+  invalidInput: entry(400, 'Invalid input data', 'The request data did not pass validation', 'INVALID_INPUT'),
+  unauthorized: entry(401, 'Unauthorized', 'Invalid, expired or missing bearer token', 'UNAUTHORIZED'),
+  forbidden: entry(403, 'Forbidden', 'The account is disabled', 'FORBIDDEN'),
+  notFound: entry(404, 'Resource not found', 'The requested resource could not be found', 'NOT_FOUND'),
+  conflict: entry(409, 'Resource conflict', 'The session was revoked by another request', 'CONFLICT'),
+  payloadTooLarge: entry(413, 'Payload too large', 'The request body is too large', 'PAYLOAD_TOO_LARGE'),
+  unsupportedMediaType: entry(415, 'Unsupported media type', 'The request body must be JSON', 'UNSUPPORTED_MEDIA_TYPE'),
+  validation: entry(422, 'Validation error', 'The request data failed validation rules', 'VALIDATION_ERROR'),
+  tooManyRequests: entry(429, 'Too many requests', 'Too many requests, try again later', 'TOO_MANY_REQUESTS'),
+  internal: entry(500, 'Internal server error', 'The server could not complete the request', 'INTERNAL_ERROR'),
+} as const satisfies Record<string, ErrorResponse<GenericErrorBody>>;
 
-const BY_KIND: Record<string, GenericErrorResponse> = {
-  missing_token: GENERIC_ERRORS.unauthorized,
-  malformed_token: GENERIC_ERRORS.unauthorized,
-  token_signature: GENERIC_ERRORS.unauthorized,
-  invalid_token: GENERIC_ERRORS.unauthorized,
-  token_expired: GENERIC_ERRORS.unauthorized,
-  session_revoked: GENERIC_ERRORS.unauthorized,
-  session_expired: GENERIC_ERRORS.unauthorized,
-  session_not_found: GENERIC_ERRORS.notFound,
-  user_not_found: GENERIC_ERRORS.notFound,
-  user_disabled: GENERIC_ERRORS.forbidden,
-  session_conflict: GENERIC_ERRORS.conflict,
-  unknown_device: GENERIC_ERRORS.invalidInput,
+type GenericErrorName = keyof typeof GENERIC_ERRORS;
+
+const BY_KIND: Record<string, GenericErrorName> = {
+  missing_token: 'unauthorized',
+  malformed_token: 'unauthorized',
+  token_signature: 'unauthorized',
+  invalid_token: 'unauthorized',
+  token_expired: 'unauthorized',
+  session_revoked: 'unauthorized',
+  session_expired: 'unauthorized',
+  session_not_found: 'notFound',
+  user_not_found: 'notFound',
+  user_disabled: 'forbidden',
+  session_conflict: 'conflict',
+  unknown_device: 'validation',
+  malformed_request: 'invalidInput',
+  request_validation: 'validation',
+  payload_too_large: 'payloadTooLarge',
+  unsupported_media_type: 'unsupportedMediaType',
+  too_many_requests: 'tooManyRequests',
 };
 
-const BY_HTTP_STATUS: Record<number, GenericErrorResponse> = {
-  [HttpStatus.BAD_REQUEST]: GENERIC_ERRORS.invalidInput,
-  [HttpStatus.UNAUTHORIZED]: GENERIC_ERRORS.unauthorized,
-  [HttpStatus.FORBIDDEN]: GENERIC_ERRORS.forbidden,
-  [HttpStatus.NOT_FOUND]: GENERIC_ERRORS.notFound,
-  [HttpStatus.CONFLICT]: GENERIC_ERRORS.conflict,
-  [HttpStatus.PAYLOAD_TOO_LARGE]: GENERIC_ERRORS.payloadTooLarge,
-  [HttpStatus.UNSUPPORTED_MEDIA_TYPE]: GENERIC_ERRORS.unsupportedMediaType,
-  [HttpStatus.UNPROCESSABLE_ENTITY]: GENERIC_ERRORS.validation,
-  [HttpStatus.TOO_MANY_REQUESTS]: GENERIC_ERRORS.tooManyRequests,
-};
+const answer = (name: GenericErrorName): ErrorResponse<GenericErrorBody> => ({ status: GENERIC_ERRORS[name].status, body: { ...GENERIC_ERRORS[name].body } });
 
-/** Domain error (or what Nest threw) -> status and body of the generic spec. */
-export function mapGenericError(error: unknown): GenericErrorResponse {
-  if (error instanceof AuthError) return BY_KIND[error.kind] ?? GENERIC_ERRORS.internal;
-  if (error instanceof HttpException) {
-    const status = error.getStatus();
-    return BY_HTTP_STATUS[status] ?? (status < 500 ? GENERIC_ERRORS.invalidInput : GENERIC_ERRORS.internal);
-  }
-  return GENERIC_ERRORS.internal;
+/** Domain error -> status and body of the generic spec; anything unexpected is its 500. */
+export function mapGenericError(error: unknown): ErrorResponse<GenericErrorBody> {
+  return answer(error instanceof AuthError ? (BY_KIND[error.kind] ?? 'internal') : 'internal');
 }
 
 /**
- * The same mapping for the host's own routes behind JwtGuard: there a missing
- * session or user is just an invalid token (401), never a 404 that would say
- * which part was missing.
+ * The default answer of JwtGuard on the host's own routes: the generic body,
+ * where a missing session or user is just an invalid token (401), never a 404
+ * that would tell which part was missing.
  */
-export function mapGuardErrorToGeneric(error: unknown): GenericErrorResponse {
+export function mapGuardErrorToGeneric(error: unknown): ErrorResponse<GenericErrorBody> {
   const mapped = mapGenericError(error);
-  return mapped.status === 404 ? GENERIC_ERRORS.unauthorized : mapped;
+  return mapped.status === 404 ? answer('unauthorized') : mapped;
 }

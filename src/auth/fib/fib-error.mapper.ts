@@ -1,0 +1,50 @@
+import { AuthError } from '../auth.errors.js';
+import type { ErrorResponse } from '../routes/error-response.js';
+
+/** The envelope of fib-authentication-management-logout.md, for success and errors alike. */
+export interface FibEnvelope {
+  status: { code: number; name: string; message: string };
+  data: Record<string, never>;
+}
+
+export const fibEnvelope = (code: number, name: string, message: string): FibEnvelope => ({ status: { code, name, message }, data: {} });
+
+const FIB_ERRORS = {
+  badRequest: [400, 'BAD_REQUEST', 'The request could not be read.'],
+  unauthorized: [401, 'UNAUTHORIZED', 'The access token is missing, invalid, expired or revoked.'],
+  disabled: [401, 'UNAUTHORIZED', 'The user account is disabled.'],
+  userNotFound: [404, 'NOT_FOUND', 'User has not been found.'],
+  payloadTooLarge: [413, 'PAYLOAD_TOO_LARGE', 'The request body is too large.'],
+  unsupportedMediaType: [415, 'UNSUPPORTED_MEDIA_TYPE', 'The request body must be JSON.'],
+  signature: [422, 'UNPROCESSABLE_ENTITY', 'The access token signature could not be verified.'],
+  tooManyRequests: [429, 'TOO_MANY_REQUESTS', 'Too many requests, try again later.'],
+  internal: [500, 'INTERNAL_SERVER_ERROR', 'Internal server error.'],
+} as const satisfies Record<string, readonly [number, string, string]>;
+
+type FibErrorName = keyof typeof FIB_ERRORS;
+
+const BY_KIND: Record<string, FibErrorName> = {
+  missing_token: 'unauthorized',
+  malformed_token: 'unauthorized',
+  invalid_token: 'unauthorized',
+  token_expired: 'unauthorized',
+  session_revoked: 'unauthorized',
+  session_expired: 'unauthorized',
+  session_not_found: 'unauthorized',
+  session_conflict: 'unauthorized',
+  token_signature: 'signature',
+  user_not_found: 'userNotFound',
+  user_disabled: 'disabled',
+  unknown_device: 'badRequest',
+  malformed_request: 'badRequest',
+  request_validation: 'badRequest',
+  payload_too_large: 'payloadTooLarge',
+  unsupported_media_type: 'unsupportedMediaType',
+  too_many_requests: 'tooManyRequests',
+};
+
+/** Domain error -> status and envelope of the FIB spec (`status.code` is the HTTP status). */
+export function mapFibError(error: unknown): ErrorResponse<FibEnvelope> {
+  const [code, name, message] = FIB_ERRORS[error instanceof AuthError ? (BY_KIND[error.kind] ?? 'internal') : 'internal'];
+  return { status: code, body: fibEnvelope(code, name, message) };
+}

@@ -1,0 +1,47 @@
+import { AuthError } from '../auth.errors.js';
+import type { ErrorResponse } from '../routes/error-response.js';
+
+/** The error body of signinghub-v3-logout.txt (`POST /v3/logout`). */
+export interface V3ErrorBody {
+  Message: string;
+}
+
+const V3_ERRORS = {
+  badRequest: [400, 'Invalid request body'],
+  authenticationRequired: [401, 'User authentication required'],
+  authorizationDenied: [401, 'Request authorization denied'],
+  disabled: [403, 'Account is disabled'],
+  userNotFound: [404, 'User not found'],
+  payloadTooLarge: [413, 'Request body is too large'],
+  unsupportedMediaType: [415, 'Request body must be JSON'],
+  tooManyRequests: [429, 'Too many requests'],
+  internal: [500, 'An internal server error occurred while processing the request'],
+} as const satisfies Record<string, readonly [number, string]>;
+
+type V3ErrorName = keyof typeof V3_ERRORS;
+
+const BY_KIND: Record<string, V3ErrorName> = {
+  missing_token: 'authenticationRequired',
+  malformed_token: 'authorizationDenied',
+  token_signature: 'authorizationDenied',
+  invalid_token: 'authorizationDenied',
+  token_expired: 'authorizationDenied',
+  session_revoked: 'authorizationDenied',
+  session_expired: 'authorizationDenied',
+  session_not_found: 'authorizationDenied',
+  session_conflict: 'authorizationDenied',
+  user_disabled: 'disabled',
+  user_not_found: 'userNotFound',
+  unknown_device: 'badRequest',
+  malformed_request: 'badRequest',
+  request_validation: 'badRequest',
+  payload_too_large: 'payloadTooLarge',
+  unsupported_media_type: 'unsupportedMediaType',
+  too_many_requests: 'tooManyRequests',
+};
+
+/** Domain error -> status and body of the SigningHub v3 spec. */
+export function mapV3Error(error: unknown): ErrorResponse<V3ErrorBody> {
+  const [status, Message] = V3_ERRORS[error instanceof AuthError ? (BY_KIND[error.kind] ?? 'internal') : 'internal'];
+  return { status, body: { Message } };
+}
