@@ -3,6 +3,7 @@ import { resolveAuthOptions } from './auth-options.resolve.js';
 import { mapGuardErrorToGeneric } from './generic/generic-error.mapper.js';
 
 const signing = { algorithm: 'HS256', secret: 's'.repeat(32) } as const;
+const guardErrorMapper = () => ({ status: 401, body: {} });
 
 describe('resolveAuthOptions', () => {
   it('applies every default in one place', async () => {
@@ -25,7 +26,6 @@ describe('resolveAuthOptions', () => {
 
   it('keeps what the host sets', () => {
     const userStore = { findUser: async () => null };
-    const guardErrorMapper = () => ({ status: 401, body: {} });
     const set = { signing, issuer: 'i', audience: 'a', accessTokenTtlSeconds: 60, sessionTtlSeconds: 3600, systemId: 'x', exposeErrorDetails: true, userStore, guardErrorMapper };
     expect(resolveAuthOptions(set)).toEqual(set);
   });
