@@ -23,6 +23,8 @@ export interface RouteSpec {
   noToken: [number, unknown];
   badToken: [number, unknown];
   badSignature: [number, unknown];
+  /** A valid token whose session row does not exist. */
+  sessionGone: [number, unknown];
   revoked: [number, unknown];
   disabled: [number, unknown];
   deletedUser: [number, unknown];
@@ -40,6 +42,7 @@ export const ROUTE_SPECS: RouteSpec[] = [
     noToken: [401, signoutError('UNAUTHORIZED', 1, 'Invalid, expired or missing access token')],
     badToken: [401, signoutError('UNAUTHORIZED', 1, 'Invalid, expired or missing access token')],
     badSignature: [401, signoutError('UNAUTHORIZED', 1, 'Invalid, expired or missing access token')],
+    sessionGone: [401, signoutError('UNAUTHORIZED', 1, 'Invalid, expired or missing access token')],
     revoked: [401, signoutError('UNAUTHORIZED', 1, 'Invalid, expired or missing access token')],
     disabled: [403, signoutError('ACCOUNT_DISABLED', 2, 'Account is disabled')],
     deletedUser: [404, signoutError('USER_NOT_FOUND', 3, 'User not found')],
@@ -55,6 +58,7 @@ export const ROUTE_SPECS: RouteSpec[] = [
     noToken: [401, generic('Unauthorized', 'Invalid, expired or missing bearer token', 'UNAUTHORIZED')],
     badToken: [401, generic('Unauthorized', 'Invalid, expired or missing bearer token', 'UNAUTHORIZED')],
     badSignature: [401, generic('Unauthorized', 'Invalid, expired or missing bearer token', 'UNAUTHORIZED')],
+    sessionGone: [404, generic('Resource not found', 'The requested resource could not be found', 'NOT_FOUND')],
     revoked: [401, generic('Unauthorized', 'Invalid, expired or missing bearer token', 'UNAUTHORIZED')],
     disabled: [403, generic('Forbidden', 'The account is disabled', 'FORBIDDEN')],
     deletedUser: [404, generic('Resource not found', 'The requested resource could not be found', 'NOT_FOUND')],
@@ -70,6 +74,7 @@ export const ROUTE_SPECS: RouteSpec[] = [
     noToken: [401, fib(401, 'UNAUTHORIZED', 'The access token is missing, invalid, expired or revoked.')],
     badToken: [401, fib(401, 'UNAUTHORIZED', 'The access token is missing, invalid, expired or revoked.')],
     badSignature: [422, fib(422, 'UNPROCESSABLE_ENTITY', 'The access token signature could not be verified.')],
+    sessionGone: [401, fib(401, 'UNAUTHORIZED', 'The access token is missing, invalid, expired or revoked.')],
     revoked: [401, fib(401, 'UNAUTHORIZED', 'The access token is missing, invalid, expired or revoked.')],
     disabled: [401, fib(401, 'UNAUTHORIZED', 'The user account is disabled.')],
     deletedUser: [404, fib(404, 'NOT_FOUND', 'User has not been found.')],
@@ -85,6 +90,7 @@ export const ROUTE_SPECS: RouteSpec[] = [
     noToken: [401, { Message: 'User authentication required' }],
     badToken: [401, { Message: 'Request authorization denied' }],
     badSignature: [401, { Message: 'Request authorization denied' }],
+    sessionGone: [401, { Message: 'Request authorization denied' }],
     revoked: [401, { Message: 'Request authorization denied' }],
     disabled: [403, { Message: 'Account is disabled' }],
     deletedUser: [404, { Message: 'User not found' }],
