@@ -5,7 +5,7 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuthModule, CurrentSession, JwtGuard, SessionService, type AuthenticatedSession, type AuthModuleExtras, type SigningOptions } from '../src/auth/index.js';
+import { AuthModule, CurrentSession, JwtGuard, SessionService, type AuthenticatedSession, type AuthModuleExtras, type AuthModuleOptions, type SigningOptions, mapV3Error } from '../src/auth/index.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 import { decodeToken, signHmac } from './support/tokens.js';
 
@@ -28,11 +28,11 @@ class HostController {
 }
 
 /** A host app of its own (not the demo): no user store, its own prefix, its own key and routes. */
-async function createHostApp(url: string, signing: SigningOptions, routes: AuthModuleExtras['routes']): Promise<INestApplication> {
+async function createHostApp(url: string, signing: SigningOptions, routes: AuthModuleExtras['routes'], extra: Partial<AuthModuleOptions> = {}): Promise<INestApplication> {
   @Module({
     imports: [
       TypeOrmModule.forRoot({ type: 'postgres', url, autoLoadEntities: true }),
-      AuthModule.forRoot({ signing, issuer: 'host', audience: 'host-api', accessTokenTtlSeconds: 60, routes }),
+      AuthModule.forRoot({ signing, issuer: 'host', audience: 'host-api', accessTokenTtlSeconds: 60, routes, ...extra }),
     ],
     controllers: [HostController],
   })
@@ -99,5 +99,47 @@ describe('routes: false', () => {
       await app.close();
       await db.drop();
     }
+  });
+});
+
+describe('under a global prefix, with the v3 body for the host routes', () => {
+  let db: TestDatabase;
+  let app: INestApplication;
+  const http = () => request(app.getHttpServer());
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    app = await createHostApp(db.url, { algorithm: 'HS256', secret: 's'.repeat(32) }, {}, { guardErrorMapper: mapV3Error, systemId: 'wallet' });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await db?.drop();
+  });
+
+  it('answers JwtGuard refusals on host routes with the configured mapper', async () => {
+    expect((await http().get('/v1/profile').expect(401)).body).toEqual({ Message: 'User authentication required' });
+    expect((await http().get('/v1/profile').set('Authorization', 'Bearer x.y.z').expect(401)).body).toEqual({ Message: 'Request authorization denied' });
+  });
+
+  it.each([
+    ['/v1/signout', { result: 'ok' }],
+    ['/v1/auth/logout', { message: 'Logged out successfully' }],
+    ['/v1/auth/api/v1/authentication-management/logout', { status: { code: 200, name: 'OK', message: 'User has been successfully logged out.' }, data: {} }],
+    ['/v1/v3/logout', {}],
+  ])('mounts %s under the prefix, empty JSON body accepted', async (path, body) => {
+    const { body: session } = await http().post('/v1/sign-in/prefixed').expect(201);
+    const response = await http().post(path).set('Authorization', `Bearer ${session.accessToken}`).set('Content-Type', 'application/json').expect(200);
+    expect(response.body).toEqual(body);
+  });
+
+  it('answers pre-route errors under the prefix in the route spec, with the configured systemId', async () => {
+    const response = await http().post('/v1/signout').set('Content-Type', 'application/json').send('{oops').expect(400);
+    expect(response.body).toEqual({ error: 'BAD_REQUEST', errorId: 5, message: 'Malformed request', systemId: 'wallet' });
+  });
+
+  it('leaves the host routes own errors alone', async () => {
+    const response = await http().post('/v1/sign-in/x').set('Content-Type', 'application/json').send('{oops').expect(400);
+    expect(response.body).toEqual({ statusCode: 400, message: "Body is not valid JSON but content-type is set to 'application/json'" });
   });
 });
