@@ -9,6 +9,11 @@ import { authState, breakSessionWrites, deleteUser, disableUser, newUser } from 
 
 const OTHER_SECRET = 'another-secret-that-is-at-least-32-bytes!!';
 
+function expectAnswer(response: request.Response, [status, body]: [number, unknown]): void {
+  expect({ status: response.status, body: response.body }).toEqual({ status, body });
+  expect(response.headers['content-type']).toMatch(/^application\/json/);
+}
+
 describe.each(ADAPTERS)('documented logout routes over %s', (adapter) => {
   let db: TestDatabase;
   let app: INestApplication;
@@ -27,11 +32,6 @@ describe.each(ADAPTERS)('documented logout routes over %s', (adapter) => {
   });
 
   describe.each(ROUTE_SPECS)('$path', (route) => {
-    const expectAnswer = (response: request.Response, [status, body]: [number, unknown]) => {
-      expect({ status: response.status, body: response.body }).toEqual({ status, body });
-      expect(response.headers['content-type']).toMatch(/^application\/json/);
-    };
-
     it('200: the spec cURL sample (JSON content type, empty X-DeviceId, no body) logs this session out', async () => {
       const user = await newUser(app);
       const response = await http()
