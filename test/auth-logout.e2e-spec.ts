@@ -1,11 +1,11 @@
 import type { INestApplication } from '@nestjs/common';
 import pg from 'pg';
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DemoUsersService } from '../src/demo/users/demo-users.service.js';
 import { login } from './support/session-client.js';
-import { ADAPTERS, createTestApp } from './support/test-app.js';
-import { createTestDatabase, type TestDatabase } from './support/test-database.js';
+import { ADAPTERS, createTestApp, useTestApp } from './support/test-app.js';
+import type { TestDatabase } from './support/test-database.js';
 import { decodeToken } from './support/tokens.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -22,15 +22,7 @@ describe.each(ADAPTERS)('login, me and POST /auth/logout over %s', (adapter) => 
   const sessionRow = async (id: string) =>
     (await db.query<{ revoked_at: Date | null; revoke_reason: string | null }>('SELECT revoked_at, revoke_reason FROM auth_sessions WHERE id = $1', [id]))[0];
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await createTestApp(db.url, adapter);
-  });
-
-  afterAll(async () => {
-    await app?.close();
-    await db?.drop();
-  });
+  useTestApp(adapter, (opened) => ({ db, app } = opened));
 
   it('logs in with a token of our profile and a session row', async () => {
     const response = await http()
@@ -77,6 +69,19 @@ describe.each(ADAPTERS)('login, me and POST /auth/logout over %s', (adapter) => 
     expect(await sessionRow(second.sessionId)).toEqual({ revoked_at: null, revoke_reason: null });
     const stillWorks = await http().get('/auth/me').set('Authorization', second.bearer).expect(200);
     expect(stillWorks.body).toEqual({ userId: second.userId, sessionId: second.sessionId, deviceId: null });
+  });
+
+  it('refuses the token at once on another instance sharing the database', async () => {
+    const other = await createTestApp(db.url, adapter);
+    try {
+      const session = await login(app);
+      await request(other.getHttpServer()).get('/auth/me').set('Authorization', session.bearer).expect(200);
+      await http().post('/auth/logout').set('Authorization', session.bearer).expect(200);
+      const refused = await request(other.getHttpServer()).get('/auth/me').set('Authorization', session.bearer).expect(401);
+      expect(refused.body).toEqual(UNAUTHORIZED);
+    } finally {
+      await other.close();
+    }
   });
 
   it('refuses bad credentials with 401 and a malformed login body with 400', async () => {

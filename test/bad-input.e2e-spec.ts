@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ROUTE_SPECS, type RouteName, type RouteSpec } from './support/logout-routes.js';
 import type { LoggedIn } from './support/session-client.js';
-import { ADAPTERS, createTestApp } from './support/test-app.js';
-import { createTestDatabase, type TestDatabase } from './support/test-database.js';
+import { ADAPTERS, useTestApp } from './support/test-app.js';
+import type { TestDatabase } from './support/test-database.js';
 import { forgeToken, unsignedToken } from './support/tokens.js';
 import { authState, deleteUser, disableUser, newUser } from './support/users.js';
 
@@ -92,15 +92,7 @@ describe.each(ADAPTERS)('bad input over %s', (adapter) => {
   let db: TestDatabase;
   let app: INestApplication;
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await createTestApp(db.url, adapter);
-  });
-
-  afterAll(async () => {
-    await app?.close();
-    await db?.drop();
-  });
+  useTestApp(adapter, (opened) => ({ db, app } = opened));
 
   describe.each(ROUTE_SPECS)('$path', (route) => {
     const cases = CASES.filter((c) => !c.routes || c.routes.includes(route.name));

@@ -1,8 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ROUTE_SPECS } from './support/logout-routes.js';
-import { ADAPTERS, createTestApp } from './support/test-app.js';
+import { ADAPTERS, createTestApp, useTestApp } from './support/test-app.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 import { forgeToken } from './support/tokens.js';
 import { authState, breakSessionWrites, deleteUser, disableUser, newUser } from './support/users.js';
@@ -21,15 +21,7 @@ describe.each(ADAPTERS)('documented logout routes over %s', (adapter) => {
   const sessionRow = async (id: string) =>
     (await db.query('SELECT revoke_reason, revoked_at IS NOT NULL AS revoked FROM auth_sessions WHERE id = $1', [id]))[0];
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await createTestApp(db.url, adapter);
-  });
-
-  afterAll(async () => {
-    await app?.close();
-    await db?.drop();
-  });
+  useTestApp(adapter, (opened) => ({ db, app } = opened));
 
   describe.each(ROUTE_SPECS)('$path', (route) => {
     it('200: the spec cURL sample (JSON content type, empty X-DeviceId, no body) logs this session out', async () => {

@@ -1,6 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
+import { afterAll, beforeAll } from 'vitest';
 import { createDemoApp } from '../../src/demo/create-demo-app.js';
 import type { DemoConfig } from '../../src/demo/demo.config.js';
+import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 export type Adapter = DemoConfig['adapter'];
 export const ADAPTERS: Adapter[] = ['fastify', 'express'];
@@ -24,4 +26,21 @@ export function createTestApp(databaseUrl: string, adapter: Adapter, overrides: 
     },
     false,
   );
+}
+
+/**
+ * For a describe block: a fresh database and the demo app on it before its
+ * tests, both closed after. `receive` hands them to the block's variables.
+ */
+export function useTestApp(adapter: Adapter, receive: (opened: { db: TestDatabase; app: INestApplication }) => void, overrides: Partial<DemoConfig> = {}): void {
+  let opened: { db: TestDatabase; app: INestApplication } | undefined;
+  beforeAll(async () => {
+    const db = await createTestDatabase();
+    opened = { db, app: await createTestApp(db.url, adapter, overrides) };
+    receive(opened);
+  });
+  afterAll(async () => {
+    await opened?.app.close();
+    await opened?.db.drop();
+  });
 }
