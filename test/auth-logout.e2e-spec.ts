@@ -29,8 +29,15 @@ describe.each(ADAPTERS)('login, me and POST /auth/logout over %s', (adapter) => 
       .post('/auth/login')
       .send({ email: 'demo@example.com', password: 'demo-password', deviceId: 'phone-1', deviceName: 'Pixel' })
       .expect(200)
-      .expect('Content-Type', /application\/json/);
-    expect(response.body).toEqual({ accessToken: expect.any(String), tokenType: 'Bearer', expiresIn: 900, sessionId: expect.stringMatching(UUID) });
+      .expect('Content-Type', /application\/json/)
+      .expect('Cache-Control', 'no-store');
+    expect(response.body).toEqual({
+      accessToken: expect.any(String),
+      tokenType: 'Bearer',
+      expiresIn: 900,
+      sessionId: expect.stringMatching(UUID),
+      refreshToken: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+    });
     const { header, payload } = decodeToken(response.body.accessToken);
     expect(header).toEqual({ alg: 'HS256', typ: 'at+jwt' });
     expect(payload).toEqual({

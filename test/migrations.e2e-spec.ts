@@ -21,17 +21,19 @@ describe('migrations', () => {
   });
 
   it('exports the module migrations in order, before the demo ones', () => {
-    expect(authMigrations.map((m) => m.name)).toEqual(['CreateAuthTables1763700000000']);
-    expect(demoMigrations.map((m) => m.name)).toEqual(['CreateAuthTables1763700000000', 'CreateDemoUsers1763700000001']);
+    expect(authMigrations.map((m) => m.name)).toEqual(['CreateAuthTables1763700000000', 'CreateRefreshTokens1763700000002']);
+    expect(demoMigrations.map((m) => m.name)).toEqual(['CreateAuthTables1763700000000', 'CreateRefreshTokens1763700000002', 'CreateDemoUsers1763700000001']);
   });
 
   it('migrates up with constraints and indexes, and all the way down again', async () => {
     await dataSource.runMigrations();
-    expect(await tables()).toEqual(['auth_devices', 'auth_sessions', 'migrations', 'users']);
+    expect(await tables()).toEqual(['auth_devices', 'auth_refresh_tokens', 'auth_sessions', 'migrations', 'users']);
     const indexes = await db.query<{ indexname: string }>(`SELECT indexname FROM pg_indexes WHERE tablename LIKE 'auth_%' ORDER BY 1`);
     expect(indexes.map((i) => i.indexname)).toEqual([
       'auth_devices_pkey',
       'auth_devices_user_external_uq',
+      'auth_refresh_tokens_pkey',
+      'auth_refresh_tokens_session_idx',
       'auth_sessions_device_idx',
       'auth_sessions_pkey',
       'auth_sessions_user_active_idx',
@@ -41,8 +43,7 @@ describe('migrations', () => {
       db.query(`INSERT INTO auth_sessions (user_id, expires_at, revoked_at) VALUES ('u', now(), now())`),
     ).rejects.toThrow(/auth_sessions_revoked_has_reason/);
 
-    await dataSource.undoLastMigration();
-    await dataSource.undoLastMigration();
+    for (let i = 0; i < demoMigrations.length; i++) await dataSource.undoLastMigration();
     expect(await tables()).toEqual(['migrations']);
   });
 });

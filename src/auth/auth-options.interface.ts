@@ -50,8 +50,8 @@ export type LogoutRouteOption = boolean | { path: string };
 export interface AuthModuleExtras {
   /** Register the module globally. Default false. */
   isGlobal?: boolean;
-  /** Which documented logout routes are mounted, and where. Default: all, at their documented paths. */
-  routes?: Partial<Record<import('./auth.constants.js').LogoutRouteName, LogoutRouteOption>>;
+  /** Which routes are mounted (the four logout routes, `refresh`), and where. Default: all, at their default paths. */
+  routes?: Partial<Record<import('./auth.constants.js').AuthRouteName, LogoutRouteOption>>;
   /** Name of the host's TypeORM data source the module uses. Default: the host's default connection. */
   dataSource?: string;
 }

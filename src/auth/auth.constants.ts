@@ -1,12 +1,16 @@
-/** Names of the four documented logout routes, as used in `routes` options. */
+/** Names of the four documented logout routes. */
 export type LogoutRouteName = 'signout' | 'authLogout' | 'fibLogout' | 'v3Logout';
 
-/** Where each documented logout route is mounted unless the host moves it. */
-export const DEFAULT_LOGOUT_PATHS: Readonly<Record<LogoutRouteName, string>> = {
+/** Names of every route the module can mount, as used in the `routes` option. */
+export type AuthRouteName = LogoutRouteName | 'refresh';
+
+/** Where each route is mounted unless the host moves it. */
+export const DEFAULT_ROUTE_PATHS: Readonly<Record<AuthRouteName, string>> = {
   signout: 'signout',
   authLogout: 'auth/logout',
   fibLogout: 'auth/api/v1/authentication-management/logout',
   v3Logout: 'v3/logout',
+  refresh: 'auth/refresh',
 };
 
 /** The JWT `typ` header our access tokens carry (RFC 9068). */
@@ -18,6 +22,7 @@ export const RevokeReason = {
   logoutAll: 'logout_all',
   deviceSignout: 'device_signout',
   userDisabled: 'user_disabled',
+  refreshTokenReuse: 'refresh_token_reuse',
   admin: 'admin',
 } as const;
 export type RevokeReason = (typeof RevokeReason)[keyof typeof RevokeReason] | (string & {});

@@ -49,3 +49,5 @@ export class PayloadTooLargeError extends AuthError { readonly kind = 'payload_t
 export class UnsupportedMediaTypeError extends AuthError { readonly kind = 'unsupported_media_type'; }
 /** Too many requests from this client. */
 export class TooManyRequestsError extends AuthError { readonly kind = 'too_many_requests'; }
+/** A refresh token that is unknown, already rotated, or of a session that has ended. */
+export class InvalidRefreshTokenError extends AuthError { readonly kind = 'invalid_refresh_token'; }

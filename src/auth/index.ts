@@ -9,7 +9,7 @@ export type {
 } from './auth-options.interface.js';
 export { AUTH_OPTIONS, type ResolvedAuthOptions } from './auth-options.resolve.js';
 export { AUTH_MODULE_OPTIONS } from './auth.module-definition.js';
-export { DEFAULT_LOGOUT_PATHS, RevokeReason, type LogoutRouteName } from './auth.constants.js';
+export { DEFAULT_ROUTE_PATHS, RevokeReason, type AuthRouteName, type LogoutRouteName } from './auth.constants.js';
 export * from './auth.errors.js';
 export { AuthUserStore, allowAllUserStore, type AuthUser } from './auth-user-store.interface.js';
 export { AuthDevice } from './device.entity.js';

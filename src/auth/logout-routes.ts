@@ -1,10 +1,11 @@
 import { Controller, type Type } from '@nestjs/common';
-import { DEFAULT_LOGOUT_PATHS, type LogoutRouteName } from './auth.constants.js';
+import { DEFAULT_ROUTE_PATHS, type AuthRouteName } from './auth.constants.js';
 import type { AuthModuleExtras } from './auth-options.interface.js';
 import { mapFibError } from './fib/fib-error.mapper.js';
 import { FibLogoutController } from './fib/fib-logout.controller.js';
 import { mapGenericError } from './generic/generic-error.mapper.js';
 import { GenericLogoutController } from './generic/generic-logout.controller.js';
+import { RefreshController } from './refresh/refresh.controller.js';
 import type { ErrorMapper } from './routes/error-response.js';
 import type { MountedLogoutRoute } from './routes/pre-route-errors.js';
 import { mapSignoutError } from './signout/signout-error.mapper.js';
@@ -12,23 +13,24 @@ import { SignoutController } from './signout/signout.controller.js';
 import { mapV3Error } from './v3/v3-error.mapper.js';
 import { V3LogoutController } from './v3/v3-logout.controller.js';
 
-const ROUTES: Record<LogoutRouteName, { controller: Type; mapper: ErrorMapper }> = {
+const ROUTES: Record<AuthRouteName, { controller: Type; mapper: ErrorMapper }> = {
   signout: { controller: SignoutController, mapper: mapSignoutError },
   authLogout: { controller: GenericLogoutController, mapper: mapGenericError },
   fibLogout: { controller: FibLogoutController, mapper: mapFibError },
   v3Logout: { controller: V3LogoutController, mapper: mapV3Error },
+  refresh: { controller: RefreshController, mapper: mapGenericError },
 };
 
 /**
- * The documented routes to mount: each one not switched off, as a subclass
+ * The routes to mount: each one not switched off, as a subclass
  * carrying its path, so moving one route never touches the shared class.
  */
 export function logoutRoutes(routes: AuthModuleExtras['routes'] = {}): Array<MountedLogoutRoute & { controller: Type }> {
-  return (Object.keys(ROUTES) as LogoutRouteName[]).flatMap((name) => {
+  return (Object.keys(ROUTES) as AuthRouteName[]).flatMap((name) => {
     const option = routes[name] ?? true;
     if (option === false) return [];
     const { controller: base, mapper } = ROUTES[name];
-    const path = typeof option === 'object' ? option.path : DEFAULT_LOGOUT_PATHS[name];
+    const path = typeof option === 'object' ? option.path : DEFAULT_ROUTE_PATHS[name];
     const controller = class extends base {};
     Object.defineProperty(controller, 'name', { value: base.name });
     Controller(path)(controller);

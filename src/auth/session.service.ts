@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import { AccessTokenService, type AccessTokenClaims } from './access-token.service.js';
 import { LAST_USED_RESOLUTION_MS, RevokeReason } from './auth.constants.js';
 import {
+  InvalidRefreshTokenError,
   InvalidTokenError,
   SessionConflictError,
   SessionExpiredError,
@@ -14,6 +15,7 @@ import {
 } from './auth.errors.js';
 import { AUTH_OPTIONS, type ResolvedAuthOptions } from './auth-options.resolve.js';
 import { AUTH_DATA_SOURCE } from './auth.tokens.js';
+import { hashRefreshToken, newRefreshToken } from './refresh-token.js';
 import * as sql from './session.sql.js';
 import type { AuthenticatedSession, CreateSessionInput, CreatedSession, LogoutOptions, RevokedDevice } from './session.types.js';
 
@@ -27,6 +29,7 @@ export class SessionService {
 
   /** Opens a session (and registers or re-activates its device) and signs its first access token. */
   async createSession(input: CreateSessionInput): Promise<CreatedSession> {
+    const refreshToken = newRefreshToken();
     const [row] = await this.rows<{ id: string; expires_at: Date }>(sql.CREATE_SESSION, [
       input.userId,
       input.deviceId || null,
@@ -35,9 +38,32 @@ export class SessionService {
       this.options.sessionTtlSeconds,
       input.ip ?? null,
       input.userAgent ?? null,
+      hashRefreshToken(refreshToken),
     ]);
     const signed = this.tokens.sign(input.userId, row.id, row.expires_at);
-    return { accessToken: signed.token, expiresIn: signed.expiresIn, sessionId: row.id };
+    return { accessToken: signed.token, expiresIn: signed.expiresIn, sessionId: row.id, refreshToken };
+  }
+
+  /**
+   * Trades a refresh token for a new access and refresh token pair (rotation).
+   * An already-rotated token presented again is taken as stolen: its session is
+   * revoked (`refresh_token_reuse`). Unknown, rotated, or of an ended session:
+   * InvalidRefreshTokenError. A logout needs no extra step: the session's end
+   * ends its refresh tokens.
+   */
+  async refreshSession(refreshToken: string): Promise<CreatedSession> {
+    const presented = hashRefreshToken(refreshToken);
+    const successor = newRefreshToken();
+    const [row] = await this.rows<{ id: string; user_id: string; expires_at: Date }>(sql.ROTATE_REFRESH_TOKEN, [presented, hashRefreshToken(successor)]);
+    if (!row) {
+      await this.rows(sql.REVOKE_SESSION_OF_REUSED_TOKEN, [presented, RevokeReason.refreshTokenReuse]);
+      throw new InvalidRefreshTokenError();
+    }
+    const user = await this.options.userStore.findUser(row.user_id);
+    if (!user) throw new UserNotFoundError();
+    if (user.disabled) throw new UserDisabledError();
+    const signed = this.tokens.sign(row.user_id, row.id, row.expires_at);
+    return { accessToken: signed.token, expiresIn: signed.expiresIn, sessionId: row.id, refreshToken: successor };
   }
 
   /**

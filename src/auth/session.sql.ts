@@ -3,7 +3,7 @@
  * guarded by `revoked_at IS NULL`, so concurrent revocations have one winner.
  */
 
-/** $1 user, $2 external device id|null, $3 device name, $4 push token, $5 ttl seconds, $6 ip, $7 user agent. */
+/** $1 user, $2 external device id|null, $3 device name, $4 push token, $5 ttl seconds, $6 ip, $7 user agent, $8 refresh token hash. */
 export const CREATE_SESSION = `
   WITH device AS (
     INSERT INTO auth_devices (user_id, external_id, name, push_token)
@@ -13,10 +13,14 @@ export const CREATE_SESSION = `
           push_token = COALESCE(EXCLUDED.push_token, auth_devices.push_token),
           revoked_at = NULL
     RETURNING id
+  ), session AS (
+    INSERT INTO auth_sessions (user_id, device_id, expires_at, ip, user_agent)
+    VALUES ($1, (SELECT id FROM device), now() + make_interval(secs => $5), $6, $7)
+    RETURNING id, expires_at
+  ), refresh AS (
+    INSERT INTO auth_refresh_tokens (token_hash, session_id) SELECT $8, id FROM session
   )
-  INSERT INTO auth_sessions (user_id, device_id, expires_at, ip, user_agent)
-  VALUES ($1, (SELECT id FROM device), now() + make_interval(secs => $5), $6, $7)
-  RETURNING id, expires_at`;
+  SELECT id, expires_at FROM session`;
 
 /** $1 session id, $2 last-use resolution in seconds. */
 export const FIND_SESSION = `
@@ -61,3 +65,23 @@ export const FIND_DEVICE = `SELECT id FROM auth_devices WHERE user_id = $1 AND e
 
 /** $1 user, $2 push token: the user's devices that carry it stop carrying it. */
 export const CLEAR_PUSH_TOKEN = `UPDATE auth_devices SET push_token = NULL WHERE user_id = $1 AND push_token = $2 RETURNING id`;
+
+/** $1 presented refresh token hash, $2 its successor's hash. Rotates a live token of a live session; no row otherwise. */
+export const ROTATE_REFRESH_TOKEN = `
+  WITH used AS (
+    UPDATE auth_refresh_tokens r SET rotated_at = now()
+    FROM auth_sessions s
+    WHERE r.token_hash = $1 AND r.rotated_at IS NULL
+      AND s.id = r.session_id AND s.revoked_at IS NULL AND s.expires_at > now()
+    RETURNING s.id, s.user_id, s.expires_at
+  ), successor AS (
+    INSERT INTO auth_refresh_tokens (token_hash, session_id) SELECT $2, id FROM used
+  )
+  SELECT id, user_id, expires_at FROM used`;
+
+/** $1 presented refresh token hash, $2 reason. An already-rotated token came back: its session ends. */
+export const REVOKE_SESSION_OF_REUSED_TOKEN = `
+  UPDATE auth_sessions SET revoked_at = now(), revoke_reason = $2
+  WHERE id = (SELECT session_id FROM auth_refresh_tokens WHERE token_hash = $1 AND rotated_at IS NOT NULL)
+    AND revoked_at IS NULL
+  RETURNING id`;

@@ -14,6 +14,8 @@ export interface CreatedSession {
   /** Seconds until the access token expires. */
   expiresIn: number;
   sessionId: string;
+  /** Opaque, single-use: `refreshSession` trades it for a new pair. */
+  refreshToken: string;
 }
 
 /** The session behind a request that passed `JwtGuard`. */

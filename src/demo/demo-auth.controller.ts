@@ -3,6 +3,7 @@ import {
   Body,
   Controller,
   Get,
+  Header,
   Headers,
   HttpCode,
   Ip,
@@ -31,6 +32,7 @@ export class DemoAuthController {
 
   @Post('login')
   @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
   async login(@Body(loginValidation) body: LoginDto, @Ip() ip: string, @Headers('user-agent') userAgent?: string) {
     const user = await this.users.verifyCredentials(body.email, body.password);
     if (!user || user.disabled) {
@@ -44,7 +46,7 @@ export class DemoAuthController {
       ip,
       userAgent,
     });
-    return { accessToken: session.accessToken, tokenType: 'Bearer', expiresIn: session.expiresIn, sessionId: session.sessionId };
+    return { accessToken: session.accessToken, tokenType: 'Bearer', expiresIn: session.expiresIn, sessionId: session.sessionId, refreshToken: session.refreshToken };
   }
 
   @Get('me')

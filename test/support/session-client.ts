@@ -4,6 +4,7 @@ import { DEMO_EMAIL, DEMO_PASSWORD } from './test-app.js';
 
 export interface LoggedIn {
   accessToken: string;
+  refreshToken: string;
   sessionId: string;
   userId: string;
   bearer: string;
@@ -19,6 +20,7 @@ export async function login(
   const me = await request(app.getHttpServer()).get('/auth/me').set('Authorization', `Bearer ${response.body.accessToken}`).expect(200);
   return {
     accessToken: response.body.accessToken,
+    refreshToken: response.body.refreshToken,
     sessionId: response.body.sessionId,
     userId: me.body.userId,
     bearer: `Bearer ${response.body.accessToken}`,

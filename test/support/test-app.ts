@@ -24,7 +24,7 @@ export function createTestApp(databaseUrl: string, adapter: Adapter, overrides: 
       exposeErrorDetails: false,
       ...overrides,
     },
-    false,
+    process.env.TEST_APP_LOGS ? ['error', 'warn'] : false,
   );
 }
 

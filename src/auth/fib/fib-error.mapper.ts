@@ -32,6 +32,7 @@ const BY_KIND: Record<string, FibErrorName> = {
   session_expired: 'unauthorized',
   session_not_found: 'unauthorized',
   session_conflict: 'unauthorized',
+  invalid_refresh_token: 'unauthorized',
   token_signature: 'signature',
   user_not_found: 'userNotFound',
   user_disabled: 'disabled',

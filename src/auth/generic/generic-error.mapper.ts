@@ -14,6 +14,7 @@ const entry = (status: number, message: string, description: string, code: strin
 export const GENERIC_ERRORS = {
   invalidInput: entry(400, 'Invalid input data', 'The request data did not pass validation', 'INVALID_INPUT'),
   unauthorized: entry(401, 'Unauthorized', 'Invalid, expired or missing bearer token', 'UNAUTHORIZED'),
+  invalidRefreshToken: entry(401, 'Unauthorized', 'Invalid, expired or revoked refresh token', 'UNAUTHORIZED'),
   forbidden: entry(403, 'Forbidden', 'The account is disabled', 'FORBIDDEN'),
   notFound: entry(404, 'Resource not found', 'The requested resource could not be found', 'NOT_FOUND'),
   conflict: entry(409, 'Resource conflict', 'The session was revoked by another request', 'CONFLICT'),
@@ -38,6 +39,7 @@ const BY_KIND: Record<string, GenericErrorName> = {
   user_not_found: 'notFound',
   user_disabled: 'forbidden',
   session_conflict: 'conflict',
+  invalid_refresh_token: 'invalidRefreshToken',
   unknown_device: 'validation',
   malformed_request: 'invalidInput',
   request_validation: 'validation',

@@ -23,7 +23,7 @@ function hasBody(headers: Record<string, string | string[] | undefined>): boolea
  */
 export function readJsonBody(request: { headers: Record<string, string | string[] | undefined>; body?: unknown }, options: JsonBodyOptions): object {
   const { headers, body } = request;
-  if (!hasBody(headers)) return options.dto ? new options.dto() : {};
+  if (!hasBody(headers)) return options.dto ? validated(options.dto, {}, options) : {};
   const contentType = headers['content-type'];
   if (typeof contentType !== 'string' || !JSON_TYPE.test(contentType)) throw new UnsupportedMediaTypeError('The body must be JSON');
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new MalformedRequestError('The body must be a JSON object');
@@ -32,7 +32,11 @@ export function readJsonBody(request: { headers: Record<string, string | string[
     if (options.forbidUnknownFields && unknown !== undefined) throw new RequestValidationError(unknown, `property ${unknown} should not exist`);
     return {};
   }
-  const instance = plainToInstance(options.dto, body);
+  return validated(options.dto, body, options);
+}
+
+function validated(dto: Type<object>, body: object, options: JsonBodyOptions): object {
+  const instance = plainToInstance(dto, body);
   const [error] = validateSync(instance, { whitelist: true, forbidNonWhitelisted: options.forbidUnknownFields ?? false, forbidUnknownValues: false });
   if (error) throw new RequestValidationError(error.property, Object.values(error.constraints ?? {})[0] ?? `${error.property} is invalid`);
   return instance;

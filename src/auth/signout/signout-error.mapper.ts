@@ -49,6 +49,7 @@ const BY_KIND: Record<string, SignoutErrorName> = {
   session_expired: 'unauthorized',
   session_not_found: 'unauthorized',
   session_conflict: 'unauthorized',
+  invalid_refresh_token: 'unauthorized',
   user_not_found: 'userNotFound',
   user_disabled: 'accountDisabled',
   unknown_device: 'deviceNotFound',

@@ -30,6 +30,7 @@ const BY_KIND: Record<string, V3ErrorName> = {
   session_expired: 'authorizationDenied',
   session_not_found: 'authorizationDenied',
   session_conflict: 'authorizationDenied',
+  invalid_refresh_token: 'authorizationDenied',
   user_disabled: 'disabled',
   user_not_found: 'userNotFound',
   unknown_device: 'badRequest',

@@ -1,0 +1,9 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsString, Length } from 'class-validator';
+
+export class RefreshBody {
+  @ApiProperty({ description: 'The refresh token of the last login or refresh.' })
+  @IsString()
+  @Length(1, 512)
+  refreshToken: string;
+}
