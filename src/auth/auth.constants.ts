@@ -2,7 +2,7 @@
 export type LogoutRouteName = 'signout' | 'authLogout' | 'fibLogout' | 'v3Logout';
 
 /** Names of every route the module can mount, as used in the `routes` option. */
-export type AuthRouteName = LogoutRouteName | 'refresh';
+export type AuthRouteName = LogoutRouteName | 'refresh' | 'logoutAll' | 'logoutOthers';
 
 /** Where each route is mounted unless the host moves it. */
 export const DEFAULT_ROUTE_PATHS: Readonly<Record<AuthRouteName, string>> = {
@@ -11,6 +11,8 @@ export const DEFAULT_ROUTE_PATHS: Readonly<Record<AuthRouteName, string>> = {
   fibLogout: 'auth/api/v1/authentication-management/logout',
   v3Logout: 'v3/logout',
   refresh: 'auth/refresh',
+  logoutAll: 'auth/logout/all',
+  logoutOthers: 'auth/logout/others',
 };
 
 /** The JWT `typ` header our access tokens carry (RFC 9068). */
@@ -20,6 +22,7 @@ export const ACCESS_TOKEN_TYPE = 'at+jwt';
 export const RevokeReason = {
   logout: 'logout',
   logoutAll: 'logout_all',
+  logoutOthers: 'logout_others',
   deviceSignout: 'device_signout',
   userDisabled: 'user_disabled',
   refreshTokenReuse: 'refresh_token_reuse',

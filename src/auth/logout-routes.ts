@@ -6,6 +6,7 @@ import { FibLogoutController } from './fib/fib-logout.controller.js';
 import { mapGenericError } from './generic/generic-error.mapper.js';
 import { GenericLogoutController } from './generic/generic-logout.controller.js';
 import { RefreshController } from './refresh/refresh.controller.js';
+import { LogoutAllController, LogoutOthersController } from './scopes/logout-scope.controllers.js';
 import type { ErrorMapper } from './routes/error-response.js';
 import type { MountedLogoutRoute } from './routes/pre-route-errors.js';
 import { mapSignoutError } from './signout/signout-error.mapper.js';
@@ -19,6 +20,8 @@ const ROUTES: Record<AuthRouteName, { controller: Type; mapper: ErrorMapper }> =
   fibLogout: { controller: FibLogoutController, mapper: mapFibError },
   v3Logout: { controller: V3LogoutController, mapper: mapV3Error },
   refresh: { controller: RefreshController, mapper: mapGenericError },
+  logoutAll: { controller: LogoutAllController, mapper: mapGenericError },
+  logoutOthers: { controller: LogoutOthersController, mapper: mapGenericError },
 };
 
 /**

@@ -122,9 +122,12 @@ export class SessionService {
     return row.device_id ? { deviceId: row.device_id, revokedSessionIds: row.session_ids } : null;
   }
 
-  /** Revokes every active session of the user. Returns the ids revoked. */
-  async revokeUserSessions(userId: string, reason: RevokeReason): Promise<string[]> {
-    const revoked = await this.rows<{ id: string }>(sql.REVOKE_USER_SESSIONS, [userId, reason]);
+  /**
+   * Revokes every active session of the user in one statement, however many,
+   * but `except` (e.g. the session that just changed the password). Returns the ids revoked.
+   */
+  async revokeUserSessions(userId: string, reason: RevokeReason, options: { except?: string } = {}): Promise<string[]> {
+    const revoked = await this.rows<{ id: string }>(sql.REVOKE_USER_SESSIONS, [userId, reason, options.except ?? null]);
     return revoked.map((r) => r.id);
   }
 

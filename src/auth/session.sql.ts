@@ -54,10 +54,10 @@ export const REVOKE_DEVICE = `
   )
   SELECT (SELECT id FROM device) AS device_id, ARRAY(SELECT id FROM sessions) AS session_ids`;
 
-/** $1 user, $2 reason. */
+/** $1 user, $2 reason, $3 a session id to spare, or null. */
 export const REVOKE_USER_SESSIONS = `
   UPDATE auth_sessions SET revoked_at = now(), revoke_reason = $2
-  WHERE user_id = $1 AND revoked_at IS NULL
+  WHERE user_id = $1 AND revoked_at IS NULL AND ($3::uuid IS NULL OR id <> $3::uuid)
   RETURNING id`;
 
 /** $1 user, $2 external device id. */

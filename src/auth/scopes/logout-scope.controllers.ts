@@ -1,0 +1,56 @@
+import { Controller, Header, HttpCode, Post, UseFilters, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { RevokeReason } from '../auth.constants.js';
+import { CurrentSession } from '../current-session.decorator.js';
+import { GenericLogoutExceptionFilter } from '../generic/generic-exception.filter.js';
+import { JwtGuard } from '../jwt.guard.js';
+import { JsonBody } from '../routes/json-body.decorator.js';
+import { AUTH_SECURITY_SCHEME } from '../routes/openapi.js';
+import { SessionService } from '../session.service.js';
+import type { AuthenticatedSession } from '../session.types.js';
+
+export interface LogoutScopeResponse {
+  message: string;
+  /** How many sessions this request ended. */
+  revokedSessions: number;
+}
+
+/** `POST /auth/logout/all`: every session of the user ends, this one included. Errors in the generic body. */
+@Controller()
+@UseGuards(JwtGuard)
+@UseFilters(GenericLogoutExceptionFilter)
+@ApiTags('session')
+@ApiBearerAuth(AUTH_SECURITY_SCHEME)
+export class LogoutAllController {
+  constructor(private readonly sessions: SessionService) {}
+
+  @Post()
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({ summary: 'Log out of every session of the user, this one included' })
+  @ApiResponse({ status: 200, description: '{"message", "revokedSessions"}' })
+  async logoutAll(@CurrentSession() session: AuthenticatedSession, @JsonBody({ forbidUnknownFields: true }) _body: object): Promise<LogoutScopeResponse> {
+    const revoked = await this.sessions.revokeUserSessions(session.userId, RevokeReason.logoutAll);
+    return { message: 'Logged out of all sessions', revokedSessions: revoked.length };
+  }
+}
+
+/** `POST /auth/logout/others`: every other session of the user ends; this one stays. */
+@Controller()
+@UseGuards(JwtGuard)
+@UseFilters(GenericLogoutExceptionFilter)
+@ApiTags('session')
+@ApiBearerAuth(AUTH_SECURITY_SCHEME)
+export class LogoutOthersController {
+  constructor(private readonly sessions: SessionService) {}
+
+  @Post()
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({ summary: 'Log out of every other session of the user' })
+  @ApiResponse({ status: 200, description: '{"message", "revokedSessions"}' })
+  async logoutOthers(@CurrentSession() session: AuthenticatedSession, @JsonBody({ forbidUnknownFields: true }) _body: object): Promise<LogoutScopeResponse> {
+    const revoked = await this.sessions.revokeUserSessions(session.userId, RevokeReason.logoutOthers, { except: session.sessionId });
+    return { message: 'Logged out of all other sessions', revokedSessions: revoked.length };
+  }
+}
