@@ -126,11 +126,12 @@ describe('under a global prefix, with the v3 body for the host routes', () => {
     ['/v1/signout', { result: 'ok' }],
     ['/v1/auth/logout', { message: 'Logged out successfully' }],
     ['/v1/auth/api/v1/authentication-management/logout', { status: { code: 200, name: 'OK', message: 'User has been successfully logged out.' }, data: {} }],
-    ['/v1/v3/logout', {}],
+    ['/v1/v3/logout', undefined],
   ])('mounts %s under the prefix, empty JSON body accepted', async (path, body) => {
     const { body: session } = await http().post('/v1/sign-in/prefixed').expect(201);
     const response = await http().post(path).set('Authorization', `Bearer ${session.accessToken}`).set('Content-Type', 'application/json').expect(200);
-    expect(response.body).toEqual(body);
+    if (body === undefined) expect(response.text).toBe('');
+    else expect(response.body).toEqual(body);
   });
 
   it('answers pre-route errors under the prefix in the route spec, with the configured systemId', async () => {
