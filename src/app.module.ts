@@ -1,8 +1,10 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
+import { EventEmitterModule } from '@nestjs/event-emitter';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from './auth/index.js';
 import type { DemoConfig } from './demo/demo.config.js';
+import { AuditLogListener } from './demo/audit-log.listener.js';
 import { DemoAuthController } from './demo/demo-auth.controller.js';
 import { demoMigrations } from './demo/demo-migrations.js';
 import { DemoSeedService } from './demo/demo-seed.service.js';
@@ -17,6 +19,8 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => config] }),
+        // The module's audit events (auth.session.*) go through the host's emitter.
+        EventEmitterModule.forRoot({ wildcard: true }),
         TypeOrmModule.forRootAsync({
           inject: [ConfigService],
           useFactory: (settings: ConfigService<DemoConfig, true>) => ({
@@ -36,11 +40,13 @@ export class AppModule {
             signing: { algorithm: 'HS256', secret: settings.get('jwtSecret', { infer: true }) },
             exposeErrorDetails: settings.get('exposeErrorDetails', { infer: true }),
             userStore: users,
+            cookie: settings.get('accessTokenCookie', { infer: true }),
+            cleanup: settings.get('cleanupIntervalSeconds', { infer: true }) > 0 && { intervalSeconds: settings.get('cleanupIntervalSeconds', { infer: true }) },
           }),
         }),
       ],
       controllers: [DemoAuthController],
-      providers: [DemoSeedService],
+      providers: [DemoSeedService, AuditLogListener],
     };
   }
 }

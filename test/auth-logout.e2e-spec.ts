@@ -7,6 +7,7 @@ import { login } from './support/session-client.js';
 import { ADAPTERS, createTestApp, useTestApp } from './support/test-app.js';
 import type { TestDatabase } from './support/test-database.js';
 import { decodeToken } from './support/tokens.js';
+import { deleteUser, disableUser, newUser } from './support/users.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const LOGGED_OUT = { message: 'Logged out successfully' };
@@ -122,22 +123,35 @@ describe.each(ADAPTERS)('login, me and POST /auth/logout over %s', (adapter) => 
     expect(await sessionRow(session.sessionId)).toEqual({ revoked_at: null, revoke_reason: null });
   });
 
-  it('answers 403 for a disabled user and 404 for a deleted one, changing nothing', async () => {
+  it('answers 403 for a disabled user and 404 for a deleted one, and ends every session of that account', async () => {
     const users = app.get(DemoUsersService);
     await users.upsertUser('disabled@example.com', 'pw-disabled');
     await users.upsertUser('deleted@example.com', 'pw-deleted');
     const disabled = await login(app, { email: 'disabled@example.com', password: 'pw-disabled' });
+    const disabledElsewhere = await login(app, { email: 'disabled@example.com', password: 'pw-disabled', deviceId: 'tablet' });
     const deleted = await login(app, { email: 'deleted@example.com', password: 'pw-deleted' });
+    const deletedElsewhere = await login(app, { email: 'deleted@example.com', password: 'pw-deleted', deviceId: 'tablet' });
     await db.query(`UPDATE users SET disabled = true WHERE email = 'disabled@example.com'`);
     await db.query(`DELETE FROM users WHERE email = 'deleted@example.com'`);
 
     expect((await http().post('/auth/logout').set('Authorization', disabled.bearer).expect(403)).body).toEqual(FORBIDDEN);
     expect((await http().post('/auth/logout').set('Authorization', deleted.bearer).expect(404)).body).toEqual(NOT_FOUND);
-    // On the host's own routes a missing user is just an invalid token.
+    for (const session of [disabled, disabledElsewhere]) expect(await sessionRow(session.sessionId)).toEqual({ revoked_at: expect.any(Date), revoke_reason: 'user_disabled' });
+    for (const session of [deleted, deletedElsewhere]) expect(await sessionRow(session.sessionId)).toEqual({ revoked_at: expect.any(Date), revoke_reason: 'user_deleted' });
+    // The account's other sessions are ended sessions now, wherever they are used.
+    expect((await http().get('/auth/me').set('Authorization', disabledElsewhere.bearer).expect(401)).body).toEqual(UNAUTHORIZED);
+    expect((await http().get('/auth/me').set('Authorization', deletedElsewhere.bearer).expect(401)).body).toEqual(UNAUTHORIZED);
+  });
+
+  it("on the host's own routes: a missing user is an invalid token (401), a disabled one 403, and their sessions end", async () => {
+    const disabled = await newUser(app);
+    const deleted = await newUser(app);
+    await disableUser(db, disabled.userId);
+    await deleteUser(db, deleted.userId);
     expect((await http().get('/auth/me').set('Authorization', deleted.bearer).expect(401)).body).toEqual(UNAUTHORIZED);
     expect((await http().get('/auth/me').set('Authorization', disabled.bearer).expect(403)).body).toEqual(FORBIDDEN);
-    expect(await sessionRow(disabled.sessionId)).toEqual({ revoked_at: null, revoke_reason: null });
-    expect(await sessionRow(deleted.sessionId)).toEqual({ revoked_at: null, revoke_reason: null });
+    expect(await sessionRow(disabled.sessionId)).toEqual({ revoked_at: expect.any(Date), revoke_reason: 'user_disabled' });
+    expect(await sessionRow(deleted.sessionId)).toEqual({ revoked_at: expect.any(Date), revoke_reason: 'user_deleted' });
   });
 
   it('answers 409 when another revocation wins the race after the token was checked', async () => {

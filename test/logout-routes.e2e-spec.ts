@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { ROUTE_SPECS } from './support/logout-routes.js';
+import { login } from './support/session-client.js';
 import { ADAPTERS, createTestApp, useTestApp } from './support/test-app.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 import { forgeToken } from './support/tokens.js';
@@ -60,18 +61,22 @@ describe.each(ADAPTERS)('documented logout routes over %s', (adapter) => {
       expect(await sessionRow(user.sessionId)).toEqual({ revoke_reason: null, revoked: false });
     });
 
-    it('a disabled user', async () => {
+    it('a disabled user: every session of the account ends', async () => {
       const user = await newUser(app);
+      const elsewhere = await login(app, { email: user.email, password: user.password, deviceId: 'other-device' });
       await disableUser(db, user.userId);
       expectAnswer(await http().post(route.path).set('Authorization', user.bearer), route.disabled);
-      expect(await sessionRow(user.sessionId)).toEqual({ revoke_reason: null, revoked: false });
+      expect(await sessionRow(user.sessionId)).toEqual({ revoke_reason: 'user_disabled', revoked: true });
+      expect(await sessionRow(elsewhere.sessionId)).toEqual({ revoke_reason: 'user_disabled', revoked: true });
     });
 
-    it('404: the token user no longer exists', async () => {
+    it('404: the token user no longer exists: every session of the account ends', async () => {
       const user = await newUser(app);
+      const elsewhere = await login(app, { email: user.email, password: user.password, deviceId: 'other-device' });
       await deleteUser(db, user.userId);
       expectAnswer(await http().post(route.path).set('Authorization', user.bearer), route.deletedUser);
-      expect(await sessionRow(user.sessionId)).toEqual({ revoke_reason: null, revoked: false });
+      expect(await sessionRow(user.sessionId)).toEqual({ revoke_reason: 'user_deleted', revoked: true });
+      expect(await sessionRow(elsewhere.sessionId)).toEqual({ revoke_reason: 'user_deleted', revoked: true });
     });
 
     it('400: a body that is not valid JSON changes nothing', async () => {

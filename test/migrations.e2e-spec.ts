@@ -21,8 +21,8 @@ describe('migrations', () => {
   });
 
   it('exports the module migrations in order, before the demo ones', () => {
-    expect(authMigrations.map((m) => m.name)).toEqual(['CreateAuthTables1763700000000', 'CreateRefreshTokens1763700000002']);
-    expect(demoMigrations.map((m) => m.name)).toEqual(['CreateAuthTables1763700000000', 'CreateRefreshTokens1763700000002', 'CreateDemoUsers1763700000001']);
+    expect(authMigrations.map((m) => m.name)).toEqual(['CreateAuthTables1763700000000', 'CreateRefreshTokens1763700000002', 'SessionCleanupIndexes1763700000003']);
+    expect(demoMigrations.map((m) => m.name)).toEqual(['CreateAuthTables1763700000000', 'CreateRefreshTokens1763700000002', 'SessionCleanupIndexes1763700000003', 'CreateDemoUsers1763700000001']);
   });
 
   it('migrates up with constraints and indexes, and all the way down again', async () => {
@@ -31,11 +31,14 @@ describe('migrations', () => {
     const indexes = await db.query<{ indexname: string }>(`SELECT indexname FROM pg_indexes WHERE tablename LIKE 'auth_%' ORDER BY 1`);
     expect(indexes.map((i) => i.indexname)).toEqual([
       'auth_devices_pkey',
+      'auth_devices_revoked_idx',
       'auth_devices_user_external_uq',
       'auth_refresh_tokens_pkey',
       'auth_refresh_tokens_session_idx',
       'auth_sessions_device_idx',
+      'auth_sessions_expires_idx',
       'auth_sessions_pkey',
+      'auth_sessions_revoked_idx',
       'auth_sessions_user_active_idx',
     ]);
     // A revoked row always says why.

@@ -41,6 +41,36 @@ export interface AuthModuleOptions {
   userStore?: AuthUserStore;
   /** How JwtGuard's refusals answer on the host's own routes. Default: the generic `{message, description, code}` body (`mapGuardErrorToGeneric`). */
   guardErrorMapper?: ErrorMapper;
+  /** Also carry the access token in an HttpOnly cookie, for browser clients. Default false (Authorization header only). */
+  cookie?: boolean | AccessTokenCookieOptions;
+  /** The scheduled clean-up of ended sessions; `false` switches it off. Default: on, hourly, 30 days' retention. */
+  cleanup?: false | SessionCleanupOptions;
+}
+
+/** The access-token cookie. JwtGuard reads it when a request has no Authorization header. */
+export interface AccessTokenCookieOptions {
+  /** Default `__Host-access_token`: the prefix makes browsers insist on Secure, `Path=/` and no Domain. */
+  name?: string;
+  /** Default `strict`; `none` needs `secure`. */
+  sameSite?: 'strict' | 'lax' | 'none';
+  /** Default true. Turn off only for plain-HTTP development, with a name without the `__Host-` prefix. */
+  secure?: boolean;
+  /** Default none (host-only cookie). */
+  domain?: string;
+  /** Default `/`. */
+  path?: string;
+  /** Logout routes also send `Clear-Site-Data: "cache", "cookies", "storage"`. Default true. */
+  clearSiteData?: boolean;
+}
+
+/** The clean-up job: marks expired sessions, then deletes what ended longer ago than the retention period. */
+export interface SessionCleanupOptions {
+  /** Seconds between runs (the first run comes one interval after start). Default 3600. */
+  intervalSeconds?: number;
+  /** Ended sessions (expired or revoked) and signed-out devices are kept this long for audit. Default 30. */
+  retentionDays?: number;
+  /** Rows per statement, so no run holds many row locks at once. Default 1000. */
+  batchSize?: number;
 }
 
 /** A logout route is mounted (`true` or a path) or not (`false`). */

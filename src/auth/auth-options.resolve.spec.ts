@@ -19,6 +19,8 @@ describe('resolveAuthOptions', () => {
       exposeErrorDetails: false,
       userStore: undefined,
       guardErrorMapper: undefined,
+      cookie: null,
+      cleanup: { intervalSeconds: 3600, retentionDays: 30, batchSize: 1000 },
     });
     // Without a host store, every user exists and is enabled.
     await expect(resolved.userStore.findUser('u1')).resolves.toEqual({ id: 'u1', disabled: false });
@@ -26,8 +28,17 @@ describe('resolveAuthOptions', () => {
 
   it('keeps what the host sets', () => {
     const userStore = { findUser: async () => null };
-    const set = { signing, issuer: 'i', audience: 'a', accessTokenTtlSeconds: 60, sessionTtlSeconds: 3600, systemId: 'x', exposeErrorDetails: true, userStore, guardErrorMapper };
+    const cookie = { name: 'at', sameSite: 'lax', secure: false, path: '/app', domain: 'example.com', clearSiteData: false } as const;
+    const cleanup = { intervalSeconds: 60, retentionDays: 7, batchSize: 10 };
+    const set = { signing, issuer: 'i', audience: 'a', accessTokenTtlSeconds: 60, sessionTtlSeconds: 3600, systemId: 'x', exposeErrorDetails: true, userStore, guardErrorMapper, cookie, cleanup };
     expect(resolveAuthOptions(set)).toEqual(set);
+  });
+
+  it('turns the cookie on with secure defaults, and the clean-up job off', () => {
+    const resolved = resolveAuthOptions({ signing, cookie: true, cleanup: false });
+    expect(resolved.cookie).toEqual({ name: '__Host-access_token', sameSite: 'strict', secure: true, path: '/', clearSiteData: true });
+    expect(resolved.cleanup).toBeNull();
+    expect(resolveAuthOptions({ signing, cleanup: { retentionDays: 1 } }).cleanup).toEqual({ intervalSeconds: 3600, retentionDays: 1, batchSize: 1000 });
   });
 
   it.each([
@@ -36,6 +47,11 @@ describe('resolveAuthOptions', () => {
     [{ signing: { algorithm: 'RS256', privateKey: 'k', publicKey: '' } }, 'RS256 needs privateKey and publicKey'],
     [{ signing, accessTokenTtlSeconds: 0 }, 'accessTokenTtlSeconds must be a positive integer'],
     [{ signing, sessionTtlSeconds: 1.5 }, 'sessionTtlSeconds must be a positive integer'],
+    [{ signing, cleanup: { batchSize: 0 } }, 'cleanup.batchSize must be a positive integer'],
+    [{ signing, cookie: { secure: false } }, 'a __Host- cookie needs secure: true'],
+    [{ signing, cookie: { domain: 'example.com' } }, 'a __Host- cookie needs secure: true, path "/" and no domain'],
+    [{ signing, cookie: { name: 'a b' } }, 'cookie.name is not a valid cookie name'],
+    [{ signing, cookie: { name: 'at', sameSite: 'none', secure: false } }, 'cookie.sameSite "none" needs secure: true'],
   ])('refuses %j', (options, message) => {
     expect(() => resolveAuthOptions(options as never)).toThrow(message);
   });

@@ -1,5 +1,5 @@
 import { allowAllUserStore, type AuthUserStore } from './auth-user-store.interface.js';
-import type { AuthModuleOptions, SigningOptions } from './auth-options.interface.js';
+import type { AccessTokenCookieOptions, AuthModuleOptions, SessionCleanupOptions, SigningOptions } from './auth-options.interface.js';
 import { mapGuardErrorToGeneric } from './generic/generic-error.mapper.js';
 import type { ErrorMapper } from './routes/error-response.js';
 
@@ -14,6 +14,10 @@ export interface ResolvedAuthOptions {
   exposeErrorDetails: boolean;
   userStore: AuthUserStore;
   guardErrorMapper: ErrorMapper;
+  /** Null when the cookie is off. */
+  cookie: Required<Omit<AccessTokenCookieOptions, 'domain'>> & Pick<AccessTokenCookieOptions, 'domain'> | null;
+  /** Null when the clean-up job is off. */
+  cleanup: Required<SessionCleanupOptions> | null;
 }
 
 export const AUTH_OPTIONS = Symbol('AUTH_OPTIONS');
@@ -25,6 +29,8 @@ const DEFAULTS = {
   sessionTtlSeconds: 30 * 24 * 60 * 60,
   systemId: 'core',
   exposeErrorDetails: false,
+  cookie: { name: '__Host-access_token', sameSite: 'strict', secure: true, path: '/', clearSiteData: true },
+  cleanup: { intervalSeconds: 3600, retentionDays: 30, batchSize: 1000 },
 } as const;
 
 export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOptions {
@@ -44,9 +50,28 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
     exposeErrorDetails: options.exposeErrorDetails ?? DEFAULTS.exposeErrorDetails,
     userStore: options.userStore ?? allowAllUserStore,
     guardErrorMapper: options.guardErrorMapper ?? mapGuardErrorToGeneric,
+    cookie: resolveCookie(options.cookie),
+    cleanup: options.cleanup === false ? null : { ...DEFAULTS.cleanup, ...options.cleanup },
   };
-  for (const key of ['accessTokenTtlSeconds', 'sessionTtlSeconds'] as const) {
-    if (!Number.isInteger(resolved[key]) || resolved[key] <= 0) throw new Error(`AuthModule: ${key} must be a positive integer`);
-  }
+  positiveIntegers(resolved, ['accessTokenTtlSeconds', 'sessionTtlSeconds']);
+  if (resolved.cleanup) positiveIntegers(resolved.cleanup, ['intervalSeconds', 'retentionDays', 'batchSize'], 'cleanup.');
   return resolved;
+}
+
+function positiveIntegers<T extends object>(values: T, keys: Array<keyof T & string>, prefix = ''): void {
+  for (const key of keys) {
+    const value = values[key];
+    if (!Number.isInteger(value) || (value as number) <= 0) throw new Error(`AuthModule: ${prefix}${key} must be a positive integer`);
+  }
+}
+
+function resolveCookie(option: AuthModuleOptions['cookie']): ResolvedAuthOptions['cookie'] {
+  if (!option) return null;
+  const cookie = { ...DEFAULTS.cookie, ...(option === true ? {} : option) };
+  if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(cookie.name)) throw new Error('AuthModule: cookie.name is not a valid cookie name');
+  if (cookie.name.startsWith('__Host-') && (!cookie.secure || cookie.path !== '/' || cookie.domain)) {
+    throw new Error('AuthModule: a __Host- cookie needs secure: true, path "/" and no domain');
+  }
+  if (cookie.sameSite === 'none' && !cookie.secure) throw new Error('AuthModule: cookie.sameSite "none" needs secure: true');
+  return cookie;
 }

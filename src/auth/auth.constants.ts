@@ -2,7 +2,7 @@
 export type LogoutRouteName = 'signout' | 'authLogout' | 'fibLogout' | 'v3Logout';
 
 /** Names of every route the module can mount, as used in the `routes` option. */
-export type AuthRouteName = LogoutRouteName | 'refresh' | 'logoutAll' | 'logoutOthers';
+export type AuthRouteName = LogoutRouteName | 'refresh' | 'logoutAll' | 'logoutOthers' | 'listSessions' | 'revokeSession';
 
 /** Where each route is mounted unless the host moves it. */
 export const DEFAULT_ROUTE_PATHS: Readonly<Record<AuthRouteName, string>> = {
@@ -13,6 +13,8 @@ export const DEFAULT_ROUTE_PATHS: Readonly<Record<AuthRouteName, string>> = {
   refresh: 'auth/refresh',
   logoutAll: 'auth/logout/all',
   logoutOthers: 'auth/logout/others',
+  listSessions: 'auth/sessions',
+  revokeSession: 'auth/sessions',
 };
 
 /** The JWT `typ` header our access tokens carry (RFC 9068). */
@@ -24,11 +26,17 @@ export const RevokeReason = {
   logoutAll: 'logout_all',
   logoutOthers: 'logout_others',
   deviceSignout: 'device_signout',
+  sessionRevoked: 'session_revoked',
   userDisabled: 'user_disabled',
+  userDeleted: 'user_deleted',
   refreshTokenReuse: 'refresh_token_reuse',
+  expired: 'expired',
   admin: 'admin',
 } as const;
 export type RevokeReason = (typeof RevokeReason)[keyof typeof RevokeReason] | (string & {});
 
 /** A session's last-use time is written at most this often, not on every request. */
 export const LAST_USED_RESOLUTION_MS = 60_000;
+
+/** Session ids are UUIDs; anything else names no session. */
+export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -31,6 +31,8 @@ export class SessionConflictError extends AuthError { readonly kind = 'session_c
 export class UserNotFoundError extends AuthError { readonly kind = 'user_not_found'; }
 /** The token's user is disabled. */
 export class UserDisabledError extends AuthError { readonly kind = 'user_disabled'; }
+/** A session id that names no live session of the user (or of anyone: the answer is the same). */
+export class UnknownSessionError extends AuthError { readonly kind = 'unknown_session'; }
 /** A device id that names no device of the user. */
 export class UnknownDeviceError extends AuthError { readonly kind = 'unknown_device'; }
 

@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import { AccessTokenService } from './access-token.service.js';
 import {
@@ -10,7 +11,9 @@ import {
 } from './auth.module-definition.js';
 import { AUTH_OPTIONS, resolveAuthOptions, type ResolvedAuthOptions } from './auth-options.resolve.js';
 import type { AuthModuleExtras } from './auth-options.interface.js';
+import { AuthEventPublisher } from './auth.events.js';
 import { AUTH_DATA_SOURCE } from './auth.tokens.js';
+import { AuthCookieService, ClearAuthCookieInterceptor } from './cookies/auth-cookie.service.js';
 import { AuthUserStore } from './auth-user-store.interface.js';
 import { AuthDevice } from './device.entity.js';
 import { HostAuthErrorFilter } from './host-auth-error.filter.js';
@@ -19,6 +22,7 @@ import { JwtStrategy } from './jwt.strategy.js';
 import { logoutRoutes } from './logout-routes.js';
 import { AUTH_MOUNTED_ROUTES, PreRouteErrorsInstaller } from './routes/pre-route-errors.js';
 import { AuthSession } from './session.entity.js';
+import { SessionCleanupService } from './session-cleanup.service.js';
 import { SessionService } from './session.service.js';
 
 /**
@@ -40,7 +44,7 @@ function withAuthParts(definition: DynamicModule, extras: AuthModuleExtras): Dyn
   const routes = logoutRoutes(extras.routes);
   return {
     ...definition,
-    imports: [...(definition.imports ?? []), TypeOrmModule.forFeature([AuthSession, AuthDevice], extras.dataSource)],
+    imports: [...(definition.imports ?? []), TypeOrmModule.forFeature([AuthSession, AuthDevice], extras.dataSource), ScheduleModule.forRoot()],
     controllers: routes.map((route) => route.controller),
     providers: [
       ...(definition.providers ?? []),
@@ -48,13 +52,17 @@ function withAuthParts(definition: DynamicModule, extras: AuthModuleExtras): Dyn
       { provide: AUTH_DATA_SOURCE, useExisting: getDataSourceToken(extras.dataSource) },
       { provide: AuthUserStore, useFactory: (options: ResolvedAuthOptions) => options.userStore, inject: [AUTH_OPTIONS] },
       { provide: APP_FILTER, useClass: HostAuthErrorFilter },
-      { provide: AUTH_MOUNTED_ROUTES, useValue: routes.map(({ path, mapper }) => ({ path, mapper })) },
+      { provide: AUTH_MOUNTED_ROUTES, useValue: routes.map(({ method, path, mapper }) => ({ method, path, mapper })) },
       PreRouteErrorsInstaller,
+      AuthEventPublisher,
       AccessTokenService,
       SessionService,
+      SessionCleanupService,
+      AuthCookieService,
+      ClearAuthCookieInterceptor,
       JwtStrategy,
       JwtGuard,
     ],
-    exports: [AUTH_OPTIONS, AuthUserStore, SessionService, JwtStrategy, JwtGuard, TypeOrmModule],
+    exports: [AUTH_OPTIONS, AuthUserStore, SessionService, SessionCleanupService, AuthCookieService, JwtStrategy, JwtGuard, TypeOrmModule],
   };
 }

@@ -1,10 +1,12 @@
 export { AuthModule } from './auth.module.js';
 export type {
+  AccessTokenCookieOptions,
   AuthModuleExtras,
   AuthModuleOptions,
   HmacSigningOptions,
   KeyPairSigningOptions,
   LogoutRouteOption,
+  SessionCleanupOptions,
   SigningOptions,
 } from './auth-options.interface.js';
 export { AUTH_OPTIONS, type ResolvedAuthOptions } from './auth-options.resolve.js';
@@ -15,7 +17,17 @@ export { AuthUserStore, allowAllUserStore, type AuthUser } from './auth-user-sto
 export { AuthDevice } from './device.entity.js';
 export { AuthSession } from './session.entity.js';
 export { SessionService } from './session.service.js';
-export type { AuthenticatedSession, CreateSessionInput, CreatedSession, LogoutOptions, RevokedDevice } from './session.types.js';
+export type { AuthenticatedSession, CreateSessionInput, CreatedSession, LogoutOptions, RevokedDevice, SessionSummary } from './session.types.js';
+export { SESSION_CLEANUP_JOB, SessionCleanupService, type SessionCleanupResult } from './session-cleanup.service.js';
+export {
+  AuthEvent,
+  SessionCreatedEvent,
+  SessionRefreshedEvent,
+  SessionsPurgedEvent,
+  SessionsRevokedEvent,
+  type AuthEventPayloads,
+} from './auth.events.js';
+export { AuthCookieService, CLEAR_SITE_DATA } from './cookies/auth-cookie.service.js';
 export type { AccessTokenClaims } from './access-token.service.js';
 export { JwtGuard } from './jwt.guard.js';
 export { JwtStrategy } from './jwt.strategy.js';

@@ -4,14 +4,14 @@ import passport from 'passport';
 import { Strategy } from 'passport-jwt';
 import type { Jwt } from 'jsonwebtoken';
 import { verificationKey, type AccessTokenClaims } from './access-token.service.js';
-import { ACCESS_TOKEN_TYPE } from './auth.constants.js';
+import { ACCESS_TOKEN_TYPE, UUID_PATTERN } from './auth.constants.js';
 import { InvalidTokenError } from './auth.errors.js';
 import { AUTH_OPTIONS, type ResolvedAuthOptions } from './auth-options.resolve.js';
 import { SessionService } from './session.service.js';
 import type { AuthenticatedSession } from './session.types.js';
+import { accessTokenFromCookie } from './cookies/auth-cookie.service.js';
 import { extractAccessToken } from './token-extraction.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ACCEPTED_TYPES = new Set([ACCESS_TOKEN_TYPE, `application/${ACCESS_TOKEN_TYPE}`]);
 
 /** The strategy's name inside its own passport instance. */
@@ -31,7 +31,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY_NAME) {
     private readonly sessions: SessionService,
   ) {
     super({
-      jwtFromRequest: extractAccessToken,
+      jwtFromRequest: options.cookie ? withCookieFallback(options.cookie.name) : extractAccessToken,
       secretOrKey: verificationKey(options.signing),
       algorithms: [options.signing.algorithm],
       issuer: options.issuer,
@@ -62,7 +62,12 @@ function parseClaims(payload: Jwt['payload']): Pick<AccessTokenClaims, 'sub' | '
   if (typeof payload !== 'object' || payload === null) throw new InvalidTokenError('Token payload is not an object');
   const { sub, sid, jti } = payload as Record<string, unknown>;
   if (typeof sub !== 'string' || sub.length === 0 || sub.length > 255) throw new InvalidTokenError('Token has no valid sub');
-  if (typeof sid !== 'string' || !UUID.test(sid)) throw new InvalidTokenError('Token has no valid sid');
+  if (typeof sid !== 'string' || !UUID_PATTERN.test(sid)) throw new InvalidTokenError('Token has no valid sid');
   if (typeof jti !== 'string' || jti.length === 0) throw new InvalidTokenError('Token has no valid jti');
   return { sub, sid, jti };
+}
+
+/** The Authorization header's token; without that header, the access-token cookie's. */
+function withCookieFallback(cookieName: string): typeof extractAccessToken {
+  return (request) => (request.headers.authorization === undefined ? accessTokenFromCookie(request, cookieName) : extractAccessToken(request));
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { AccessTokenService, type AccessTokenClaims } from './access-token.service.js';
-import { LAST_USED_RESOLUTION_MS, RevokeReason } from './auth.constants.js';
+import { LAST_USED_RESOLUTION_MS, RevokeReason, UUID_PATTERN } from './auth.constants.js';
 import {
   InvalidRefreshTokenError,
   InvalidTokenError,
@@ -11,13 +11,18 @@ import {
   SessionRevokedError,
   UserDisabledError,
   UnknownDeviceError,
+  UnknownSessionError,
   UserNotFoundError,
 } from './auth.errors.js';
 import { AUTH_OPTIONS, type ResolvedAuthOptions } from './auth-options.resolve.js';
+import { runQuery } from './db-query.js';
+import { AuthEvent, AuthEventPublisher, SessionCreatedEvent, SessionRefreshedEvent } from './auth.events.js';
 import { AUTH_DATA_SOURCE } from './auth.tokens.js';
 import { hashRefreshToken, newRefreshToken } from './refresh-token.js';
 import * as sql from './session.sql.js';
-import type { AuthenticatedSession, CreateSessionInput, CreatedSession, LogoutOptions, RevokedDevice } from './session.types.js';
+import type { AuthenticatedSession, CreateSessionInput, CreatedSession, LogoutOptions, RevokedDevice, SessionSummary } from './session.types.js';
+
+type RevokedRow = { id: string; user_id: string };
 
 @Injectable()
 export class SessionService {
@@ -25,6 +30,7 @@ export class SessionService {
     @Inject(AUTH_DATA_SOURCE) private readonly db: DataSource,
     @Inject(AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,
     private readonly tokens: AccessTokenService,
+    private readonly events: AuthEventPublisher,
   ) {}
 
   /** Opens a session (and registers or re-activates its device) and signs its first access token. */
@@ -41,6 +47,10 @@ export class SessionService {
       hashRefreshToken(refreshToken),
     ]);
     const signed = this.tokens.sign(input.userId, row.id, row.expires_at);
+    this.events.emit(
+      AuthEvent.sessionCreated,
+      new SessionCreatedEvent(input.userId, row.id, input.deviceId || null, input.ip ?? null, input.userAgent ?? null, new Date()),
+    );
     return { accessToken: signed.token, expiresIn: signed.expiresIn, sessionId: row.id, refreshToken };
   }
 
@@ -56,13 +66,12 @@ export class SessionService {
     const successor = newRefreshToken();
     const [row] = await this.rows<{ id: string; user_id: string; expires_at: Date }>(sql.ROTATE_REFRESH_TOKEN, [presented, hashRefreshToken(successor)]);
     if (!row) {
-      await this.rows(sql.REVOKE_SESSION_OF_REUSED_TOKEN, [presented, RevokeReason.refreshTokenReuse]);
+      this.events.revoked(await this.rows<RevokedRow>(sql.REVOKE_SESSION_OF_REUSED_TOKEN, [presented, RevokeReason.refreshTokenReuse]), RevokeReason.refreshTokenReuse);
       throw new InvalidRefreshTokenError();
     }
-    const user = await this.options.userStore.findUser(row.user_id);
-    if (!user) throw new UserNotFoundError();
-    if (user.disabled) throw new UserDisabledError();
+    await this.requireActiveUser(row.user_id);
     const signed = this.tokens.sign(row.user_id, row.id, row.expires_at);
+    this.events.emit(AuthEvent.sessionRefreshed, new SessionRefreshedEvent(row.user_id, row.id, new Date()));
     return { accessToken: signed.token, expiresIn: signed.expiresIn, sessionId: row.id, refreshToken: successor };
   }
 
@@ -80,17 +89,53 @@ export class SessionService {
     if (row.user_id !== claims.sub) throw new InvalidTokenError('Token subject does not own its session');
     if (row.revoked) throw new SessionRevokedError();
     if (row.expired) throw new SessionExpiredError();
-    const user = await this.options.userStore.findUser(row.user_id);
-    if (!user) throw new UserNotFoundError();
-    if (user.disabled) throw new UserDisabledError();
+    await this.requireActiveUser(row.user_id);
     if (row.stale) await this.rows(sql.TOUCH_SESSION, [claims.sid]);
     return { userId: row.user_id, sessionId: claims.sid, deviceId: row.device_external_id, tokenId: claims.jti };
   }
 
   /** Revokes one session. Returns false when it was already revoked (or never existed). */
   async revokeSession(sessionId: string, reason: RevokeReason): Promise<boolean> {
-    const revoked = await this.rows(sql.REVOKE_SESSION, [sessionId, reason]);
+    const revoked = await this.rows<RevokedRow>(sql.REVOKE_SESSION, [sessionId, reason]);
+    this.events.revoked(revoked, reason);
     return revoked.length === 1;
+  }
+
+  /**
+   * Revokes one live session of the user, e.g. from a session list. A session
+   * of another user, an ended one or an unknown id are all UnknownSessionError:
+   * the answer never tells them apart.
+   */
+  async revokeUserSession(userId: string, sessionId: string, reason: RevokeReason = RevokeReason.sessionRevoked): Promise<void> {
+    if (!UUID_PATTERN.test(sessionId)) throw new UnknownSessionError();
+    const revoked = await this.rows<RevokedRow>(sql.REVOKE_USER_SESSION, [userId, sessionId, reason]);
+    if (revoked.length === 0) throw new UnknownSessionError();
+    this.events.revoked(revoked, reason);
+  }
+
+  /** The user's live sessions, most recently used first; `currentSessionId` marks the caller's own. */
+  async listSessions(userId: string, currentSessionId?: string): Promise<SessionSummary[]> {
+    const rows = await this.rows<{
+      id: string;
+      created_at: Date;
+      last_used_at: Date;
+      expires_at: Date;
+      ip: string | null;
+      user_agent: string | null;
+      device_id: string | null;
+      device_name: string | null;
+    }>(sql.LIST_SESSIONS, [userId]);
+    return rows.map((row) => ({
+      id: row.id,
+      current: row.id === currentSessionId,
+      deviceId: row.device_id,
+      deviceName: row.device_name,
+      ip: row.ip,
+      userAgent: row.user_agent,
+      createdAt: row.created_at,
+      lastUsedAt: row.last_used_at,
+      expiresAt: row.expires_at,
+    }));
   }
 
   /**
@@ -103,6 +148,7 @@ export class SessionService {
    */
   async logout(session: AuthenticatedSession, options: LogoutOptions = {}): Promise<void> {
     const reason = options.reason ?? RevokeReason.logout;
+    let deviceSessionIds: string[] = [];
     await this.transaction(async (query) => {
       if (options.deviceId !== undefined && (await query(sql.FIND_DEVICE, [session.userId, options.deviceId])).length === 0) {
         throw new UnknownDeviceError();
@@ -111,14 +157,20 @@ export class SessionService {
         const [row] = await query<{ revoke_reason: string | null }>(sql.SESSION_REVOKE_REASON, [session.sessionId]);
         throw row?.revoke_reason === reason ? new SessionRevokedError() : new SessionConflictError();
       }
-      if (options.deviceId !== undefined) await query(sql.REVOKE_DEVICE, [session.userId, options.deviceId, RevokeReason.deviceSignout]);
+      if (options.deviceId !== undefined) {
+        const [device] = await query<{ session_ids: string[] }>(sql.REVOKE_DEVICE, [session.userId, options.deviceId, RevokeReason.deviceSignout]);
+        deviceSessionIds = device.session_ids;
+      }
       if (options.pushToken !== undefined) await query(sql.CLEAR_PUSH_TOKEN, [session.userId, options.pushToken]);
     });
+    this.events.revoked([{ id: session.sessionId, user_id: session.userId }], reason);
+    this.events.revoked(deviceSessionIds.map((id) => ({ id, user_id: session.userId })), RevokeReason.deviceSignout);
   }
 
   /** Revokes a device of the user and every session on it. Returns null when the user has no such device. */
   async revokeDevice(userId: string, externalDeviceId: string, reason: RevokeReason): Promise<RevokedDevice | null> {
     const [row] = await this.rows<{ device_id: string | null; session_ids: string[] }>(sql.REVOKE_DEVICE, [userId, externalDeviceId, reason]);
+    this.events.revoked(row.session_ids.map((id) => ({ id, user_id: userId })), reason);
     return row.device_id ? { deviceId: row.device_id, revokedSessionIds: row.session_ids } : null;
   }
 
@@ -127,17 +179,30 @@ export class SessionService {
    * but `except` (e.g. the session that just changed the password). Returns the ids revoked.
    */
   async revokeUserSessions(userId: string, reason: RevokeReason, options: { except?: string } = {}): Promise<string[]> {
-    const revoked = await this.rows<{ id: string }>(sql.REVOKE_USER_SESSIONS, [userId, reason, options.except ?? null]);
+    const revoked = await this.rows<RevokedRow>(sql.REVOKE_USER_SESSIONS, [userId, reason, options.except ?? null]);
+    this.events.revoked(revoked, reason);
     return revoked.map((r) => r.id);
   }
 
+  /**
+   * Ends every session of a user whose account ended: call it when the host
+   * disables (`user_disabled`, the default) or deletes (`user_deleted`) a user.
+   * JwtGuard and refresh do the same when they find the user so.
+   */
+  endUserSessions(userId: string, reason: RevokeReason = RevokeReason.userDisabled): Promise<string[]> {
+    return this.revokeUserSessions(userId, reason);
+  }
+
+  /** The host's word on the user: missing or disabled ends all the user's sessions, then refuses. */
+  private async requireActiveUser(userId: string): Promise<void> {
+    const user = await this.options.userStore.findUser(userId);
+    if (user && !user.disabled) return;
+    await this.endUserSessions(userId, user ? RevokeReason.userDisabled : RevokeReason.userDeleted);
+    throw user ? new UserDisabledError() : new UserNotFoundError();
+  }
+
   private async rows<T>(query: string, params: unknown[]): Promise<T[]> {
-    const runner = this.db.createQueryRunner();
-    try {
-      return (await runner.query(query, params, true)).records as T[];
-    } finally {
-      await runner.release();
-    }
+    return (await runQuery<T>(this.db, query, params)).records;
   }
 
   private async transaction(work: (query: <T>(sql: string, params: unknown[]) => Promise<T[]>) => Promise<void>): Promise<void> {

@@ -58,7 +58,21 @@ export const REVOKE_DEVICE = `
 export const REVOKE_USER_SESSIONS = `
   UPDATE auth_sessions SET revoked_at = now(), revoke_reason = $2
   WHERE user_id = $1 AND revoked_at IS NULL AND ($3::uuid IS NULL OR id <> $3::uuid)
-  RETURNING id`;
+  RETURNING id, user_id`;
+
+/** $1 user, $2 session id, $3 reason. Only a live session of that user; no row otherwise. */
+export const REVOKE_USER_SESSION = `
+  UPDATE auth_sessions SET revoked_at = now(), revoke_reason = $3
+  WHERE id = $2 AND user_id = $1 AND revoked_at IS NULL AND expires_at > now()
+  RETURNING id, user_id`;
+
+/** $1 user. The user's live sessions, most recently used first. */
+export const LIST_SESSIONS = `
+  SELECT s.id, s.created_at, s.last_used_at, s.expires_at, host(s.ip) AS ip, s.user_agent,
+         d.external_id AS device_id, d.name AS device_name
+  FROM auth_sessions s LEFT JOIN auth_devices d ON d.id = s.device_id
+  WHERE s.user_id = $1 AND s.revoked_at IS NULL AND s.expires_at > now()
+  ORDER BY s.last_used_at DESC, s.created_at DESC`;
 
 /** $1 user, $2 external device id. */
 export const FIND_DEVICE = `SELECT id FROM auth_devices WHERE user_id = $1 AND external_id = $2`;
@@ -84,4 +98,33 @@ export const REVOKE_SESSION_OF_REUSED_TOKEN = `
   UPDATE auth_sessions SET revoked_at = now(), revoke_reason = $2
   WHERE id = (SELECT session_id FROM auth_refresh_tokens WHERE token_hash = $1 AND rotated_at IS NOT NULL)
     AND revoked_at IS NULL
-  RETURNING id`;
+  RETURNING id, user_id`;
+
+/**
+ * Clean-up, each in bounded batches (`FOR UPDATE SKIP LOCKED`: never waits on
+ * rows a request is changing). $1 the job's clock, $2 batch size. Sessions past
+ * their expiry are marked revoked as of their expiry (reason `expired`).
+ */
+export const MARK_EXPIRED_SESSIONS = `
+  WITH batch AS (
+    SELECT id FROM auth_sessions WHERE revoked_at IS NULL AND expires_at <= $1
+    ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED
+  )
+  UPDATE auth_sessions s SET revoked_at = s.expires_at, revoke_reason = 'expired'
+  FROM batch WHERE s.id = batch.id
+  RETURNING s.id, s.user_id`;
+
+/** $1 cut-off (clock minus retention), $2 batch size. Sessions (and their refresh tokens) that ended before the cut-off. */
+export const PURGE_SESSIONS = `
+  DELETE FROM auth_sessions WHERE id IN (
+    SELECT id FROM auth_sessions WHERE expires_at < $1 OR revoked_at < $1
+    LIMIT $2 FOR UPDATE SKIP LOCKED
+  )`;
+
+/** $1 cut-off, $2 batch size. Devices signed out before the cut-off that no session refers to any more. */
+export const PURGE_DEVICES = `
+  DELETE FROM auth_devices WHERE id IN (
+    SELECT d.id FROM auth_devices d
+    WHERE d.revoked_at < $1 AND NOT EXISTS (SELECT 1 FROM auth_sessions s WHERE s.device_id = d.id)
+    LIMIT $2 FOR UPDATE SKIP LOCKED
+  )`;

@@ -42,3 +42,18 @@ export interface LogoutOptions {
   /** A push token to remove from the user's devices. */
   pushToken?: string;
 }
+
+/** One live session, as a session list shows it. */
+export interface SessionSummary {
+  id: string;
+  /** The session of the request that asked. */
+  current: boolean;
+  /** The client's device id and name, or null for a session without a device. */
+  deviceId: string | null;
+  deviceName: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  createdAt: Date;
+  lastUsedAt: Date;
+  expiresAt: Date;
+}

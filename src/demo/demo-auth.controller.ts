@@ -8,11 +8,12 @@ import {
   HttpCode,
   Ip,
   Post,
+  Res,
   UnauthorizedException,
   UseGuards,
   ValidationPipe,
 } from '@nestjs/common';
-import { CurrentSession, GENERIC_ERRORS, JwtGuard, SessionService, type AuthenticatedSession } from '../auth/index.js';
+import { AuthCookieService, CurrentSession, GENERIC_ERRORS, JwtGuard, SessionService, type AuthenticatedSession } from '../auth/index.js';
 import { LoginDto } from './login.dto.js';
 import { DemoUsersService } from './users/demo-users.service.js';
 
@@ -28,12 +29,18 @@ export class DemoAuthController {
   constructor(
     private readonly users: DemoUsersService,
     private readonly sessions: SessionService,
+    private readonly cookies: AuthCookieService,
   ) {}
 
   @Post('login')
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
-  async login(@Body(loginValidation) body: LoginDto, @Ip() ip: string, @Headers('user-agent') userAgent?: string) {
+  async login(
+    @Body(loginValidation) body: LoginDto,
+    @Ip() ip: string,
+    @Res({ passthrough: true }) response: unknown,
+    @Headers('user-agent') userAgent?: string,
+  ) {
     const user = await this.users.verifyCredentials(body.email, body.password);
     if (!user || user.disabled) {
       throw new UnauthorizedException({ message: 'Unauthorized', description: 'Invalid email or password', code: 'INVALID_CREDENTIALS' });
@@ -46,6 +53,8 @@ export class DemoAuthController {
       ip,
       userAgent,
     });
+    // With the cookie option on, browsers get the access token as an HttpOnly cookie too.
+    this.cookies.setAccessToken(response, session);
     return { accessToken: session.accessToken, tokenType: 'Bearer', expiresIn: session.expiresIn, sessionId: session.sessionId, refreshToken: session.refreshToken };
   }
 

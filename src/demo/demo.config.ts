@@ -7,6 +7,10 @@ export interface DemoConfig {
   demoUserEmail: string;
   demoUserPassword: string;
   exposeErrorDetails: boolean;
+  /** Also hand the access token out as an HttpOnly cookie (AUTH_COOKIE=true). */
+  accessTokenCookie: boolean;
+  /** Seconds between clean-up runs; 0 switches the job off (AUTH_CLEANUP_INTERVAL_SECONDS). */
+  cleanupIntervalSeconds: number;
 }
 
 /** Settings that the process environment gives; `databaseUrl` may come from the embedded database instead. */
@@ -21,5 +25,7 @@ export function readDemoConfig(env: NodeJS.ProcessEnv, databaseUrl: string): Dem
     demoUserEmail: env.DEMO_USER_EMAIL ?? 'demo@example.com',
     demoUserPassword: env.DEMO_USER_PASSWORD ?? 'demo-password',
     exposeErrorDetails: env.AUTH_EXPOSE_ERROR_DETAILS === 'true',
+    accessTokenCookie: env.AUTH_COOKIE === 'true',
+    cleanupIntervalSeconds: Number(env.AUTH_CLEANUP_INTERVAL_SECONDS ?? 3600),
   };
 }

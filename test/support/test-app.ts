@@ -22,6 +22,8 @@ export function createTestApp(databaseUrl: string, adapter: Adapter, overrides: 
       demoUserEmail: DEMO_EMAIL,
       demoUserPassword: DEMO_PASSWORD,
       exposeErrorDetails: false,
+      accessTokenCookie: false,
+      cleanupIntervalSeconds: 3600,
       ...overrides,
     },
     process.env.TEST_APP_LOGS ? ['error', 'warn'] : false,

@@ -1,4 +1,5 @@
-import { Controller, HttpCode, Post, UseFilters, UseGuards } from '@nestjs/common';
+import { Controller, HttpCode, Post, UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
+import { ClearAuthCookieInterceptor } from '../cookies/auth-cookie.service.js';
 import { CurrentSession } from '../current-session.decorator.js';
 import { JwtGuard } from '../jwt.guard.js';
 import { JsonBody } from '../routes/json-body.decorator.js';
@@ -13,6 +14,7 @@ import { fibEnvelope, type FibEnvelope } from './fib-error.mapper.js';
 @Controller()
 @UseGuards(JwtGuard)
 @UseFilters(FibLogoutExceptionFilter)
+@UseInterceptors(ClearAuthCookieInterceptor)
 @AllowRawAuthorization()
 export class FibLogoutController {
   constructor(private readonly sessions: SessionService) {}

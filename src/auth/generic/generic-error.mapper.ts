@@ -41,6 +41,7 @@ const BY_KIND: Record<string, GenericErrorName> = {
   session_conflict: 'conflict',
   invalid_refresh_token: 'invalidRefreshToken',
   unknown_device: 'validation',
+  unknown_session: 'notFound',
   malformed_request: 'invalidInput',
   request_validation: 'validation',
   payload_too_large: 'payloadTooLarge',

@@ -1,4 +1,5 @@
-import { Controller, HttpCode, Post, UseFilters, UseGuards } from '@nestjs/common';
+import { Controller, HttpCode, Post, UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
+import { ClearAuthCookieInterceptor } from '../cookies/auth-cookie.service.js';
 import { CurrentSession } from '../current-session.decorator.js';
 import { JwtGuard } from '../jwt.guard.js';
 import { JsonBody } from '../routes/json-body.decorator.js';
@@ -13,6 +14,7 @@ const example = (message: string, description: string, code: string) => ({ messa
 @Controller()
 @UseGuards(JwtGuard)
 @UseFilters(GenericLogoutExceptionFilter)
+@UseInterceptors(ClearAuthCookieInterceptor)
 export class GenericLogoutController {
   constructor(private readonly sessions: SessionService) {}
 

@@ -1,5 +1,6 @@
-import { Controller, Header, HttpCode, Post, UseFilters } from '@nestjs/common';
+import { Controller, Header, HttpCode, Post, Res, UseFilters } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { AuthCookieService } from '../cookies/auth-cookie.service.js';
 import { GenericLogoutExceptionFilter } from '../generic/generic-exception.filter.js';
 import { JsonBody } from '../routes/json-body.decorator.js';
 import { SessionService } from '../session.service.js';
@@ -9,7 +10,10 @@ import { RefreshBody } from './refresh.dto.js';
 @Controller()
 @UseFilters(GenericLogoutExceptionFilter)
 export class RefreshController {
-  constructor(private readonly sessions: SessionService) {}
+  constructor(
+    private readonly sessions: SessionService,
+    private readonly cookies: AuthCookieService,
+  ) {}
 
   @Post()
   @HttpCode(200)
@@ -19,8 +23,9 @@ export class RefreshController {
   @ApiBody({ type: RefreshBody })
   @ApiResponse({ status: 200, description: '{accessToken, refreshToken, tokenType, expiresIn, sessionId}' })
   @ApiResponse({ status: 401, description: 'Unknown, already used, or of an ended session; a reused token ends its session' })
-  async refresh(@JsonBody({ dto: RefreshBody, forbidUnknownFields: true }) body: RefreshBody) {
+  async refresh(@JsonBody({ dto: RefreshBody, forbidUnknownFields: true }) body: RefreshBody, @Res({ passthrough: true }) response: unknown) {
     const session = await this.sessions.refreshSession(body.refreshToken);
+    this.cookies.setAccessToken(response, session);
     return { accessToken: session.accessToken, refreshToken: session.refreshToken, tokenType: 'Bearer', expiresIn: session.expiresIn, sessionId: session.sessionId };
   }
 }

@@ -4,8 +4,9 @@ import { AUTH_OPTIONS, type ResolvedAuthOptions } from '../auth-options.resolve.
 import { toDomainError, type ErrorMapper } from './error-response.js';
 import { renderError, renderedErrorBodies } from './spec-exception.filter.js';
 
-/** The logout routes this module instance mounted: path (without the host's prefix) and its spec's mapper. */
+/** The routes this module instance mounted: method, path (without the host's prefix; `:name` segments are parameters) and its spec's mapper. */
 export interface MountedLogoutRoute {
+  method: 'POST' | 'GET' | 'DELETE';
   path: string;
   mapper: ErrorMapper;
 }
@@ -21,6 +22,10 @@ interface RawRequest {
 }
 
 const normalizePath = (...parts: string[]) => `/${parts.join('/').split('/').filter(Boolean).join('/')}`.toLowerCase();
+
+/** A mounted path as a matcher: literal segments, and `:name` segments matching any one segment. */
+const pathPattern = (path: string) =>
+  new RegExp(`^${path.split('/').map((segment) => (segment.startsWith(':') ? '[^/]+' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('/')}$`);
 
 /**
  * Some requests fail before any route code runs: the adapter's body parser
@@ -42,9 +47,11 @@ export class PreRouteErrorsInstaller implements OnModuleInit {
     const adapter = this.adapterHost.httpAdapter;
     if (!adapter || this.routes.length === 0) return;
     const prefix = this.appConfig.getGlobalPrefix();
-    const byPath = new Map(this.routes.map((route) => [normalizePath(prefix, route.path), route.mapper]));
-    const mapperFor = (request: RawRequest): ErrorMapper | undefined =>
-      request.method === 'POST' ? byPath.get(normalizePath((request.originalUrl ?? request.url).split('?')[0])) : undefined;
+    const routes = this.routes.map((route) => ({ ...route, pattern: pathPattern(normalizePath(prefix, route.path)) }));
+    const mapperFor = (request: RawRequest): ErrorMapper | undefined => {
+      const path = normalizePath((request.originalUrl ?? request.url).split('?')[0]);
+      return routes.find((route) => route.method === request.method && route.pattern.test(path))?.mapper;
+    };
     if (adapter.getType() === 'express') this.installOnExpress(adapter.getInstance(), mapperFor);
     if (adapter.getType() === 'fastify') this.installOnFastify(adapter.getInstance(), mapperFor);
   }

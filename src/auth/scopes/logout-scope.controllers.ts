@@ -1,6 +1,7 @@
-import { Controller, Header, HttpCode, Post, UseFilters, UseGuards } from '@nestjs/common';
+import { Controller, Header, HttpCode, Post, UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { RevokeReason } from '../auth.constants.js';
+import { ClearAuthCookieInterceptor } from '../cookies/auth-cookie.service.js';
 import { CurrentSession } from '../current-session.decorator.js';
 import { GenericLogoutExceptionFilter } from '../generic/generic-exception.filter.js';
 import { JwtGuard } from '../jwt.guard.js';
@@ -19,6 +20,7 @@ export interface LogoutScopeResponse {
 @Controller()
 @UseGuards(JwtGuard)
 @UseFilters(GenericLogoutExceptionFilter)
+@UseInterceptors(ClearAuthCookieInterceptor)
 @ApiTags('session')
 @ApiBearerAuth(AUTH_SECURITY_SCHEME)
 export class LogoutAllController {

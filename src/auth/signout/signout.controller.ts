@@ -1,5 +1,6 @@
-import { Controller, Headers, HttpCode, Post, UseFilters, UseGuards } from '@nestjs/common';
+import { Controller, Headers, HttpCode, Post, UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
 import { ApiHeader } from '@nestjs/swagger';
+import { ClearAuthCookieInterceptor } from '../cookies/auth-cookie.service.js';
 import { CurrentSession } from '../current-session.decorator.js';
 import { JwtGuard } from '../jwt.guard.js';
 import { JsonBody } from '../routes/json-body.decorator.js';
@@ -18,6 +19,7 @@ const deviceDescription = 'This header is used for device identification during 
 @Controller()
 @UseGuards(JwtGuard)
 @UseFilters(SignoutExceptionFilter)
+@UseInterceptors(ClearAuthCookieInterceptor)
 export class SignoutController {
   constructor(private readonly sessions: SessionService) {}
 

@@ -1,5 +1,6 @@
-import { Controller, HttpCode, Post, UseFilters, UseGuards } from '@nestjs/common';
+import { Controller, HttpCode, Post, UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
 import { ApiBody } from '@nestjs/swagger';
+import { ClearAuthCookieInterceptor } from '../cookies/auth-cookie.service.js';
 import { CurrentSession } from '../current-session.decorator.js';
 import { JwtGuard } from '../jwt.guard.js';
 import { JsonBody } from '../routes/json-body.decorator.js';
@@ -13,6 +14,7 @@ import { V3LogoutExceptionFilter } from './v3-exception.filter.js';
 @Controller()
 @UseGuards(JwtGuard)
 @UseFilters(V3LogoutExceptionFilter)
+@UseInterceptors(ClearAuthCookieInterceptor)
 export class V3LogoutController {
   constructor(private readonly sessions: SessionService) {}
 
