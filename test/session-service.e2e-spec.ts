@@ -81,6 +81,19 @@ describe('SessionService against PostgreSQL', () => {
     expect(await rows(other)).toEqual([{ revoke_reason: null, external_id: null, device_revoked: false }]);
   });
 
+  it('ends every session of an account that ended (endUserSessions), with the reason given', async () => {
+    const disabled = user();
+    const deleted = user();
+    const mine = await Promise.all([1, 2].map(() => sessions.createSession({ userId: disabled, deviceId: 'pc' }).then((s) => s.sessionId)));
+    await sessions.createSession({ userId: deleted });
+    expect((await sessions.endUserSessions(disabled)).toSorted()).toEqual(mine.toSorted());
+    expect(await sessions.endUserSessions(deleted, 'user_deleted')).toHaveLength(1);
+    expect((await rows(disabled)).map((r) => r.revoke_reason)).toEqual(['user_disabled', 'user_disabled']);
+    expect((await rows(deleted)).map((r) => r.revoke_reason)).toEqual(['user_deleted']);
+    // Nothing left to end.
+    expect(await sessions.endUserSessions(disabled)).toEqual([]);
+  });
+
   it('validates claims against the session row and the user store', async () => {
     const [{ id: userId }] = await db.query<{ id: string }>(`INSERT INTO users (email, password_hash) VALUES ('v@example.com', 'x') RETURNING id`);
     const { sessionId } = await sessions.createSession({ userId, deviceId: 'watch' });

@@ -1,0 +1,87 @@
+import type { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { ROUTE_SPECS } from './support/logout-routes.js';
+import { ADAPTERS, useTestApp } from './support/test-app.js';
+import { newUser } from './support/users.js';
+
+const COOKIE = '__Host-access_token';
+const CLEARED = `${COOKIE}=; Path=/; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; Secure; SameSite=Strict`;
+const CLEAR_SITE_DATA = '"cache", "cookies", "storage"';
+
+/** The routes that end the caller's session: the four documented ones and logout/all. */
+const LOGOUT_ROUTES = [...ROUTE_SPECS.map((route) => ({ path: route.path, ok: route.ok })), { path: '/auth/logout/all', ok: { message: 'Logged out of all sessions', revokedSessions: 2 } }];
+
+describe.each(ADAPTERS)('access-token cookie on, over %s', (adapter) => {
+  let app: INestApplication;
+  useTestApp(adapter, (opened) => ({ app } = opened), { accessTokenCookie: true });
+  const http = () => request(app.getHttpServer());
+
+  /** Signs in (a second session of a new user) and returns the cookie the browser would store. */
+  async function browserLogin() {
+    const user = await newUser(app);
+    const response = await http().post('/auth/login').send({ email: user.email, password: user.password }).expect(200);
+    expect(response.headers['set-cookie']).toEqual([`${COOKIE}=${response.body.accessToken}; Path=/; Max-Age=900; HttpOnly; Secure; SameSite=Strict`]);
+    return { cookie: `${COOKIE}=${response.body.accessToken}`, refreshToken: response.body.refreshToken as string };
+  }
+
+  it('sign-in sets the HttpOnly cookie, and the cookie alone authenticates', async () => {
+    const { cookie } = await browserLogin();
+    await http().get('/auth/me').set('Cookie', cookie).expect(200);
+  });
+
+  it('an Authorization header wins over the cookie: a bad header is refused even with a good cookie', async () => {
+    const { cookie } = await browserLogin();
+    await http().get('/auth/me').set('Cookie', cookie).set('Authorization', 'Bearer garbage').expect(401);
+  });
+
+  it('refresh sets a new cookie', async () => {
+    const { refreshToken } = await browserLogin();
+    const response = await http().post('/auth/refresh').send({ refreshToken }).expect(200);
+    expect(response.headers['set-cookie']).toEqual([`${COOKIE}=${response.body.accessToken}; Path=/; Max-Age=900; HttpOnly; Secure; SameSite=Strict`]);
+  });
+
+  it.each(LOGOUT_ROUTES)('$path clears the cookie and sends Clear-Site-Data; the old cookie is refused after', async ({ path, ok }) => {
+    const { cookie } = await browserLogin();
+    const response = await http().post(path).set('Cookie', cookie);
+    expect({ status: response.status, body: ok === undefined ? response.text : response.body }).toEqual({ status: 200, body: ok ?? '' });
+    expect(response.headers['set-cookie']).toEqual([CLEARED]);
+    expect(response.headers['clear-site-data']).toBe(CLEAR_SITE_DATA);
+    await http().get('/auth/me').set('Cookie', cookie).expect(401);
+  });
+
+  it.each(LOGOUT_ROUTES)('$path refused (no token): nothing is cleared', async ({ path }) => {
+    const response = await http().post(path);
+    expect(response.status).toBe(401);
+    expect(response.headers['set-cookie']).toBeUndefined();
+    expect(response.headers['clear-site-data']).toBeUndefined();
+  });
+
+  it('logout/others keeps the caller signed in: nothing is cleared', async () => {
+    const { cookie } = await browserLogin();
+    const response = await http().post('/auth/logout/others').set('Cookie', cookie).expect(200);
+    expect(response.headers['set-cookie']).toBeUndefined();
+    expect(response.headers['clear-site-data']).toBeUndefined();
+  });
+});
+
+describe.each(ADAPTERS)('access-token cookie off (the default), over %s', (adapter) => {
+  let app: INestApplication;
+  useTestApp(adapter, (opened) => ({ app } = opened));
+  const http = () => request(app.getHttpServer());
+
+  it('sign-in sets no cookie, and a cookie does not authenticate', async () => {
+    const user = await newUser(app);
+    const response = await http().post('/auth/login').send({ email: user.email, password: user.password }).expect(200);
+    expect(response.headers['set-cookie']).toBeUndefined();
+    await http().get('/auth/me').set('Cookie', `${COOKIE}=${response.body.accessToken}`).expect(401);
+  });
+
+  it.each(LOGOUT_ROUTES)('$path sends neither Set-Cookie nor Clear-Site-Data', async ({ path }) => {
+    const user = await newUser(app);
+    const response = await http().post(path).set('Authorization', user.bearer);
+    expect(response.status).toBeLessThan(300);
+    expect(response.headers['set-cookie']).toBeUndefined();
+    expect(response.headers['clear-site-data']).toBeUndefined();
+  });
+});
