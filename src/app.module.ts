@@ -42,6 +42,7 @@ export class AppModule {
             userStore: users,
             cookie: settings.get('accessTokenCookie', { infer: true }),
             cleanup: settings.get('cleanupIntervalSeconds', { infer: true }) > 0 && { intervalSeconds: settings.get('cleanupIntervalSeconds', { infer: true }) },
+            revocation: { mode: settings.get('revocationMode', { infer: true }) },
           }),
         }),
       ],

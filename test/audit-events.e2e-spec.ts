@@ -81,7 +81,7 @@ describe('audit events', () => {
     await app.get(SessionService).endUserSessions(admin.userId, 'admin');
     expect(events).toEqual([['auth.session.revoked', new SessionsRevokedEvent(admin.userId, [admin.sessionId], 'admin', anyDate)]]);
     events = [];
-    await disableUser(db, user.userId);
+    await disableUser(app, db, user.userId);
     await http().get('/auth/me').set('Authorization', user.bearer).expect(403);
     expect(events).toHaveLength(1);
     const [name, payload] = events[0] as [string, SessionsRevokedEvent];

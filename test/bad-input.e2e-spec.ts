@@ -7,7 +7,7 @@ import type { LoggedIn } from './support/session-client.js';
 import { ADAPTERS, useTestApp } from './support/test-app.js';
 import type { TestDatabase } from './support/test-database.js';
 import { forgeToken, unsignedToken } from './support/tokens.js';
-import { authState, newUser } from './support/users.js';
+import { authState, newUser, settled } from './support/users.js';
 
 const OTHER_SECRET = 'another-secret-that-is-at-least-32-bytes!!';
 const now = () => Math.floor(Date.now() / 1000);
@@ -65,8 +65,8 @@ const CASES: BadInput[] = [
   { name: 'no sid', answer: 'badToken', authorization: bearer((c) => forgeToken(mine(c), { claims: { sid: undefined } })) },
   { name: 'SQL in sid', answer: 'badToken', authorization: bearer((c) => forgeToken(mine(c), { claims: { sid: "' OR 1=1 --" } })) },
   { name: 'a sid of no session', answer: 'sessionGone', authorization: bearer((c) => forgeToken({ sub: c.user.userId, sid: randomUUID() })) },
-  { name: 'the token of a revoked session', answer: 'revoked', prepare: ({ db, user }) => db.query(`UPDATE auth_sessions SET revoked_at = now(), revoke_reason = 'admin' WHERE id = $1`, [user.sessionId]), authorization: ({ user }) => user.bearer },
-  { name: 'the token of an expired session', answer: 'revoked', prepare: ({ db, user }) => db.query(`UPDATE auth_sessions SET expires_at = now() - interval '1 minute' WHERE id = $1`, [user.sessionId]), authorization: ({ user }) => user.bearer },
+  { name: 'the token of a revoked session', answer: 'revoked', prepare: ({ app, db, user }) => db.query(`UPDATE auth_sessions SET revoked_at = now(), revoke_reason = 'admin' WHERE id = $1`, [user.sessionId]).then(() => settled(app)), authorization: ({ user }) => user.bearer },
+  { name: 'the token of an expired session', answer: 'revoked', prepare: ({ app, db, user }) => db.query(`UPDATE auth_sessions SET expires_at = now() - interval '1 minute' WHERE id = $1`, [user.sessionId]).then(() => settled(app)), authorization: ({ user }) => user.bearer },
   { name: 'broken JSON', answer: 'brokenJson', authorization: ({ user }) => user.bearer, contentType: 'application/json', body: '{"a":' },
   { name: 'a JSON array', answer: 'brokenJson', authorization: ({ user }) => user.bearer, contentType: 'application/json', body: '[1,2]' },
   { name: 'a JSON string', answer: 'brokenJson', authorization: ({ user }) => user.bearer, contentType: 'application/json', body: '"logout"' },

@@ -64,7 +64,7 @@ describe.each(ADAPTERS)('documented logout routes over %s', (adapter) => {
     it('a disabled user: every session of the account ends', async () => {
       const user = await newUser(app);
       const elsewhere = await login(app, { email: user.email, password: user.password, deviceId: 'other-device' });
-      await disableUser(db, user.userId);
+      await disableUser(app, db, user.userId);
       expectAnswer(await http().post(route.path).set('Authorization', user.bearer), route.disabled);
       expect(await sessionRow(user.sessionId)).toEqual({ revoke_reason: 'user_disabled', revoked: true });
       expect(await sessionRow(elsewhere.sessionId)).toEqual({ revoke_reason: 'user_disabled', revoked: true });
@@ -73,7 +73,7 @@ describe.each(ADAPTERS)('documented logout routes over %s', (adapter) => {
     it('404: the token user no longer exists: every session of the account ends', async () => {
       const user = await newUser(app);
       const elsewhere = await login(app, { email: user.email, password: user.password, deviceId: 'other-device' });
-      await deleteUser(db, user.userId);
+      await deleteUser(app, db, user.userId);
       expectAnswer(await http().post(route.path).set('Authorization', user.bearer), route.deletedUser);
       expect(await sessionRow(user.sessionId)).toEqual({ revoke_reason: 'user_deleted', revoked: true });
       expect(await sessionRow(elsewhere.sessionId)).toEqual({ revoke_reason: 'user_deleted', revoked: true });

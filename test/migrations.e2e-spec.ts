@@ -21,8 +21,8 @@ describe('migrations', () => {
   });
 
   it('exports the module migrations in order, before the demo ones', () => {
-    expect(authMigrations.map((m) => m.name)).toEqual(['CreateAuthTables1763700000000', 'CreateRefreshTokens1763700000002', 'SessionCleanupIndexes1763700000003']);
-    expect(demoMigrations.map((m) => m.name)).toEqual(['CreateAuthTables1763700000000', 'CreateRefreshTokens1763700000002', 'SessionCleanupIndexes1763700000003', 'CreateDemoUsers1763700000001']);
+    expect(authMigrations.map((m) => m.name)).toEqual(['CreateAuthTables1763700000000', 'CreateRefreshTokens1763700000002', 'SessionCleanupIndexes1763700000003', 'RevocationNotify1763700000004']);
+    expect(demoMigrations.map((m) => m.name)).toEqual(['CreateAuthTables1763700000000', 'CreateRefreshTokens1763700000002', 'SessionCleanupIndexes1763700000003', 'RevocationNotify1763700000004', 'CreateDemoUsers1763700000001']);
   });
 
   it('migrates up with constraints and indexes, and all the way down again', async () => {

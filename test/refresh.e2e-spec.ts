@@ -61,7 +61,7 @@ describe.each(ADAPTERS)('POST /auth/refresh over %s', (adapter) => {
 
   it('refuses a disabled user and ends the session', async () => {
     const user = await newUser(app);
-    await disableUser(db, user.userId);
+    await disableUser(app, db, user.userId);
     expect((await refresh(user.refreshToken).expect(403)).body).toEqual({ message: 'Forbidden', description: 'The account is disabled', code: 'FORBIDDEN' });
     expect(await db.query('SELECT revoke_reason FROM auth_sessions WHERE id = $1', [user.sessionId])).toEqual([{ revoke_reason: 'user_disabled' }]);
   });

@@ -45,6 +45,26 @@ export interface AuthModuleOptions {
   cookie?: boolean | AccessTokenCookieOptions;
   /** The scheduled clean-up of ended sessions; `false` switches it off. Default: on, hourly, 30 days' retention. */
   cleanup?: false | SessionCleanupOptions;
+  /** How JwtGuard checks that a session is still live. Default: `cached`. */
+  revocation?: RevocationOptions;
+}
+
+/**
+ * `strict`: every request reads its session row (one primary-key read) and asks the user store.
+ * `cached`: validated sessions are kept in memory for at most `maxEntryAgeMs`; every revocation
+ * (PostgreSQL LISTEN/NOTIFY, sent by a trigger in the revoking transaction) evicts them on every
+ * instance, and the instance that revokes evicts before it answers. While the listening connection
+ * is down the cache is empty and the guard runs strict.
+ */
+export interface RevocationOptions {
+  /** Default `cached`. */
+  mode?: 'cached' | 'strict';
+  /** Longest a cached session is trusted without reading it again, even if a notification were lost. Default 5000 ms. */
+  maxEntryAgeMs?: number;
+  /** Most sessions kept per instance (least recently used go first). Default 100,000. */
+  maxEntries?: number;
+  /** How often the listening connection is checked; a check that fails or takes longer drops to strict until it listens again. Default 1000 ms. */
+  heartbeatMs?: number;
 }
 
 /** The access-token cookie. JwtGuard reads it when a request has no Authorization header. */

@@ -21,6 +21,7 @@ describe('resolveAuthOptions', () => {
       guardErrorMapper: undefined,
       cookie: null,
       cleanup: { intervalSeconds: 3600, retentionDays: 30, batchSize: 1000 },
+      revocation: { mode: 'cached', maxEntryAgeMs: 5000, maxEntries: 100_000, heartbeatMs: 1000 },
     });
     // Without a host store, every user exists and is enabled.
     await expect(resolved.userStore.findUser('u1')).resolves.toEqual({ id: 'u1', disabled: false });
@@ -30,7 +31,8 @@ describe('resolveAuthOptions', () => {
     const userStore = { findUser: async () => null };
     const cookie = { name: 'at', sameSite: 'lax', secure: false, path: '/app', domain: 'example.com', clearSiteData: false } as const;
     const cleanup = { intervalSeconds: 60, retentionDays: 7, batchSize: 10 };
-    const set = { signing, issuer: 'i', audience: 'a', accessTokenTtlSeconds: 60, sessionTtlSeconds: 3600, systemId: 'x', exposeErrorDetails: true, userStore, guardErrorMapper, cookie, cleanup };
+    const revocation = { mode: 'strict', maxEntryAgeMs: 100, maxEntries: 10, heartbeatMs: 50 } as const;
+    const set = { signing, issuer: 'i', audience: 'a', accessTokenTtlSeconds: 60, sessionTtlSeconds: 3600, systemId: 'x', exposeErrorDetails: true, userStore, guardErrorMapper, cookie, cleanup, revocation };
     expect(resolveAuthOptions(set)).toEqual(set);
   });
 
@@ -48,6 +50,8 @@ describe('resolveAuthOptions', () => {
     [{ signing, accessTokenTtlSeconds: 0 }, 'accessTokenTtlSeconds must be a positive integer'],
     [{ signing, sessionTtlSeconds: 1.5 }, 'sessionTtlSeconds must be a positive integer'],
     [{ signing, cleanup: { batchSize: 0 } }, 'cleanup.batchSize must be a positive integer'],
+    [{ signing, revocation: { mode: 'lazy' } }, 'revocation.mode must be cached or strict'],
+    [{ signing, revocation: { maxEntryAgeMs: -1 } }, 'revocation.maxEntryAgeMs must be a positive integer'],
     [{ signing, cookie: { secure: false } }, 'a __Host- cookie needs secure: true'],
     [{ signing, cookie: { domain: 'example.com' } }, 'a __Host- cookie needs secure: true, path "/" and no domain'],
     [{ signing, cookie: { name: 'a b' } }, 'cookie.name is not a valid cookie name'],

@@ -1,5 +1,5 @@
 import { allowAllUserStore, type AuthUserStore } from './auth-user-store.interface.js';
-import type { AccessTokenCookieOptions, AuthModuleOptions, SessionCleanupOptions, SigningOptions } from './auth-options.interface.js';
+import type { AccessTokenCookieOptions, AuthModuleOptions, RevocationOptions, SessionCleanupOptions, SigningOptions } from './auth-options.interface.js';
 import { mapGuardErrorToGeneric } from './generic/generic-error.mapper.js';
 import type { ErrorMapper } from './routes/error-response.js';
 
@@ -18,6 +18,7 @@ export interface ResolvedAuthOptions {
   cookie: Required<Omit<AccessTokenCookieOptions, 'domain'>> & Pick<AccessTokenCookieOptions, 'domain'> | null;
   /** Null when the clean-up job is off. */
   cleanup: Required<SessionCleanupOptions> | null;
+  revocation: Required<RevocationOptions>;
 }
 
 export const AUTH_OPTIONS = Symbol('AUTH_OPTIONS');
@@ -31,6 +32,7 @@ const DEFAULTS = {
   exposeErrorDetails: false,
   cookie: { name: '__Host-access_token', sameSite: 'strict', secure: true, path: '/', clearSiteData: true },
   cleanup: { intervalSeconds: 3600, retentionDays: 30, batchSize: 1000 },
+  revocation: { mode: 'cached', maxEntryAgeMs: 5000, maxEntries: 100_000, heartbeatMs: 1000 },
 } as const;
 
 export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOptions {
@@ -52,7 +54,10 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
     guardErrorMapper: options.guardErrorMapper ?? mapGuardErrorToGeneric,
     cookie: resolveCookie(options.cookie),
     cleanup: options.cleanup === false ? null : { ...DEFAULTS.cleanup, ...options.cleanup },
+    revocation: { ...DEFAULTS.revocation, ...options.revocation },
   };
+  if (resolved.revocation.mode !== 'cached' && resolved.revocation.mode !== 'strict') throw new Error('AuthModule: revocation.mode must be cached or strict');
+  positiveIntegers(resolved.revocation, ['maxEntryAgeMs', 'maxEntries', 'heartbeatMs'], 'revocation.');
   positiveIntegers(resolved, ['accessTokenTtlSeconds', 'sessionTtlSeconds']);
   if (resolved.cleanup) positiveIntegers(resolved.cleanup, ['intervalSeconds', 'retentionDays', 'batchSize'], 'cleanup.');
   return resolved;

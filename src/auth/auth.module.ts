@@ -22,6 +22,7 @@ import { JwtStrategy } from './jwt.strategy.js';
 import { logoutRoutes } from './logout-routes.js';
 import { AUTH_MOUNTED_ROUTES, PreRouteErrorsInstaller } from './routes/pre-route-errors.js';
 import { AuthSession } from './session.entity.js';
+import { RevocationCache } from './revocation-cache.service.js';
 import { SessionCleanupService } from './session-cleanup.service.js';
 import { SessionService } from './session.service.js';
 
@@ -56,6 +57,7 @@ function withAuthParts(definition: DynamicModule, extras: AuthModuleExtras): Dyn
       PreRouteErrorsInstaller,
       AuthEventPublisher,
       AccessTokenService,
+      RevocationCache,
       SessionService,
       SessionCleanupService,
       AuthCookieService,
@@ -63,6 +65,6 @@ function withAuthParts(definition: DynamicModule, extras: AuthModuleExtras): Dyn
       JwtStrategy,
       JwtGuard,
     ],
-    exports: [AUTH_OPTIONS, AuthUserStore, SessionService, SessionCleanupService, AuthCookieService, JwtStrategy, JwtGuard, TypeOrmModule],
+    exports: [AUTH_OPTIONS, AuthUserStore, SessionService, SessionCleanupService, RevocationCache, AuthCookieService, JwtStrategy, JwtGuard, TypeOrmModule],
   };
 }

@@ -18,6 +18,7 @@ export { AuthDevice } from './device.entity.js';
 export { AuthSession } from './session.entity.js';
 export { SessionService } from './session.service.js';
 export type { AuthenticatedSession, CreateSessionInput, CreatedSession, LogoutOptions, RevokedDevice, SessionSummary } from './session.types.js';
+export { LISTENER_APPLICATION_NAME, REVOCATION_CHANNEL, RevocationCache, type CachedSession } from './revocation-cache.service.js';
 export { SESSION_CLEANUP_JOB, SessionCleanupService, type SessionCleanupResult } from './session-cleanup.service.js';
 export {
   AuthEvent,

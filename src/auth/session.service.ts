@@ -15,7 +15,8 @@ import {
   UserNotFoundError,
 } from './auth.errors.js';
 import { AUTH_OPTIONS, type ResolvedAuthOptions } from './auth-options.resolve.js';
-import { runQuery } from './db-query.js';
+import { pgPool, runQuery } from './db-query.js';
+import { RevocationCache } from './revocation-cache.service.js';
 import { AuthEvent, AuthEventPublisher, SessionCreatedEvent, SessionRefreshedEvent } from './auth.events.js';
 import { AUTH_DATA_SOURCE } from './auth.tokens.js';
 import { hashRefreshToken, newRefreshToken } from './refresh-token.js';
@@ -23,6 +24,7 @@ import * as sql from './session.sql.js';
 import type { AuthenticatedSession, CreateSessionInput, CreatedSession, LogoutOptions, RevokedDevice, SessionSummary } from './session.types.js';
 
 type RevokedRow = { id: string; user_id: string };
+type SessionRow = { user_id: string; revoked: boolean; expired: boolean; expires_at: Date; stale: boolean; device_external_id: string | null };
 
 @Injectable()
 export class SessionService {
@@ -31,6 +33,7 @@ export class SessionService {
     @Inject(AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,
     private readonly tokens: AccessTokenService,
     private readonly events: AuthEventPublisher,
+    private readonly cache: RevocationCache,
   ) {}
 
   /** Opens a session (and registers or re-activates its device) and signs its first access token. */
@@ -66,7 +69,7 @@ export class SessionService {
     const successor = newRefreshToken();
     const [row] = await this.rows<{ id: string; user_id: string; expires_at: Date }>(sql.ROTATE_REFRESH_TOKEN, [presented, hashRefreshToken(successor)]);
     if (!row) {
-      this.events.revoked(await this.rows<RevokedRow>(sql.REVOKE_SESSION_OF_REUSED_TOKEN, [presented, RevokeReason.refreshTokenReuse]), RevokeReason.refreshTokenReuse);
+      this.ended(await this.rows<RevokedRow>(sql.REVOKE_SESSION_OF_REUSED_TOKEN, [presented, RevokeReason.refreshTokenReuse]), RevokeReason.refreshTokenReuse);
       throw new InvalidRefreshTokenError();
     }
     await this.requireActiveUser(row.user_id);
@@ -80,10 +83,12 @@ export class SessionService {
    * user. Throws the domain error that says why not.
    */
   async validateSession(claims: Pick<AccessTokenClaims, 'sub' | 'sid' | 'jti'>): Promise<AuthenticatedSession> {
-    const [row] = await this.rows<{ user_id: string; revoked: boolean; expired: boolean; stale: boolean; device_external_id: string | null }>(
-      sql.FIND_SESSION,
-      [claims.sid, LAST_USED_RESOLUTION_MS / 1000],
-    );
+    const cached = this.cache.get(claims.sid);
+    if (cached && cached.userId === claims.sub) return { userId: cached.userId, sessionId: claims.sid, deviceId: cached.deviceId, tokenId: claims.jti };
+    const epoch = this.cache.epoch;
+    // The hot path: one primary-key read as a prepared statement on the pg pool, no ORM in between.
+    const { rows } = await pgPool(this.db).query<SessionRow>({ name: 'nest_signout_find_session', text: sql.FIND_SESSION, values: [claims.sid, LAST_USED_RESOLUTION_MS / 1000] });
+    const [row] = rows;
     if (!row) throw new SessionNotFoundError();
     // A token whose sub is not its session's user was not issued by us: refuse it as a bad token.
     if (row.user_id !== claims.sub) throw new InvalidTokenError('Token subject does not own its session');
@@ -91,13 +96,14 @@ export class SessionService {
     if (row.expired) throw new SessionExpiredError();
     await this.requireActiveUser(row.user_id);
     if (row.stale) await this.rows(sql.TOUCH_SESSION, [claims.sid]);
+    this.cache.fill(claims.sid, { userId: row.user_id, deviceId: row.device_external_id, expiresAtMs: row.expires_at.getTime() }, epoch);
     return { userId: row.user_id, sessionId: claims.sid, deviceId: row.device_external_id, tokenId: claims.jti };
   }
 
   /** Revokes one session. Returns false when it was already revoked (or never existed). */
   async revokeSession(sessionId: string, reason: RevokeReason): Promise<boolean> {
     const revoked = await this.rows<RevokedRow>(sql.REVOKE_SESSION, [sessionId, reason]);
-    this.events.revoked(revoked, reason);
+    this.ended(revoked, reason);
     return revoked.length === 1;
   }
 
@@ -110,7 +116,7 @@ export class SessionService {
     if (!UUID_PATTERN.test(sessionId)) throw new UnknownSessionError();
     const revoked = await this.rows<RevokedRow>(sql.REVOKE_USER_SESSION, [userId, sessionId, reason]);
     if (revoked.length === 0) throw new UnknownSessionError();
-    this.events.revoked(revoked, reason);
+    this.ended(revoked, reason);
   }
 
   /** The user's live sessions, most recently used first; `currentSessionId` marks the caller's own. */
@@ -163,14 +169,14 @@ export class SessionService {
       }
       if (options.pushToken !== undefined) await query(sql.CLEAR_PUSH_TOKEN, [session.userId, options.pushToken]);
     });
-    this.events.revoked([{ id: session.sessionId, user_id: session.userId }], reason);
-    this.events.revoked(deviceSessionIds.map((id) => ({ id, user_id: session.userId })), RevokeReason.deviceSignout);
+    this.ended([{ id: session.sessionId, user_id: session.userId }], reason);
+    this.ended(deviceSessionIds.map((id) => ({ id, user_id: session.userId })), RevokeReason.deviceSignout);
   }
 
   /** Revokes a device of the user and every session on it. Returns null when the user has no such device. */
   async revokeDevice(userId: string, externalDeviceId: string, reason: RevokeReason): Promise<RevokedDevice | null> {
     const [row] = await this.rows<{ device_id: string | null; session_ids: string[] }>(sql.REVOKE_DEVICE, [userId, externalDeviceId, reason]);
-    this.events.revoked(row.session_ids.map((id) => ({ id, user_id: userId })), reason);
+    this.ended(row.session_ids.map((id) => ({ id, user_id: userId })), reason);
     return row.device_id ? { deviceId: row.device_id, revokedSessionIds: row.session_ids } : null;
   }
 
@@ -180,7 +186,8 @@ export class SessionService {
    */
   async revokeUserSessions(userId: string, reason: RevokeReason, options: { except?: string } = {}): Promise<string[]> {
     const revoked = await this.rows<RevokedRow>(sql.REVOKE_USER_SESSIONS, [userId, reason, options.except ?? null]);
-    this.events.revoked(revoked, reason);
+    this.cache.evictUser(userId);
+    this.ended(revoked, reason);
     return revoked.map((r) => r.id);
   }
 
@@ -191,6 +198,12 @@ export class SessionService {
    */
   endUserSessions(userId: string, reason: RevokeReason = RevokeReason.userDisabled): Promise<string[]> {
     return this.revokeUserSessions(userId, reason);
+  }
+
+  /** After a committed revocation: this instance forgets the sessions before anyone is answered, and the audit event goes out. */
+  private ended(rows: RevokedRow[], reason: RevokeReason): void {
+    for (const row of rows) this.cache.evictSession(row.id);
+    this.events.revoked(rows, reason);
   }
 
   /** The host's word on the user: missing or disabled ends all the user's sessions, then refuses. */

@@ -24,7 +24,7 @@ export const CREATE_SESSION = `
 
 /** $1 session id, $2 last-use resolution in seconds. */
 export const FIND_SESSION = `
-  SELECT s.user_id, s.revoked_at IS NOT NULL AS revoked, s.expires_at <= now() AS expired,
+  SELECT s.user_id, s.revoked_at IS NOT NULL AS revoked, s.expires_at <= now() AS expired, s.expires_at,
          s.last_used_at < now() - make_interval(secs => $2) AS stale, d.external_id AS device_external_id
   FROM auth_sessions s LEFT JOIN auth_devices d ON d.id = s.device_id
   WHERE s.id = $1`;

@@ -11,12 +11,18 @@ export interface DemoConfig {
   accessTokenCookie: boolean;
   /** Seconds between clean-up runs; 0 switches the job off (AUTH_CLEANUP_INTERVAL_SECONDS). */
   cleanupIntervalSeconds: number;
+  /** How the guard checks revocation: cached (default) or strict (AUTH_REVOCATION). */
+  revocationMode: 'cached' | 'strict';
+  /** Mount the benchmark's extra routes: GET /ping and a stateless passport-jwt route (BENCH_ROUTES=true). */
+  benchRoutes: boolean;
 }
 
 /** Settings that the process environment gives; `databaseUrl` may come from the embedded database instead. */
 export function readDemoConfig(env: NodeJS.ProcessEnv, databaseUrl: string): DemoConfig {
   const adapter = env.HTTP_ADAPTER ?? 'fastify';
   if (adapter !== 'fastify' && adapter !== 'express') throw new Error(`HTTP_ADAPTER must be fastify or express, not ${adapter}`);
+  const revocationMode = env.AUTH_REVOCATION ?? 'cached';
+  if (revocationMode !== 'cached' && revocationMode !== 'strict') throw new Error(`AUTH_REVOCATION must be cached or strict, not ${revocationMode}`);
   return {
     databaseUrl,
     port: Number(env.PORT ?? 3000),
@@ -27,5 +33,7 @@ export function readDemoConfig(env: NodeJS.ProcessEnv, databaseUrl: string): Dem
     exposeErrorDetails: env.AUTH_EXPOSE_ERROR_DETAILS === 'true',
     accessTokenCookie: env.AUTH_COOKIE === 'true',
     cleanupIntervalSeconds: Number(env.AUTH_CLEANUP_INTERVAL_SECONDS ?? 3600),
+    revocationMode,
+    benchRoutes: env.BENCH_ROUTES === 'true',
   };
 }

@@ -24,6 +24,8 @@ export function createTestApp(databaseUrl: string, adapter: Adapter, overrides: 
       exposeErrorDetails: false,
       accessTokenCookie: false,
       cleanupIntervalSeconds: 3600,
+      revocationMode: 'cached',
+      benchRoutes: false,
       ...overrides,
     },
     process.env.TEST_APP_LOGS ? ['error', 'warn'] : false,

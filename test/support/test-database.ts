@@ -22,6 +22,7 @@ export async function createTestDatabase(options: { empty?: boolean } = {}): Pro
   }
   const url = withDatabase(adminUrl, name);
   const pool = new pg.Pool({ connectionString: url, max: 4 });
+  pool.on('error', (error) => console.warn(`test database pool: ${error.message}`));
   return {
     url,
     query: async (sql, params) => (await pool.query(sql, params)).rows,

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
+import { RevocationCache } from '../../src/auth/index.js';
 import { DemoUsersService } from '../../src/demo/users/demo-users.service.js';
 import { login, type LoggedIn } from './session-client.js';
 import type { TestDatabase } from './test-database.js';
@@ -12,8 +13,22 @@ export async function newUser(app: INestApplication, device: { deviceId?: string
   return { ...(await login(app, { email, password, ...device })), email, password };
 }
 
-export const disableUser = (db: TestDatabase, userId: string) => db.query('UPDATE users SET disabled = true WHERE id = $1', [userId]);
-export const deleteUser = (db: TestDatabase, userId: string) => db.query('DELETE FROM users WHERE id = $1', [userId]);
+/**
+ * Disables (or deletes) a user in the host's own table, as a host does that does not call
+ * SessionService.endUserSessions: nothing tells the module, so a cached session is trusted until its
+ * entry ages out (revocation.maxEntryAgeMs). The helper lets that time pass by emptying the cache.
+ */
+export async function disableUser(app: INestApplication, db: TestDatabase, userId: string): Promise<void> {
+  await db.query('UPDATE users SET disabled = true WHERE id = $1', [userId]);
+  app.get(RevocationCache).clear();
+}
+export async function deleteUser(app: INestApplication, db: TestDatabase, userId: string): Promise<void> {
+  await db.query('DELETE FROM users WHERE id = $1', [userId]);
+  app.get(RevocationCache).clear();
+}
+
+/** After changing session rows with SQL: waits until the app has heard every revocation committed so far. */
+export const settled = (app: INestApplication) => app.get(RevocationCache).sync();
 
 /** Everything the module stores, to compare before and after a request that must change nothing. */
 export const authState = (db: TestDatabase) =>
