@@ -5,6 +5,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from './auth/index.js';
 import type { DemoConfig } from './demo/demo.config.js';
 import { AuditLogListener } from './demo/audit-log.listener.js';
+import { benchParts } from './demo/bench/bench-routes.js';
 import { DemoAuthController } from './demo/demo-auth.controller.js';
 import { demoMigrations } from './demo/demo-migrations.js';
 import { DemoSeedService } from './demo/demo-seed.service.js';
@@ -46,8 +47,8 @@ export class AppModule {
           }),
         }),
       ],
-      controllers: [DemoAuthController],
-      providers: [DemoSeedService, AuditLogListener],
+      controllers: [DemoAuthController, ...(config.benchRoutes ? benchParts.controllers : [])],
+      providers: [DemoSeedService, ...(config.auditLog ? [AuditLogListener] : []), ...(config.benchRoutes ? benchParts.providers : [])],
     };
   }
 }

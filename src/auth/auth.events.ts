@@ -87,7 +87,11 @@ export class AuthEventPublisher {
   /** One `auth.session.revoked` per user, for the rows a statement revoked. */
   revoked(rows: ReadonlyArray<{ id: string; user_id: string }>, reason: RevokeReason): void {
     const byUser = new Map<string, string[]>();
-    for (const row of rows) byUser.set(row.user_id, [...(byUser.get(row.user_id) ?? []), row.id]);
+    for (const row of rows) {
+      const ids = byUser.get(row.user_id);
+      if (ids) ids.push(row.id);
+      else byUser.set(row.user_id, [row.id]);
+    }
     const at = new Date();
     for (const [userId, sessionIds] of byUser) this.emit(AuthEvent.sessionsRevoked, new SessionsRevokedEvent(userId, sessionIds, reason, at));
   }

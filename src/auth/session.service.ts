@@ -187,7 +187,7 @@ export class SessionService {
   async revokeUserSessions(userId: string, reason: RevokeReason, options: { except?: string } = {}): Promise<string[]> {
     const revoked = await this.rows<RevokedRow>(sql.REVOKE_USER_SESSIONS, [userId, reason, options.except ?? null]);
     this.cache.evictUser(userId);
-    this.ended(revoked, reason);
+    this.events.revoked(revoked, reason);
     return revoked.map((r) => r.id);
   }
 

@@ -25,6 +25,7 @@ export function createTestApp(databaseUrl: string, adapter: Adapter, overrides: 
       accessTokenCookie: false,
       cleanupIntervalSeconds: 3600,
       revocationMode: 'cached',
+      auditLog: true,
       benchRoutes: false,
       ...overrides,
     },

@@ -1,0 +1,370 @@
+/**
+ * `npm run bench`: the demo app on real PostgreSQL (DATABASE_URL's server, else an embedded one), driven
+ * by autocannon at fixed concurrency and duration, every scenario side by side in one run.
+ *
+ *   npm run bench                 full run (10 s per scenario)
+ *   npm run bench -- --smoke      a few seconds in all, only to prove it works (CI)
+ *   npm run bench -- --scale      also 1,000,000 sessions against 1,000, and logout/all of 10,000 sessions
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { writeFileSync, mkdirSync } from 'node:fs';
+import http from 'node:http';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import autocannon from 'autocannon';
+import jwt from 'jsonwebtoken';
+import pg from 'pg';
+import { startEmbeddedPostgres } from '../src/demo/embedded-database.js';
+
+const args = new Set(process.argv.slice(2));
+const SMOKE = args.has('--smoke');
+const SCALE = args.has('--scale');
+const DURATION = SMOKE ? 1 : 10;
+const WARMUP = SMOKE ? 0 : 2;
+const CONNECTIONS = 32;
+const PROPAGATION_SAMPLES = SMOKE ? 20 : 300;
+const SECRET = randomBytes(32).toString('base64url');
+const DEMO_EMAIL = 'bench@example.com';
+const DEMO_PASSWORD = 'bench-password';
+const ISSUER = 'nest-signout';
+const AUDIENCE = 'nest-signout-api';
+
+type Adapter = 'fastify' | 'express';
+type Mode = 'cached' | 'strict';
+
+interface Row {
+  adapter: Adapter;
+  scenario: string;
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+const rows: Row[] = [];
+const log = (message: string) => process.stderr.write(`${message}\n`);
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** The benchmark's own database on the server, dropped at the end. */
+async function openDatabase(): Promise<{ url: string; close(): Promise<void> }> {
+  const embedded = process.env.DATABASE_URL ? null : await startEmbeddedPostgres('.data/bench-postgres', { persistent: false });
+  const adminUrl = process.env.DATABASE_URL ?? embedded!.adminUrl;
+  const name = `nest_signout_bench_${process.pid}`;
+  const admin = new pg.Client(adminUrl);
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    close: async () => {
+      const dropper = new pg.Client(adminUrl);
+      await dropper.connect();
+      await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await dropper.end();
+      await embedded?.stop();
+    },
+  };
+}
+
+interface Server {
+  base: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** One demo server process: the same `dist/src/main.js` that `npm start` runs. */
+async function startServer(databaseUrl: string, adapter: Adapter, mode: Mode): Promise<Server> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['dist/src/main.js'], {
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      PORT: String(port),
+      HTTP_ADAPTER: adapter,
+      AUTH_REVOCATION: mode,
+      BENCH_ROUTES: 'true',
+      AUDIT_LOG: 'false',
+      AUTH_CLEANUP_INTERVAL_SECONDS: '0',
+      JWT_SECRET: SECRET,
+      DEMO_USER_EMAIL: DEMO_EMAIL,
+      DEMO_USER_PASSWORD: DEMO_PASSWORD,
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (chunk) => (stderr += chunk));
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 300; i++) {
+    if (child.exitCode !== null) throw new Error(`the demo server exited: ${stderr}`);
+    if ((await fetch(`${base}/ping`).catch(() => null))?.ok) break;
+    await sleep(100);
+  }
+  return {
+    base,
+    process: child,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+async function login(base: string): Promise<{ accessToken: string; userId: string }> {
+  const response = await fetch(`${base}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: DEMO_EMAIL, password: DEMO_PASSWORD }) });
+  const { accessToken } = (await response.json()) as { accessToken: string };
+  const me = (await (await fetch(`${base}/auth/me`, { headers: { authorization: `Bearer ${accessToken}` } })).json()) as { userId: string };
+  return { accessToken, userId: me.userId };
+}
+
+/** Sessions inserted in one statement, with access tokens signed as the module signs them. */
+async function seedSessions(db: pg.Client, userId: string, count: number): Promise<string[]> {
+  const { rows: ids } = await db.query<{ id: string }>(
+    `INSERT INTO auth_sessions (user_id, expires_at) SELECT $1, now() + interval '1 day' FROM generate_series(1, $2) RETURNING id`,
+    [userId, count],
+  );
+  return ids.map(({ id }) => sign(userId, id));
+}
+
+function sign(userId: string, sessionId: string): string {
+  return jwt.sign({ sub: userId, sid: sessionId, jti: randomUUID() }, SECRET, { algorithm: 'HS256', expiresIn: 3600, issuer: ISSUER, audience: AUDIENCE, header: { alg: 'HS256', typ: 'at+jwt' } });
+}
+
+async function load(name: string, options: autocannon.Options): Promise<autocannon.Result> {
+  if (WARMUP > 0 && !options.amount) await autocannon({ ...options, duration: WARMUP });
+  const result = await autocannon({ connections: CONNECTIONS, duration: DURATION, ...options });
+  log(`  ${name}: ${Math.round(perSecond(result))} req/s, p99 ${result.latency.p99} ms, non-2xx ${result.non2xx}, errors ${result.errors}`);
+  return result;
+}
+
+/** Requests per second over the whole run (also right for runs of a fixed number of requests). */
+const perSecond = (result: autocannon.Result) => result.requests.total / result.duration;
+
+function record(adapter: Adapter, scenario: string, result: autocannon.Result): void {
+  rows.push({ adapter, scenario, requestsPerSecond: Math.round(perSecond(result)), p50: result.latency.p50, p99: result.latency.p99, errors: result.non2xx + result.errors + result.timeouts });
+}
+
+/** A GET with a keep-alive agent: the cheapest way to ask one instance one question. */
+const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
+function status(url: string, token: string, method = 'GET'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(url, { method, agent, headers: { authorization: `Bearer ${token}` } }, (response) => {
+      response.resume();
+      response.on('end', () => resolve(response.statusCode ?? 0));
+    });
+    request.on('error', reject);
+    request.end();
+  });
+}
+
+const percentile = (values: number[], p: number) => {
+  const sorted = values.toSorted((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+};
+
+async function benchAdapter(databaseUrl: string, db: pg.Client, adapter: Adapter): Promise<void> {
+  for (const mode of ['cached', 'strict'] as const) {
+    log(`${adapter}, revocation ${mode}`);
+    const server = await startServer(databaseUrl, adapter, mode);
+    try {
+      const { accessToken, userId } = await login(server.base);
+      const authorization = `Bearer ${accessToken}`;
+      if (mode === 'cached') {
+        record(adapter, 'GET /ping (no guard)', await load('ping', { url: `${server.base}/ping` }));
+        record(adapter, 'stateless passport-jwt guard', await load('stateless', { url: `${server.base}/bench/stateless`, headers: { authorization } }));
+      }
+      record(adapter, `JwtGuard, ${mode}`, await load(`me ${mode}`, { url: `${server.base}/auth/me`, headers: { authorization } }));
+      const amount = SMOKE ? 500 : 20_000;
+      const tokens = await seedSessions(db, userId, amount);
+      let next = 0;
+      record(
+        adapter,
+        `POST /auth/logout, ${mode}`,
+        await load(`logout ${mode}`, {
+          url: `${server.base}/auth/logout`,
+          method: 'POST',
+          amount,
+          requests: [{ setupRequest: (request) => ({ ...request, headers: { ...request.headers, authorization: `Bearer ${tokens[next++ % tokens.length]}` } }) }],
+        }),
+      );
+      if (mode === 'cached') {
+        record(
+          adapter,
+          'login + logout cycle (argon2)',
+          await load('login+logout', {
+            url: server.base,
+            requests: [
+              {
+                method: 'POST',
+                path: '/auth/login',
+                headers: { 'content-type': 'application/json' },
+                body: JSON.stringify({ email: DEMO_EMAIL, password: DEMO_PASSWORD }),
+                onResponse: (_status, body, context) => {
+                  (context as { token?: string }).token = (JSON.parse(body) as { accessToken: string }).accessToken;
+                },
+              },
+              { method: 'POST', path: '/auth/logout', setupRequest: (request, context) => ({ ...request, headers: { ...request.headers, authorization: `Bearer ${(context as { token?: string }).token}` } }) },
+            ],
+          }),
+        );
+      }
+    } finally {
+      await server.stop();
+    }
+  }
+}
+
+/** Logout on A, then ask B until it refuses: how long a revocation takes to reach another instance. */
+async function benchPropagation(databaseUrl: string, db: pg.Client): Promise<{ p50: number; p99: number; max: number; samples: number }> {
+  log('propagation A -> B (fastify, cached)');
+  const a = await startServer(databaseUrl, 'fastify', 'cached');
+  const b = await startServer(databaseUrl, 'fastify', 'cached');
+  try {
+    const { userId } = await login(a.base);
+    const tokens = await seedSessions(db, userId, PROPAGATION_SAMPLES);
+    const delays: number[] = [];
+    for (const token of tokens) {
+      if ((await status(`${b.base}/auth/me`, token)) !== 200) throw new Error('B refused a live session');
+      if ((await status(`${a.base}/auth/logout`, token, 'POST')) !== 200) throw new Error('A did not log out');
+      const start = performance.now();
+      while ((await status(`${b.base}/auth/me`, token)) === 200) {
+        if (performance.now() - start > 5000) throw new Error('B still accepts a revoked session after 5 s');
+      }
+      delays.push(performance.now() - start);
+    }
+    const result = { p50: round(percentile(delays, 50)), p99: round(percentile(delays, 99)), max: round(Math.max(...delays)), samples: delays.length };
+    log(`  propagation: p50 ${result.p50} ms, p99 ${result.p99} ms, max ${result.max} ms over ${result.samples}`);
+    return result;
+  } finally {
+    await Promise.all([a.stop(), b.stop()]);
+  }
+}
+
+const round = (value: number) => Math.round(value * 100) / 100;
+
+/** Guard (strict) and logout p99 with 1,000 sessions, then with 1,000,000; logout/all of a 10,000-session user; query plans. */
+async function benchScale(databaseUrl: string, db: pg.Client) {
+  log('scale (fastify, strict)');
+  const server = await startServer(databaseUrl, 'fastify', 'strict');
+  const measure = async (label: string) => {
+    const { accessToken, userId } = await login(server.base);
+    const guard = await load(`me strict, ${label}`, { url: `${server.base}/auth/me`, headers: { authorization: `Bearer ${accessToken}` } });
+    const tokens = await seedSessions(db, userId, 5000);
+    let next = 0;
+    const logout = await load(`logout, ${label}`, {
+      url: `${server.base}/auth/logout`,
+      method: 'POST',
+      amount: tokens.length,
+      requests: [{ setupRequest: (request) => ({ ...request, headers: { ...request.headers, authorization: `Bearer ${tokens[next++]}` } }) }],
+    });
+    return { sessions: label, guardP99: guard.latency.p99, guardRps: Math.round(perSecond(guard)), logoutP99: logout.latency.p99, logoutRps: Math.round(perSecond(logout)) };
+  };
+  try {
+    await db.query('TRUNCATE auth_sessions CASCADE');
+    await db.query(`INSERT INTO auth_sessions (user_id, expires_at) SELECT 'seed-' || (i % 100000), now() + interval '1 day' FROM generate_series(1, 1000) i`);
+    await db.query('ANALYZE auth_sessions');
+    const small = await measure('1,000 sessions');
+    log('  seeding 1,000,000 sessions');
+    await db.query(`INSERT INTO auth_sessions (user_id, expires_at, revoked_at, revoke_reason)
+      SELECT 'seed-' || (i % 100000), now() + interval '1 day', CASE WHEN i % 3 = 0 THEN now() END, CASE WHEN i % 3 = 0 THEN 'logout' END
+      FROM generate_series(1, 1000000) i`);
+    await db.query('ANALYZE auth_sessions');
+    const large = await measure('1,000,000 sessions');
+    const timings: number[] = [];
+    for (let i = 0; i < (SMOKE ? 1 : 5); i++) {
+      const { accessToken, userId } = await login(server.base);
+      await seedSessions(db, userId, 10_000 - 1);
+      const start = performance.now();
+      const code = await status(`${server.base}/auth/logout/all`, accessToken, 'POST');
+      timings.push(performance.now() - start);
+      if (code !== 200) throw new Error(`logout/all answered ${code}`);
+    }
+    const plans = await explainHotStatements(db);
+    return { small, large, logoutAll10k: { medianMs: round(percentile(timings, 50)), maxMs: round(Math.max(...timings)) }, plans };
+  } finally {
+    await server.stop();
+  }
+}
+
+async function explainHotStatements(db: pg.Client): Promise<Record<string, string>> {
+  const { rows: [one] } = await db.query<{ id: string; user_id: string }>('SELECT id, user_id FROM auth_sessions LIMIT 1');
+  const statements: Record<string, [string, unknown[]]> = {
+    'guard: session by id': ['SELECT s.user_id FROM auth_sessions s LEFT JOIN auth_devices d ON d.id = s.device_id WHERE s.id = $1', [one.id]],
+    'logout: revoke by id': [`UPDATE auth_sessions SET revoked_at = now(), revoke_reason = 'x' WHERE id = $1 AND revoked_at IS NULL`, [one.id]],
+    'logout/all: revoke by user': [`UPDATE auth_sessions SET revoked_at = now(), revoke_reason = 'x' WHERE user_id = $1 AND revoked_at IS NULL`, [one.user_id]],
+    'session list': ['SELECT id FROM auth_sessions WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > now()', [one.user_id]],
+  };
+  const plans: Record<string, string> = {};
+  for (const [name, [text, params]] of Object.entries(statements)) {
+    await db.query('BEGIN');
+    const { rows: plan } = await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${text}`, params);
+    await db.query('ROLLBACK');
+    plans[name] = plan.map((line) => line['QUERY PLAN'].trim()).find((line) => /Scan/.test(line)) ?? plan[0]['QUERY PLAN'];
+  }
+  return plans;
+}
+
+function table(): string {
+  const ratio = (adapter: Adapter, scenario: string, base: string) => {
+    const row = rows.find((r) => r.adapter === adapter && r.scenario === scenario);
+    const baseline = rows.find((r) => r.adapter === adapter && r.scenario === base);
+    return row && baseline ? (row.requestsPerSecond / baseline.requestsPerSecond).toFixed(2) : '';
+  };
+  const lines = ['| adapter | scenario | req/s | p50 ms | p99 ms | errors | / stateless | / ping |', '|---|---|---:|---:|---:|---:|---:|---:|'];
+  for (const row of rows) {
+    lines.push(
+      `| ${row.adapter} | ${row.scenario} | ${row.requestsPerSecond} | ${row.p50} | ${row.p99} | ${row.errors} | ${ratio(row.adapter, row.scenario, 'stateless passport-jwt guard')} | ${ratio(row.adapter, row.scenario, 'GET /ping (no guard)')} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const database = await openDatabase();
+  let migrated: Server | null = null;
+  const db = new pg.Client(database.url);
+  try {
+    // The first start migrates the database; later ones find it ready.
+    migrated = await startServer(database.url, 'fastify', 'cached');
+    await migrated.stop();
+    await db.connect();
+    const { rows: [{ server_version: postgres }] } = await db.query<{ server_version: string }>('SHOW server_version');
+    for (const adapter of ['fastify', 'express'] as const) await benchAdapter(database.url, db, adapter);
+    const propagation = await benchPropagation(database.url, db);
+    const scale = SCALE ? await benchScale(database.url, db) : null;
+    const machine = { cpus: `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'unknown'}`, memory: `${Math.round(os.totalmem() / 2 ** 30)} GiB`, node: process.version, postgres, platform: `${os.platform()} ${os.release()}` };
+    const results = { date: new Date().toISOString(), smoke: SMOKE, connections: CONNECTIONS, durationSeconds: DURATION, machine, rows, propagation, scale };
+    mkdirSync('bench', { recursive: true });
+    writeFileSync(SMOKE ? 'bench/results.smoke.json' : 'bench/results.json', `${JSON.stringify(results, null, 2)}\n`);
+    process.stdout.write(`\n${table()}\n\nRevocation propagation to another instance: p50 ${propagation.p50} ms, p99 ${propagation.p99} ms, max ${propagation.max} ms (${propagation.samples} logouts)\n`);
+    if (scale) {
+      process.stdout.write(`\nScale (fastify, strict): ${JSON.stringify(scale.small)}\n                         ${JSON.stringify(scale.large)}\nlogout/all of 10,000 sessions: median ${scale.logoutAll10k.medianMs} ms, max ${scale.logoutAll10k.maxMs} ms\nPlans: ${JSON.stringify(scale.plans, null, 2)}\n`);
+    }
+    process.stdout.write(`\nMachine: ${JSON.stringify(machine)}\n`);
+    if (rows.some((row) => row.errors > 0)) throw new Error('some requests failed: see the errors column');
+  } finally {
+    await db.end().catch(() => undefined);
+    await database.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  log(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  process.exitCode = 1;
+});
