@@ -32,7 +32,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY_NAME) {
   ) {
     super({
       jwtFromRequest: options.cookie ? withCookieFallback(options.cookie.name) : extractAccessToken,
-      secretOrKey: verificationKey(options.signing),
+      // A KeyObject (jsonwebtoken accepts one; passport-jwt passes it through): parsed once, not per token.
+      secretOrKey: verificationKey(options.signing) as unknown as string,
       algorithms: [options.signing.algorithm],
       issuer: options.issuer,
       audience: options.audience,
