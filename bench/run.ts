@@ -379,10 +379,10 @@ async function main(): Promise<void> {
       process.stdout.write(`\n${table()}\n\nRevocation propagation to another instance: p50 ${propagation.p50} ms, p99 ${propagation.p99} ms, max ${propagation.max} ms (${propagation.samples} logouts)\n`);
     }
     if (scale) {
-      const ratio = (key: 'guardP99' | 'logoutP99') => (scale.large[key] / scale.small[key]).toFixed(2);
+      const p99Ratio = (key: 'guardP99' | 'logoutP99') => (scale.large[key] / scale.small[key]).toFixed(2);
       process.stdout.write(
         `\nScale (fastify, strict, 8 clients): ${JSON.stringify(scale.small)}\n                                    ${JSON.stringify(scale.large)}\n` +
-          `p99 at 1,000,000 / at 1,000 sessions: guard ${ratio('guardP99')}, logout ${ratio('logoutP99')}\n` +
+          `p99 at 1,000,000 / at 1,000 sessions: guard ${p99Ratio('guardP99')}, logout ${p99Ratio('logoutP99')}\n` +
           `logout/all of 10,000 sessions: median ${scale.logoutAll10k.medianMs} ms, max ${scale.logoutAll10k.maxMs} ms\nPlans: ${JSON.stringify(scale.plans, null, 2)}\n`,
       );
     }
