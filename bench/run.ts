@@ -102,6 +102,7 @@ async function startServer(databaseUrl: string, adapter: Adapter, mode: Mode): P
       BENCH_ROUTES: 'true',
       AUDIT_LOG: 'false',
       AUTH_CLEANUP_INTERVAL_SECONDS: '0',
+      AUTH_RATE_LIMIT_PER_MINUTE: '0',
       JWT_SECRET: SECRET,
       DEMO_USER_EMAIL: DEMO_EMAIL,
       DEMO_USER_PASSWORD: DEMO_PASSWORD,

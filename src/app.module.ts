@@ -44,6 +44,7 @@ export class AppModule {
             cookie: settings.get('accessTokenCookie', { infer: true }),
             cleanup: settings.get('cleanupIntervalSeconds', { infer: true }) > 0 && { intervalSeconds: settings.get('cleanupIntervalSeconds', { infer: true }) },
             revocation: { mode: settings.get('revocationMode', { infer: true }) },
+            rateLimit: settings.get('rateLimitPerMinute', { infer: true }) > 0 && { limit: settings.get('rateLimitPerMinute', { infer: true }), ttlSeconds: 60 },
           }),
         }),
       ],

@@ -47,6 +47,15 @@ export interface AuthModuleOptions {
   cleanup?: false | SessionCleanupOptions;
   /** How JwtGuard checks that a session is still live. Default: `cached`. */
   revocation?: RevocationOptions;
+  /** Per-client rate limit of the module's routes (and of any route with AuthRateLimitGuard); `false` switches it off. Default 30 per minute per route and client IP. */
+  rateLimit?: false | RateLimitOptions;
+}
+
+export interface RateLimitOptions {
+  /** Requests allowed per client and route in each window. Default 30. */
+  limit?: number;
+  /** The window, and how long a client over the limit is refused. Default 60. */
+  ttlSeconds?: number;
 }
 
 /**

@@ -22,6 +22,7 @@ describe('resolveAuthOptions', () => {
       cookie: null,
       cleanup: { intervalSeconds: 3600, retentionDays: 30, batchSize: 1000 },
       revocation: { mode: 'cached', maxEntryAgeMs: 5000, maxEntries: 100_000, heartbeatMs: 1000 },
+      rateLimit: { limit: 30, ttlSeconds: 60 },
     });
     // Without a host store, every user exists and is enabled.
     await expect(resolved.userStore.findUser('u1')).resolves.toEqual({ id: 'u1', disabled: false });
@@ -32,7 +33,8 @@ describe('resolveAuthOptions', () => {
     const cookie = { name: 'at', sameSite: 'lax', secure: false, path: '/app', domain: 'example.com', clearSiteData: false } as const;
     const cleanup = { intervalSeconds: 60, retentionDays: 7, batchSize: 10 };
     const revocation = { mode: 'strict', maxEntryAgeMs: 100, maxEntries: 10, heartbeatMs: 50 } as const;
-    const set = { signing, issuer: 'i', audience: 'a', accessTokenTtlSeconds: 60, sessionTtlSeconds: 3600, systemId: 'x', exposeErrorDetails: true, userStore, guardErrorMapper, cookie, cleanup, revocation };
+    const rateLimit = { limit: 5, ttlSeconds: 10 };
+    const set = { signing, issuer: 'i', audience: 'a', accessTokenTtlSeconds: 60, sessionTtlSeconds: 3600, systemId: 'x', exposeErrorDetails: true, userStore, guardErrorMapper, cookie, cleanup, revocation, rateLimit };
     expect(resolveAuthOptions(set)).toEqual(set);
   });
 
@@ -40,6 +42,7 @@ describe('resolveAuthOptions', () => {
     const resolved = resolveAuthOptions({ signing, cookie: true, cleanup: false });
     expect(resolved.cookie).toEqual({ name: '__Host-access_token', sameSite: 'strict', secure: true, path: '/', clearSiteData: true });
     expect(resolved.cleanup).toBeNull();
+    expect(resolveAuthOptions({ signing, rateLimit: false }).rateLimit).toBeNull();
     expect(resolveAuthOptions({ signing, cleanup: { retentionDays: 1 } }).cleanup).toEqual({ intervalSeconds: 3600, retentionDays: 1, batchSize: 1000 });
   });
 
@@ -50,6 +53,7 @@ describe('resolveAuthOptions', () => {
     [{ signing, accessTokenTtlSeconds: 0 }, 'accessTokenTtlSeconds must be a positive integer'],
     [{ signing, sessionTtlSeconds: 1.5 }, 'sessionTtlSeconds must be a positive integer'],
     [{ signing, cleanup: { batchSize: 0 } }, 'cleanup.batchSize must be a positive integer'],
+    [{ signing, rateLimit: { limit: 0 } }, 'rateLimit.limit must be a positive integer'],
     [{ signing, revocation: { mode: 'lazy' } }, 'revocation.mode must be cached or strict'],
     [{ signing, revocation: { maxEntryAgeMs: -1 } }, 'revocation.maxEntryAgeMs must be a positive integer'],
     [{ signing, cookie: { secure: false } }, 'a __Host- cookie needs secure: true'],

@@ -1,5 +1,5 @@
 import { allowAllUserStore, type AuthUserStore } from './auth-user-store.interface.js';
-import type { AccessTokenCookieOptions, AuthModuleOptions, RevocationOptions, SessionCleanupOptions, SigningOptions } from './auth-options.interface.js';
+import type { AccessTokenCookieOptions, AuthModuleOptions, RateLimitOptions, RevocationOptions, SessionCleanupOptions, SigningOptions } from './auth-options.interface.js';
 import { mapGuardErrorToGeneric } from './generic/generic-error.mapper.js';
 import type { ErrorMapper } from './routes/error-response.js';
 
@@ -19,6 +19,8 @@ export interface ResolvedAuthOptions {
   /** Null when the clean-up job is off. */
   cleanup: Required<SessionCleanupOptions> | null;
   revocation: Required<RevocationOptions>;
+  /** Null when rate limiting is off. */
+  rateLimit: Required<RateLimitOptions> | null;
 }
 
 export const AUTH_OPTIONS = Symbol('AUTH_OPTIONS');
@@ -33,6 +35,7 @@ const DEFAULTS = {
   cookie: { name: '__Host-access_token', sameSite: 'strict', secure: true, path: '/', clearSiteData: true },
   cleanup: { intervalSeconds: 3600, retentionDays: 30, batchSize: 1000 },
   revocation: { mode: 'cached', maxEntryAgeMs: 5000, maxEntries: 100_000, heartbeatMs: 1000 },
+  rateLimit: { limit: 30, ttlSeconds: 60 },
 } as const;
 
 export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOptions {
@@ -55,7 +58,9 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
     cookie: resolveCookie(options.cookie),
     cleanup: options.cleanup === false ? null : { ...DEFAULTS.cleanup, ...options.cleanup },
     revocation: { ...DEFAULTS.revocation, ...options.revocation },
+    rateLimit: options.rateLimit === false ? null : { ...DEFAULTS.rateLimit, ...options.rateLimit },
   };
+  if (resolved.rateLimit) positiveIntegers(resolved.rateLimit, ['limit', 'ttlSeconds'], 'rateLimit.');
   if (resolved.revocation.mode !== 'cached' && resolved.revocation.mode !== 'strict') throw new Error('AuthModule: revocation.mode must be cached or strict');
   positiveIntegers(resolved.revocation, ['maxEntryAgeMs', 'maxEntries', 'heartbeatMs'], 'revocation.');
   positiveIntegers(resolved, ['accessTokenTtlSeconds', 'sessionTtlSeconds']);

@@ -22,6 +22,8 @@ import { JwtStrategy } from './jwt.strategy.js';
 import { logoutRoutes } from './logout-routes.js';
 import { AUTH_MOUNTED_ROUTES, PreRouteErrorsInstaller } from './routes/pre-route-errors.js';
 import { AuthSession } from './session.entity.js';
+import { ThrottlerStorageService } from '@nestjs/throttler';
+import { AUTH_RATE_LIMIT_STORAGE, AuthRateLimitGuard } from './rate-limit.guard.js';
 import { RevocationCache } from './revocation-cache.service.js';
 import { SessionCleanupService } from './session-cleanup.service.js';
 import { SessionService } from './session.service.js';
@@ -56,6 +58,8 @@ function withAuthParts(definition: DynamicModule, extras: AuthModuleExtras): Dyn
       { provide: AUTH_MOUNTED_ROUTES, useValue: routes.map(({ method, path, mapper }) => ({ method, path, mapper })) },
       PreRouteErrorsInstaller,
       AuthEventPublisher,
+      { provide: AUTH_RATE_LIMIT_STORAGE, useFactory: () => new ThrottlerStorageService() },
+      AuthRateLimitGuard,
       AccessTokenService,
       RevocationCache,
       SessionService,
@@ -65,6 +69,6 @@ function withAuthParts(definition: DynamicModule, extras: AuthModuleExtras): Dyn
       JwtStrategy,
       JwtGuard,
     ],
-    exports: [AUTH_OPTIONS, AuthUserStore, SessionService, SessionCleanupService, RevocationCache, AuthCookieService, JwtStrategy, JwtGuard, TypeOrmModule],
+    exports: [AUTH_OPTIONS, AUTH_RATE_LIMIT_STORAGE, AuthRateLimitGuard, AuthUserStore, SessionService, SessionCleanupService, RevocationCache, AuthCookieService, JwtStrategy, JwtGuard, TypeOrmModule],
   };
 }

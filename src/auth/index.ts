@@ -6,6 +6,8 @@ export type {
   HmacSigningOptions,
   KeyPairSigningOptions,
   LogoutRouteOption,
+  RateLimitOptions,
+  RevocationOptions,
   SessionCleanupOptions,
   SigningOptions,
 } from './auth-options.interface.js';
@@ -31,6 +33,7 @@ export {
 export { AuthCookieService, CLEAR_SITE_DATA } from './cookies/auth-cookie.service.js';
 export type { AccessTokenClaims } from './access-token.service.js';
 export { JwtGuard } from './jwt.guard.js';
+export { AUTH_RATE_LIMIT_STORAGE, AuthRateLimitGuard } from './rate-limit.guard.js';
 export { JwtStrategy } from './jwt.strategy.js';
 export { CurrentSession } from './current-session.decorator.js';
 export { GENERIC_ERRORS, mapGenericError, mapGuardErrorToGeneric, type GenericErrorBody } from './generic/generic-error.mapper.js';

@@ -13,7 +13,7 @@ import {
   UseGuards,
   ValidationPipe,
 } from '@nestjs/common';
-import { AuthCookieService, CurrentSession, GENERIC_ERRORS, JwtGuard, SessionService, type AuthenticatedSession } from '../auth/index.js';
+import { AuthCookieService, AuthRateLimitGuard, CurrentSession, GENERIC_ERRORS, JwtGuard, SessionService, type AuthenticatedSession } from '../auth/index.js';
 import { LoginDto } from './login.dto.js';
 import { DemoUsersService } from './users/demo-users.service.js';
 
@@ -33,6 +33,7 @@ export class DemoAuthController {
   ) {}
 
   @Post('login')
+  @UseGuards(AuthRateLimitGuard)
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   async login(

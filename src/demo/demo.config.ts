@@ -13,6 +13,8 @@ export interface DemoConfig {
   cleanupIntervalSeconds: number;
   /** How the guard checks revocation: cached (default) or strict (AUTH_REVOCATION). */
   revocationMode: 'cached' | 'strict';
+  /** Requests per minute per client on login and the module's routes; 0 switches the limit off (AUTH_RATE_LIMIT_PER_MINUTE, default 30). */
+  rateLimitPerMinute: number;
   /** Log every audit event of the module (AUDIT_LOG, default true). */
   auditLog: boolean;
   /** Mount the benchmark's extra routes: GET /ping and a stateless passport-jwt route (BENCH_ROUTES=true). */
@@ -36,6 +38,7 @@ export function readDemoConfig(env: NodeJS.ProcessEnv, databaseUrl: string): Dem
     accessTokenCookie: env.AUTH_COOKIE === 'true',
     cleanupIntervalSeconds: Number(env.AUTH_CLEANUP_INTERVAL_SECONDS ?? 3600),
     revocationMode,
+    rateLimitPerMinute: Number(env.AUTH_RATE_LIMIT_PER_MINUTE ?? 30),
     auditLog: env.AUDIT_LOG !== 'false',
     benchRoutes: env.BENCH_ROUTES === 'true',
   };

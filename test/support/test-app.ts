@@ -25,6 +25,8 @@ export function createTestApp(databaseUrl: string, adapter: Adapter, overrides: 
       accessTokenCookie: false,
       cleanupIntervalSeconds: 3600,
       revocationMode: 'cached',
+      // Off in tests that send many requests from one address; test/rate-limit turns it on.
+      rateLimitPerMinute: 0,
       auditLog: true,
       benchRoutes: false,
       ...overrides,

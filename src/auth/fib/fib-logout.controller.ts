@@ -2,6 +2,7 @@ import { Controller, HttpCode, Post, UseFilters, UseGuards, UseInterceptors } fr
 import { ClearAuthCookieInterceptor } from '../cookies/auth-cookie.service.js';
 import { CurrentSession } from '../current-session.decorator.js';
 import { JwtGuard } from '../jwt.guard.js';
+import { AuthRateLimitGuard } from '../rate-limit.guard.js';
 import { JsonBody } from '../routes/json-body.decorator.js';
 import { ApiLogoutRoute, FIB_SCHEMA } from '../routes/openapi.js';
 import { SessionService } from '../session.service.js';
@@ -12,7 +13,7 @@ import { fibEnvelope, type FibEnvelope } from './fib-error.mapper.js';
 
 /** `POST /auth/api/v1/authentication-management/logout` of fib-authentication-management-logout.md. */
 @Controller()
-@UseGuards(JwtGuard)
+@UseGuards(AuthRateLimitGuard, JwtGuard)
 @UseFilters(FibLogoutExceptionFilter)
 @UseInterceptors(ClearAuthCookieInterceptor)
 @AllowRawAuthorization()

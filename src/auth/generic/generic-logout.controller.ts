@@ -2,6 +2,7 @@ import { Controller, HttpCode, Post, UseFilters, UseGuards, UseInterceptors } fr
 import { ClearAuthCookieInterceptor } from '../cookies/auth-cookie.service.js';
 import { CurrentSession } from '../current-session.decorator.js';
 import { JwtGuard } from '../jwt.guard.js';
+import { AuthRateLimitGuard } from '../rate-limit.guard.js';
 import { JsonBody } from '../routes/json-body.decorator.js';
 import { ApiLogoutRoute, GENERIC_SCHEMA } from '../routes/openapi.js';
 import { SessionService } from '../session.service.js';
@@ -12,7 +13,7 @@ const example = (message: string, description: string, code: string) => ({ messa
 
 /** `POST /auth/logout` of auth-logout.generic.txt. Takes no body fields: any field is a 422. */
 @Controller()
-@UseGuards(JwtGuard)
+@UseGuards(AuthRateLimitGuard, JwtGuard)
 @UseFilters(GenericLogoutExceptionFilter)
 @UseInterceptors(ClearAuthCookieInterceptor)
 export class GenericLogoutController {

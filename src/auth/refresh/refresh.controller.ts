@@ -1,13 +1,15 @@
-import { Controller, Header, HttpCode, Post, Res, UseFilters } from '@nestjs/common';
+import { Controller, Header, HttpCode, Post, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { AuthCookieService } from '../cookies/auth-cookie.service.js';
 import { GenericLogoutExceptionFilter } from '../generic/generic-exception.filter.js';
+import { AuthRateLimitGuard } from '../rate-limit.guard.js';
 import { JsonBody } from '../routes/json-body.decorator.js';
 import { SessionService } from '../session.service.js';
 import { RefreshBody } from './refresh.dto.js';
 
 /** `POST /auth/refresh`: a refresh token for a new access and refresh token pair. Errors in the generic body. */
 @Controller()
+@UseGuards(AuthRateLimitGuard)
 @UseFilters(GenericLogoutExceptionFilter)
 export class RefreshController {
   constructor(

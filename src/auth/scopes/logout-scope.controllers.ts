@@ -5,6 +5,7 @@ import { ClearAuthCookieInterceptor } from '../cookies/auth-cookie.service.js';
 import { CurrentSession } from '../current-session.decorator.js';
 import { GenericLogoutExceptionFilter } from '../generic/generic-exception.filter.js';
 import { JwtGuard } from '../jwt.guard.js';
+import { AuthRateLimitGuard } from '../rate-limit.guard.js';
 import { JsonBody } from '../routes/json-body.decorator.js';
 import { AUTH_SECURITY_SCHEME } from '../routes/openapi.js';
 import { SessionService } from '../session.service.js';
@@ -18,7 +19,7 @@ export interface LogoutScopeResponse {
 
 /** `POST /auth/logout/all`: every session of the user ends, this one included. Errors in the generic body. */
 @Controller()
-@UseGuards(JwtGuard)
+@UseGuards(AuthRateLimitGuard, JwtGuard)
 @UseFilters(GenericLogoutExceptionFilter)
 @UseInterceptors(ClearAuthCookieInterceptor)
 @ApiTags('session')
@@ -39,7 +40,7 @@ export class LogoutAllController {
 
 /** `POST /auth/logout/others`: every other session of the user ends; this one stays. */
 @Controller()
-@UseGuards(JwtGuard)
+@UseGuards(AuthRateLimitGuard, JwtGuard)
 @UseFilters(GenericLogoutExceptionFilter)
 @ApiTags('session')
 @ApiBearerAuth(AUTH_SECURITY_SCHEME)

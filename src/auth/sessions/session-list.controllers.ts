@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@ne
 import { CurrentSession } from '../current-session.decorator.js';
 import { GenericLogoutExceptionFilter } from '../generic/generic-exception.filter.js';
 import { JwtGuard } from '../jwt.guard.js';
+import { AuthRateLimitGuard } from '../rate-limit.guard.js';
 import { AUTH_SECURITY_SCHEME } from '../routes/openapi.js';
 import { SessionService } from '../session.service.js';
 import type { AuthenticatedSession, SessionSummary } from '../session.types.js';
@@ -13,7 +14,7 @@ export interface SessionListResponse {
 
 /** `GET /auth/sessions`: the user's live sessions, the caller's marked `current`. Errors in the generic body. */
 @Controller()
-@UseGuards(JwtGuard)
+@UseGuards(AuthRateLimitGuard, JwtGuard)
 @UseFilters(GenericLogoutExceptionFilter)
 @ApiTags('session')
 @ApiBearerAuth(AUTH_SECURITY_SCHEME)
@@ -34,7 +35,7 @@ export class SessionListController {
  * caller's included). Another user's session, an ended one, or no such id: 404.
  */
 @Controller()
-@UseGuards(JwtGuard)
+@UseGuards(AuthRateLimitGuard, JwtGuard)
 @UseFilters(GenericLogoutExceptionFilter)
 @ApiTags('session')
 @ApiBearerAuth(AUTH_SECURITY_SCHEME)

@@ -3,6 +3,7 @@ import { ApiHeader } from '@nestjs/swagger';
 import { ClearAuthCookieInterceptor } from '../cookies/auth-cookie.service.js';
 import { CurrentSession } from '../current-session.decorator.js';
 import { JwtGuard } from '../jwt.guard.js';
+import { AuthRateLimitGuard } from '../rate-limit.guard.js';
 import { JsonBody } from '../routes/json-body.decorator.js';
 import { ApiLogoutRoute, SIGNOUT_ERROR_SCHEMA } from '../routes/openapi.js';
 import { SessionService } from '../session.service.js';
@@ -17,7 +18,7 @@ const deviceDescription = 'This header is used for device identification during 
  * device out too; empty or absent, only this session ends.
  */
 @Controller()
-@UseGuards(JwtGuard)
+@UseGuards(AuthRateLimitGuard, JwtGuard)
 @UseFilters(SignoutExceptionFilter)
 @UseInterceptors(ClearAuthCookieInterceptor)
 export class SignoutController {

@@ -3,6 +3,7 @@ import { ApiBody } from '@nestjs/swagger';
 import { ClearAuthCookieInterceptor } from '../cookies/auth-cookie.service.js';
 import { CurrentSession } from '../current-session.decorator.js';
 import { JwtGuard } from '../jwt.guard.js';
+import { AuthRateLimitGuard } from '../rate-limit.guard.js';
 import { JsonBody } from '../routes/json-body.decorator.js';
 import { ApiLogoutRoute, V3_ERROR_SCHEMA } from '../routes/openapi.js';
 import { SessionService } from '../session.service.js';
@@ -12,7 +13,7 @@ import { V3LogoutExceptionFilter } from './v3-exception.filter.js';
 
 /** `POST /v3/logout` of signinghub-v3-logout.txt: 200 with an empty body; `device_token` is removed from the user's devices. */
 @Controller()
-@UseGuards(JwtGuard)
+@UseGuards(AuthRateLimitGuard, JwtGuard)
 @UseFilters(V3LogoutExceptionFilter)
 @UseInterceptors(ClearAuthCookieInterceptor)
 export class V3LogoutController {
