@@ -1,4 +1,4 @@
-import type { INestApplication } from '@nestjs/common';
+import type { INestApplication, LoggerService } from '@nestjs/common';
 import { afterAll, beforeAll } from 'vitest';
 import { createDemoApp } from '../../src/demo/create-demo-app.js';
 import type { DemoConfig } from '../../src/demo/demo.config.js';
@@ -12,7 +12,7 @@ export const DEMO_EMAIL = 'demo@example.com';
 export const DEMO_PASSWORD = 'demo-password';
 
 /** The demo app on a test database, initialised but not listening: supertest drives its HTTP server. */
-export function createTestApp(databaseUrl: string, adapter: Adapter, overrides: Partial<DemoConfig> = {}): Promise<INestApplication> {
+export function createTestApp(databaseUrl: string, adapter: Adapter, overrides: Partial<DemoConfig> = {}, logger?: LoggerService): Promise<INestApplication> {
   return createDemoApp(
     {
       databaseUrl,
@@ -31,7 +31,7 @@ export function createTestApp(databaseUrl: string, adapter: Adapter, overrides: 
       benchRoutes: false,
       ...overrides,
     },
-    process.env.TEST_APP_LOGS ? ['error', 'warn'] : false,
+    logger ?? (process.env.TEST_APP_LOGS ? ['error', 'warn'] : false),
   );
 }
 
