@@ -31,6 +31,8 @@ export class AppModule {
             synchronize: false,
             migrations: demoMigrations,
             migrationsRun: true,
+            // An unreachable database must fail requests within this time, never hang them.
+            extra: { connectionTimeoutMillis: settings.get('dbTimeoutMs', { infer: true }), query_timeout: settings.get('dbTimeoutMs', { infer: true }) },
           }),
         }),
         DemoUsersModule,

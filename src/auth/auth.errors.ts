@@ -53,3 +53,5 @@ export class UnsupportedMediaTypeError extends AuthError { readonly kind = 'unsu
 export class TooManyRequestsError extends AuthError { readonly kind = 'too_many_requests'; }
 /** A refresh token that is unknown, already rotated, or of a session that has ended. */
 export class InvalidRefreshTokenError extends AuthError { readonly kind = 'invalid_refresh_token'; }
+/** PostgreSQL could not be reached or did not answer in time: the module fails closed. */
+export class DatabaseUnavailableError extends AuthError { readonly kind = 'database_unavailable'; }

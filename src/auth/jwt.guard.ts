@@ -2,6 +2,7 @@ import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import { JWT_STRATEGY_NAME, JwtStrategy } from './jwt.strategy.js';
 import type { AuthenticatedSession } from './session.types.js';
+import { toDomainError } from './routes/error-response.js';
 import { tokenErrorFrom } from './token-errors.js';
 import { RAW_AUTHORIZATION_ALLOWED, RAW_AUTHORIZATION_FLAG } from './token-extraction.js';
 
@@ -32,7 +33,8 @@ export class JwtGuard implements CanActivate {
         JWT_STRATEGY_NAME,
         { session: false },
         (error: unknown, session: AuthenticatedSession | false, info: unknown) => {
-          if (error) reject(error);
+          // An unreachable database becomes a domain error, so the host's routes answer it too (503 by default).
+          if (error) reject(toDomainError(error));
           else if (!session) reject(tokenErrorFrom(info));
           else resolve(session);
         },

@@ -15,6 +15,8 @@ export interface DemoConfig {
   revocationMode: 'cached' | 'strict';
   /** Requests per minute per client on login and the module's routes; 0 switches the limit off (AUTH_RATE_LIMIT_PER_MINUTE, default 30). */
   rateLimitPerMinute: number;
+  /** Longest wait for a database connection or a statement's answer, in ms (DB_TIMEOUT_MS, default 5000). */
+  dbTimeoutMs: number;
   /** Log every audit event of the module (AUDIT_LOG, default true). */
   auditLog: boolean;
   /** Mount the benchmark's extra routes: GET /ping and a stateless passport-jwt route (BENCH_ROUTES=true). */
@@ -39,6 +41,7 @@ export function readDemoConfig(env: NodeJS.ProcessEnv, databaseUrl: string): Dem
     cleanupIntervalSeconds: Number(env.AUTH_CLEANUP_INTERVAL_SECONDS ?? 3600),
     revocationMode,
     rateLimitPerMinute: Number(env.AUTH_RATE_LIMIT_PER_MINUTE ?? 30),
+    dbTimeoutMs: Number(env.DB_TIMEOUT_MS ?? 5000),
     auditLog: env.AUDIT_LOG !== 'false',
     benchRoutes: env.BENCH_ROUTES === 'true',
   };

@@ -27,6 +27,7 @@ export function createTestApp(databaseUrl: string, adapter: Adapter, overrides: 
       revocationMode: 'cached',
       // Off in tests that send many requests from one address; test/rate-limit turns it on.
       rateLimitPerMinute: 0,
+      dbTimeoutMs: 5000,
       auditLog: true,
       benchRoutes: false,
       ...overrides,

@@ -23,6 +23,8 @@ export const GENERIC_ERRORS = {
   validation: entry(422, 'Validation error', 'The request data failed validation rules', 'VALIDATION_ERROR'),
   tooManyRequests: entry(429, 'Too many requests', 'Too many requests, try again later', 'TOO_MANY_REQUESTS'),
   internal: entry(500, 'Internal server error', 'The server could not complete the request', 'INTERNAL_ERROR'),
+  // The spec documents no 5xx; an unreachable database is this route's 503.
+  unavailable: entry(503, 'Service unavailable', 'The service is temporarily unavailable, try again later', 'SERVICE_UNAVAILABLE'),
 } as const satisfies Record<string, ErrorResponse<GenericErrorBody>>;
 
 type GenericErrorName = keyof typeof GENERIC_ERRORS;
@@ -47,6 +49,7 @@ const BY_KIND: Record<string, GenericErrorName> = {
   payload_too_large: 'payloadTooLarge',
   unsupported_media_type: 'unsupportedMediaType',
   too_many_requests: 'tooManyRequests',
+  database_unavailable: 'unavailable',
 };
 
 const answer = (name: GenericErrorName): ErrorResponse<GenericErrorBody> => ({ status: GENERIC_ERRORS[name].status, body: { ...GENERIC_ERRORS[name].body } });

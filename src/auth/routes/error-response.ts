@@ -1,6 +1,7 @@
 import { HttpException } from '@nestjs/common';
 import {
   AuthError,
+  DatabaseUnavailableError,
   MalformedRequestError,
   PayloadTooLargeError,
   TooManyRequestsError,
@@ -29,6 +30,7 @@ export type ErrorMapper<Body = unknown> = (error: unknown, options: ErrorMapperO
  */
 export function toDomainError(error: unknown): unknown {
   if (error instanceof AuthError) return error;
+  if (isDatabaseUnavailable(error)) return new DatabaseUnavailableError('The database is unavailable', { cause: error });
   const status = statusOf(error);
   const message = error instanceof Error ? error.message : 'Bad request';
   if (status === 413) return new PayloadTooLargeError(message);
@@ -44,4 +46,18 @@ function statusOf(error: unknown): number | undefined {
   const { status, statusCode } = error as { status?: unknown; statusCode?: unknown };
   const value = typeof statusCode === 'number' ? statusCode : status;
   return typeof value === 'number' ? value : undefined;
+}
+
+/** Connection-level failures of pg (refused, reset, timed out, server shutting down), as opposed to a failing statement. */
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006']);
+const UNAVAILABLE_MESSAGE = /Connection terminated|timeout exceeded when trying to connect|Query read timeout|Client has encountered a connection error|Connection ended/i;
+
+function isDatabaseUnavailable(error: unknown): boolean {
+  for (let current = error, depth = 0; typeof current === 'object' && current !== null && depth < 4; depth++) {
+    const { code, message, driverError, cause } = current as { code?: unknown; message?: unknown; driverError?: unknown; cause?: unknown };
+    if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
+    if (typeof message === 'string' && UNAVAILABLE_MESSAGE.test(message)) return true;
+    current = driverError ?? cause;
+  }
+  return false;
 }
