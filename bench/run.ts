@@ -7,17 +7,14 @@
  *   npm run bench -- --scale      also 1,000,000 sessions against 1,000, and logout/all of 10,000 sessions
  *   npm run bench -- --scale-only only that
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import http from 'node:http';
-import { createServer } from 'node:net';
 import os from 'node:os';
-import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 import jwt from 'jsonwebtoken';
 import pg from 'pg';
-import { startEmbeddedPostgres } from '../src/demo/embedded-database.js';
+import { DEMO_EMAIL, DEMO_PASSWORD, SECRET, openBenchDatabase, startServer, type Adapter, type Server } from './server.js';
 
 const args = new Set(process.argv.slice(2));
 const SMOKE = args.has('--smoke');
@@ -27,14 +24,9 @@ const DURATION = SMOKE ? 1 : 10;
 const WARMUP = SMOKE ? 0 : 2;
 const CONNECTIONS = 32;
 const PROPAGATION_SAMPLES = SMOKE ? 20 : 300;
-const SECRET = randomBytes(32).toString('base64url');
-const DEMO_EMAIL = 'bench@example.com';
-const DEMO_PASSWORD = 'bench-password';
 const ISSUER = 'nest-signout';
 const AUDIENCE = 'nest-signout-api';
 
-type Adapter = 'fastify' | 'express';
-type Mode = 'cached' | 'strict';
 
 interface Row {
   adapter: Adapter;
@@ -47,87 +39,6 @@ interface Row {
 
 const rows: Row[] = [];
 const log = (message: string) => process.stderr.write(`${message}\n`);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** The benchmark's own database on the server, dropped at the end. */
-async function openDatabase(): Promise<{ url: string; close(): Promise<void> }> {
-  const embedded = process.env.DATABASE_URL ? null : await startEmbeddedPostgres('.data/bench-postgres', { persistent: false });
-  const adminUrl = process.env.DATABASE_URL ?? embedded!.adminUrl;
-  const name = `nest_signout_bench_${process.pid}`;
-  const admin = new pg.Client(adminUrl);
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${name}`);
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    close: async () => {
-      const dropper = new pg.Client(adminUrl);
-      await dropper.connect();
-      await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await dropper.end();
-      await embedded?.stop();
-    },
-  };
-}
-
-interface Server {
-  base: string;
-  process: ChildProcess;
-  stop(): Promise<void>;
-}
-
-/** One demo server process: the same `dist/src/main.js` that `npm start` runs. */
-async function startServer(databaseUrl: string, adapter: Adapter, mode: Mode): Promise<Server> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['dist/src/main.js'], {
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      PORT: String(port),
-      HTTP_ADAPTER: adapter,
-      AUTH_REVOCATION: mode,
-      BENCH_ROUTES: 'true',
-      AUDIT_LOG: 'false',
-      AUTH_CLEANUP_INTERVAL_SECONDS: '0',
-      AUTH_RATE_LIMIT_PER_MINUTE: '0',
-      JWT_SECRET: SECRET,
-      DEMO_USER_EMAIL: DEMO_EMAIL,
-      DEMO_USER_PASSWORD: DEMO_PASSWORD,
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr!.on('data', (chunk) => (stderr += chunk));
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
-    if (child.exitCode !== null) throw new Error(`the demo server exited: ${stderr}`);
-    if ((await fetch(`${base}/ping`).catch(() => null))?.ok) break;
-    await sleep(100);
-  }
-  return {
-    base,
-    process: child,
-    stop: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
-}
 
 async function login(base: string): Promise<{ accessToken: string; userId: string }> {
   const response = await fetch(`${base}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: DEMO_EMAIL, password: DEMO_PASSWORD }) });
@@ -360,7 +271,7 @@ function table(): string {
 }
 
 async function main(): Promise<void> {
-  const database = await openDatabase();
+  const database = await openBenchDatabase();
   let migrated: Server | null = null;
   const db = new pg.Client(database.url);
   try {
