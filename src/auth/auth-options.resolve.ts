@@ -25,7 +25,8 @@ export interface ResolvedAuthOptions {
 
 export const AUTH_OPTIONS = Symbol('AUTH_OPTIONS');
 
-const DEFAULTS = {
+/** Every default, in one place. */
+export const AUTH_DEFAULTS = {
   issuer: 'nest-signout',
   audience: 'nest-signout-api',
   accessTokenTtlSeconds: 15 * 60,
@@ -47,18 +48,18 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
   }
   const resolved: ResolvedAuthOptions = {
     signing,
-    issuer: options.issuer ?? DEFAULTS.issuer,
-    audience: options.audience ?? DEFAULTS.audience,
-    accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? DEFAULTS.accessTokenTtlSeconds,
-    sessionTtlSeconds: options.sessionTtlSeconds ?? DEFAULTS.sessionTtlSeconds,
-    systemId: options.systemId ?? DEFAULTS.systemId,
-    exposeErrorDetails: options.exposeErrorDetails ?? DEFAULTS.exposeErrorDetails,
+    issuer: options.issuer ?? AUTH_DEFAULTS.issuer,
+    audience: options.audience ?? AUTH_DEFAULTS.audience,
+    accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? AUTH_DEFAULTS.accessTokenTtlSeconds,
+    sessionTtlSeconds: options.sessionTtlSeconds ?? AUTH_DEFAULTS.sessionTtlSeconds,
+    systemId: options.systemId ?? AUTH_DEFAULTS.systemId,
+    exposeErrorDetails: options.exposeErrorDetails ?? AUTH_DEFAULTS.exposeErrorDetails,
     userStore: options.userStore ?? allowAllUserStore,
     guardErrorMapper: options.guardErrorMapper ?? mapGuardErrorToGeneric,
     cookie: resolveCookie(options.cookie),
-    cleanup: options.cleanup === false ? null : { ...DEFAULTS.cleanup, ...options.cleanup },
-    revocation: { ...DEFAULTS.revocation, ...options.revocation },
-    rateLimit: options.rateLimit === false ? null : { ...DEFAULTS.rateLimit, ...options.rateLimit },
+    cleanup: options.cleanup === false ? null : { ...AUTH_DEFAULTS.cleanup, ...options.cleanup },
+    revocation: { ...AUTH_DEFAULTS.revocation, ...options.revocation },
+    rateLimit: options.rateLimit === false ? null : { ...AUTH_DEFAULTS.rateLimit, ...options.rateLimit },
   };
   if (resolved.rateLimit) positiveIntegers(resolved.rateLimit, ['limit', 'ttlSeconds'], 'rateLimit.');
   if (resolved.revocation.mode !== 'cached' && resolved.revocation.mode !== 'strict') throw new Error('AuthModule: revocation.mode must be cached or strict');
@@ -77,7 +78,7 @@ function positiveIntegers<T extends object>(values: T, keys: Array<keyof T & str
 
 function resolveCookie(option: AuthModuleOptions['cookie']): ResolvedAuthOptions['cookie'] {
   if (!option) return null;
-  const cookie = { ...DEFAULTS.cookie, ...(option === true ? {} : option) };
+  const cookie = { ...AUTH_DEFAULTS.cookie, ...(option === true ? {} : option) };
   if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(cookie.name)) throw new Error('AuthModule: cookie.name is not a valid cookie name');
   if (cookie.name.startsWith('__Host-') && (!cookie.secure || cookie.path !== '/' || cookie.domain)) {
     throw new Error('AuthModule: a __Host- cookie needs secure: true, path "/" and no domain');

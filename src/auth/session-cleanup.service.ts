@@ -3,7 +3,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import type { DataSource } from 'typeorm';
 import { RevokeReason } from './auth.constants.js';
 import { AuthEvent, AuthEventPublisher, SessionsPurgedEvent } from './auth.events.js';
-import { AUTH_OPTIONS, type ResolvedAuthOptions } from './auth-options.resolve.js';
+import { AUTH_DEFAULTS, AUTH_OPTIONS, type ResolvedAuthOptions } from './auth-options.resolve.js';
 import { AUTH_DATA_SOURCE } from './auth.tokens.js';
 import { runQuery } from './db-query.js';
 import * as sql from './session.sql.js';
@@ -63,7 +63,7 @@ export class SessionCleanupService implements OnApplicationBootstrap, BeforeAppl
    * defaults when the schedule is off.
    */
   async run(now: Date = new Date()): Promise<SessionCleanupResult> {
-    const { retentionDays, batchSize } = this.options.cleanup ?? { retentionDays: 30, batchSize: 1000 };
+    const { retentionDays, batchSize } = this.options.cleanup ?? AUTH_DEFAULTS.cleanup;
     const cutoff = new Date(now.getTime() - retentionDays * DAY_MS);
     let expiredSessions = 0;
     for (;;) {

@@ -1,5 +1,5 @@
 import { AuthError } from '../auth.errors.js';
-import type { ErrorResponse } from '../routes/error-response.js';
+import { type ErrorResponse, REFUSED_TOKEN_KINDS, SAME_NAMED_KINDS, kindsAnsweredBy } from '../routes/error-response.js';
 
 /** The envelope of fib-authentication-management-logout.md, for success and errors alike. */
 export interface FibEnvelope {
@@ -24,24 +24,12 @@ const FIB_ERRORS = {
 type FibErrorName = keyof typeof FIB_ERRORS;
 
 const BY_KIND: Record<string, FibErrorName> = {
-  missing_token: 'unauthorized',
-  malformed_token: 'unauthorized',
-  invalid_token: 'unauthorized',
-  token_expired: 'unauthorized',
-  session_revoked: 'unauthorized',
-  session_expired: 'unauthorized',
-  session_not_found: 'unauthorized',
-  session_conflict: 'unauthorized',
-  invalid_refresh_token: 'unauthorized',
+  ...kindsAnsweredBy('unauthorized', [...REFUSED_TOKEN_KINDS, 'missing_token', 'session_not_found', 'session_conflict', 'invalid_refresh_token']),
   token_signature: 'signature',
   user_not_found: 'userNotFound',
   user_disabled: 'disabled',
-  unknown_device: 'badRequest',
-  malformed_request: 'badRequest',
-  request_validation: 'badRequest',
-  payload_too_large: 'payloadTooLarge',
-  unsupported_media_type: 'unsupportedMediaType',
-  too_many_requests: 'tooManyRequests',
+  ...kindsAnsweredBy('badRequest', ['unknown_device', 'malformed_request', 'request_validation']),
+  ...SAME_NAMED_KINDS,
 };
 
 /** Domain error -> status and envelope of the FIB spec (`status.code` is the HTTP status). */

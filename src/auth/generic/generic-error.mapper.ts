@@ -1,5 +1,5 @@
 import { AuthError } from '../auth.errors.js';
-import type { ErrorResponse } from '../routes/error-response.js';
+import { type ErrorResponse, REFUSED_TOKEN_KINDS, SAME_NAMED_KINDS, kindsAnsweredBy } from '../routes/error-response.js';
 
 /** The error body of the generic spec (`POST /auth/logout`). */
 export interface GenericErrorBody {
@@ -30,26 +30,15 @@ export const GENERIC_ERRORS = {
 type GenericErrorName = keyof typeof GENERIC_ERRORS;
 
 const BY_KIND: Record<string, GenericErrorName> = {
-  missing_token: 'unauthorized',
-  malformed_token: 'unauthorized',
-  token_signature: 'unauthorized',
-  invalid_token: 'unauthorized',
-  token_expired: 'unauthorized',
-  session_revoked: 'unauthorized',
-  session_expired: 'unauthorized',
-  session_not_found: 'notFound',
-  user_not_found: 'notFound',
+  ...kindsAnsweredBy('unauthorized', [...REFUSED_TOKEN_KINDS, 'missing_token']),
+  ...kindsAnsweredBy('notFound', ['session_not_found', 'user_not_found', 'unknown_session']),
   user_disabled: 'forbidden',
   session_conflict: 'conflict',
   invalid_refresh_token: 'invalidRefreshToken',
-  unknown_device: 'validation',
-  unknown_session: 'notFound',
+  ...kindsAnsweredBy('validation', ['unknown_device', 'request_validation']),
   malformed_request: 'invalidInput',
-  request_validation: 'validation',
-  payload_too_large: 'payloadTooLarge',
-  unsupported_media_type: 'unsupportedMediaType',
-  too_many_requests: 'tooManyRequests',
   database_unavailable: 'unavailable',
+  ...SAME_NAMED_KINDS,
 };
 
 const answer = (name: GenericErrorName): ErrorResponse<GenericErrorBody> => ({ status: GENERIC_ERRORS[name].status, body: { ...GENERIC_ERRORS[name].body } });

@@ -20,6 +20,17 @@ export interface ErrorMapperOptions {
   exposeErrorDetails: boolean;
 }
 
+/** A token that does not, or no longer, authenticates: every spec answers these with its 401 (FIB: a bad signature is its 422). */
+export const REFUSED_TOKEN_KINDS = ['malformed_token', 'token_signature', 'invalid_token', 'token_expired', 'session_revoked', 'session_expired'] as const;
+
+/** Kinds every spec answers with an entry of the same name in its own table. */
+export const SAME_NAMED_KINDS = { payload_too_large: 'payloadTooLarge', unsupported_media_type: 'unsupportedMediaType', too_many_requests: 'tooManyRequests' } as const;
+
+/** One answer name for many error kinds, as entries of a mapper's kind table. */
+export function kindsAnsweredBy<Name extends string>(name: Name, kinds: readonly string[]): Record<string, Name> {
+  return Object.fromEntries(kinds.map((kind) => [kind, name]));
+}
+
 /** A spec's pure mapping: domain error (or anything unexpected) -> status and body. */
 export type ErrorMapper<Body = unknown> = (error: unknown, options: ErrorMapperOptions) => ErrorResponse<Body>;
 

@@ -1,5 +1,5 @@
 import { AuthError, RequestValidationError, UnknownDeviceError } from '../auth.errors.js';
-import type { ErrorMapperOptions, ErrorResponse } from '../routes/error-response.js';
+import { type ErrorMapperOptions, type ErrorResponse, REFUSED_TOKEN_KINDS, SAME_NAMED_KINDS, kindsAnsweredBy } from '../routes/error-response.js';
 
 /** The error body of signout.crypterium.md (`POST /signout`). */
 export interface SignoutErrorBody {
@@ -40,24 +40,13 @@ export const SIGNOUT_ERRORS = {
 type SignoutErrorName = keyof typeof SIGNOUT_ERRORS;
 
 const BY_KIND: Record<string, SignoutErrorName> = {
-  missing_token: 'unauthorized',
-  malformed_token: 'unauthorized',
-  token_signature: 'unauthorized',
-  invalid_token: 'unauthorized',
-  token_expired: 'unauthorized',
-  session_revoked: 'unauthorized',
-  session_expired: 'unauthorized',
-  session_not_found: 'unauthorized',
-  session_conflict: 'unauthorized',
-  invalid_refresh_token: 'unauthorized',
+  ...kindsAnsweredBy('unauthorized', [...REFUSED_TOKEN_KINDS, 'missing_token', 'session_not_found', 'session_conflict', 'invalid_refresh_token']),
   user_not_found: 'userNotFound',
   user_disabled: 'accountDisabled',
   unknown_device: 'deviceNotFound',
   malformed_request: 'badRequest',
   request_validation: 'validation',
-  payload_too_large: 'payloadTooLarge',
-  unsupported_media_type: 'unsupportedMediaType',
-  too_many_requests: 'tooManyRequests',
+  ...SAME_NAMED_KINDS,
 };
 
 /** Domain error -> status and body of the /signout spec; anything unexpected is `COMMON` 500. */

@@ -1,5 +1,5 @@
 import { AuthError } from '../auth.errors.js';
-import type { ErrorResponse } from '../routes/error-response.js';
+import { type ErrorResponse, REFUSED_TOKEN_KINDS, SAME_NAMED_KINDS, kindsAnsweredBy } from '../routes/error-response.js';
 
 /** The error body of signinghub-v3-logout.txt (`POST /v3/logout`). */
 export interface V3ErrorBody {
@@ -22,23 +22,11 @@ type V3ErrorName = keyof typeof V3_ERRORS;
 
 const BY_KIND: Record<string, V3ErrorName> = {
   missing_token: 'authenticationRequired',
-  malformed_token: 'authorizationDenied',
-  token_signature: 'authorizationDenied',
-  invalid_token: 'authorizationDenied',
-  token_expired: 'authorizationDenied',
-  session_revoked: 'authorizationDenied',
-  session_expired: 'authorizationDenied',
-  session_not_found: 'authorizationDenied',
-  session_conflict: 'authorizationDenied',
-  invalid_refresh_token: 'authorizationDenied',
+  ...kindsAnsweredBy('authorizationDenied', [...REFUSED_TOKEN_KINDS, 'session_not_found', 'session_conflict', 'invalid_refresh_token']),
   user_disabled: 'disabled',
   user_not_found: 'userNotFound',
-  unknown_device: 'badRequest',
-  malformed_request: 'badRequest',
-  request_validation: 'badRequest',
-  payload_too_large: 'payloadTooLarge',
-  unsupported_media_type: 'unsupportedMediaType',
-  too_many_requests: 'tooManyRequests',
+  ...kindsAnsweredBy('badRequest', ['unknown_device', 'malformed_request', 'request_validation']),
+  ...SAME_NAMED_KINDS,
 };
 
 /** Domain error -> status and body of the SigningHub v3 spec. */
