@@ -1,12 +1,9 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, sign } from 'node:crypto';
-import { Controller, Get, Module, Param, Post, UseGuards, type INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter } from '@nestjs/platform-fastify';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuthModule, CurrentSession, JwtGuard, SessionService, type AuthenticatedSession } from '../src/auth/index.js';
 import { ROUTE_SPECS, type RouteSpec } from './support/logout-routes.js';
+import { createHostApp } from './support/host-app.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 import { signHmac } from './support/tokens.js';
 import { authState } from './support/users.js';
@@ -21,22 +18,6 @@ const now = () => Math.floor(Date.now() / 1000);
 function signRs256(header: Record<string, unknown>, payload: Record<string, unknown>, privateKey: string): string {
   const input = `${encode({ alg: 'RS256', typ: 'at+jwt', ...header })}.${encode(payload)}`;
   return `${input}.${sign('sha256', Buffer.from(input), createPrivateKey(privateKey)).toString('base64url')}`;
-}
-
-@Controller()
-class HostController {
-  constructor(private readonly sessions: SessionService) {}
-
-  @Post('sign-in/:userId')
-  signIn(@Param('userId') userId: string) {
-    return this.sessions.createSession({ userId });
-  }
-
-  @Get('profile')
-  @UseGuards(JwtGuard)
-  profile(@CurrentSession() session: AuthenticatedSession) {
-    return { user: session.userId };
-  }
 }
 
 interface Victim {
@@ -97,17 +78,7 @@ describe('JWT attacks against an RS256 host app', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    @Module({
-      imports: [
-        TypeOrmModule.forRoot({ type: 'postgres', url: db.url, autoLoadEntities: true }),
-        AuthModule.forRoot({ signing: { algorithm: 'RS256', privateKey: ours.privateKey, publicKey: ours.publicKey }, rateLimit: false }),
-      ],
-      controllers: [HostController],
-    })
-    class HostModule {}
-    app = await NestFactory.create(HostModule, new FastifyAdapter(), { logger: false });
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
+    app = await createHostApp(db.url, { signing: { algorithm: 'RS256', privateKey: ours.privateKey, publicKey: ours.publicKey }, rateLimit: false });
   });
   afterAll(async () => {
     await app?.close();

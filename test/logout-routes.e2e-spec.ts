@@ -61,22 +61,16 @@ describe.each(ADAPTERS)('documented logout routes over %s', (adapter) => {
       expect(await sessionRow(user.sessionId)).toEqual({ revoke_reason: null, revoked: false });
     });
 
-    it('a disabled user: every session of the account ends', async () => {
+    it.each([
+      ['a disabled user', 'disabled', disableUser, 'user_disabled'],
+      ['a deleted user', 'deletedUser', deleteUser, 'user_deleted'],
+    ] as const)('%s: the route answers as its spec says, and every session of the account ends', async (_name, answer, endAccount, reason) => {
       const user = await newUser(app);
       const elsewhere = await login(app, { email: user.email, password: user.password, deviceId: 'other-device' });
-      await disableUser(app, db, user.userId);
-      expectAnswer(await http().post(route.path).set('Authorization', user.bearer), route.disabled);
-      expect(await sessionRow(user.sessionId)).toEqual({ revoke_reason: 'user_disabled', revoked: true });
-      expect(await sessionRow(elsewhere.sessionId)).toEqual({ revoke_reason: 'user_disabled', revoked: true });
-    });
-
-    it('404: the token user no longer exists: every session of the account ends', async () => {
-      const user = await newUser(app);
-      const elsewhere = await login(app, { email: user.email, password: user.password, deviceId: 'other-device' });
-      await deleteUser(app, db, user.userId);
-      expectAnswer(await http().post(route.path).set('Authorization', user.bearer), route.deletedUser);
-      expect(await sessionRow(user.sessionId)).toEqual({ revoke_reason: 'user_deleted', revoked: true });
-      expect(await sessionRow(elsewhere.sessionId)).toEqual({ revoke_reason: 'user_deleted', revoked: true });
+      await endAccount(app, db, user.userId);
+      expectAnswer(await http().post(route.path).set('Authorization', user.bearer), route[answer]);
+      expect(await sessionRow(user.sessionId)).toEqual({ revoke_reason: reason, revoked: true });
+      expect(await sessionRow(elsewhere.sessionId)).toEqual({ revoke_reason: reason, revoked: true });
     });
 
     it('400: a body that is not valid JSON changes nothing', async () => {

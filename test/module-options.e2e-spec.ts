@@ -1,48 +1,17 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { Controller, Get, Module, Param, Post, UseGuards, type INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter } from '@nestjs/platform-fastify';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuthModule, CurrentSession, JwtGuard, SessionService, type AuthenticatedSession, type AuthModuleExtras, type AuthModuleOptions, type SigningOptions, mapV3Error } from '../src/auth/index.js';
+import { type AuthModuleExtras, type AuthModuleOptions, type SigningOptions, mapV3Error } from '../src/auth/index.js';
+import { createHostApp as createOwnHostApp } from './support/host-app.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 import { decodeToken, signHmac } from './support/tokens.js';
 
 const UNAUTHORIZED = { message: 'Unauthorized', description: 'Invalid, expired or missing bearer token', code: 'UNAUTHORIZED' };
 
-@Controller()
-class HostController {
-  constructor(private readonly sessions: SessionService) {}
-
-  @Post('sign-in/:userId')
-  signIn(@Param('userId') userId: string) {
-    return this.sessions.createSession({ userId });
-  }
-
-  @Get('profile')
-  @UseGuards(JwtGuard)
-  profile(@CurrentSession() session: AuthenticatedSession) {
-    return { user: session.userId };
-  }
-}
-
-/** A host app of its own (not the demo): no user store, its own prefix, its own key and routes. */
-async function createHostApp(url: string, signing: SigningOptions, routes: AuthModuleExtras['routes'], extra: Partial<AuthModuleOptions> = {}): Promise<INestApplication> {
-  @Module({
-    imports: [
-      TypeOrmModule.forRoot({ type: 'postgres', url, autoLoadEntities: true }),
-      AuthModule.forRoot({ signing, issuer: 'host', audience: 'host-api', accessTokenTtlSeconds: 60, routes, ...extra }),
-    ],
-    controllers: [HostController],
-  })
-  class HostModule {}
-  const app = await NestFactory.create(HostModule, new FastifyAdapter(), { logger: false });
-  app.setGlobalPrefix('v1');
-  await app.init();
-  await app.getHttpAdapter().getInstance().ready();
-  return app;
-}
+/** The host app of these tests: no user store, prefix v1, its own issuer, audience, key and routes. */
+const createHostApp = (url: string, signing: SigningOptions, routes: AuthModuleExtras['routes'], extra: Partial<AuthModuleOptions> = {}): Promise<INestApplication> =>
+  createOwnHostApp(url, { signing, issuer: 'host', audience: 'host-api', accessTokenTtlSeconds: 60, routes, ...extra }, 'v1');
 
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
 const ec = generateKeyPairSync('ec', { namedCurve: 'P-256', publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });

@@ -37,7 +37,9 @@ describe.each(ADAPTERS)('rate limits over %s', (adapter) => {
 
   it('counts each route apart: a route past its limit leaves the others open', async () => {
     for (let i = 0; i <= LIMIT; i++) await request(app.getHttpServer()).get('/auth/sessions');
-    expect((await request(app.getHttpServer()).get('/auth/sessions')).status).toBe(429);
-    expect((await request(app.getHttpServer()).post('/auth/logout/others')).status).toBe(401);
+    const limited = await request(app.getHttpServer()).get('/auth/sessions');
+    expect({ status: limited.status, body: limited.body }).toEqual({ status: 429, body: TOO_MANY['/auth/logout'] });
+    const open = await request(app.getHttpServer()).post('/auth/logout/others');
+    expect({ status: open.status, body: open.body }).toEqual({ status: 401, body: { message: 'Unauthorized', description: 'Invalid, expired or missing bearer token', code: 'UNAUTHORIZED' } });
   });
 });

@@ -1,0 +1,36 @@
+import { Controller, Get, Module, Param, Post, UseGuards, type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuthModule, CurrentSession, JwtGuard, SessionService, type AuthenticatedSession, type AuthModuleExtras, type AuthModuleOptions } from '../../src/auth/index.js';
+
+/** A host's own routes: a sign-in without passwords, and a route of its own behind JwtGuard. */
+@Controller()
+class HostController {
+  constructor(private readonly sessions: SessionService) {}
+
+  @Post('sign-in/:userId')
+  signIn(@Param('userId') userId: string) {
+    return this.sessions.createSession({ userId });
+  }
+
+  @Get('profile')
+  @UseGuards(JwtGuard)
+  profile(@CurrentSession() session: AuthenticatedSession) {
+    return { user: session.userId };
+  }
+}
+
+/** A host app of its own (not the demo): its own connection, AuthModule as given, optionally a global prefix; on Fastify. */
+export async function createHostApp(url: string, options: AuthModuleOptions & AuthModuleExtras, prefix?: string): Promise<INestApplication> {
+  @Module({
+    imports: [TypeOrmModule.forRoot({ type: 'postgres', url, autoLoadEntities: true }), AuthModule.forRoot(options)],
+    controllers: [HostController],
+  })
+  class HostModule {}
+  const app = await NestFactory.create(HostModule, new FastifyAdapter(), { logger: false });
+  if (prefix) app.setGlobalPrefix(prefix);
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  return app;
+}
