@@ -54,9 +54,10 @@ export interface Server {
 }
 
 /** One demo server process: the same `dist/src/main.js` that `npm start` runs. */
-export async function startServer(databaseUrl: string, adapter: Adapter, mode: Mode): Promise<Server> {
+export async function startServer(databaseUrl: string, adapter: Adapter, mode: Mode, options: { memoryProbe?: boolean } = {}): Promise<Server> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['dist/src/main.js'], {
+  const probe = options.memoryProbe ? ['--expose-gc', '--import', './dist/bench/memory-probe.js'] : [];
+  const child = spawn(process.execPath, [...probe, 'dist/src/main.js'], {
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,
@@ -71,7 +72,7 @@ export async function startServer(databaseUrl: string, adapter: Adapter, mode: M
       DEMO_USER_EMAIL: DEMO_EMAIL,
       DEMO_USER_PASSWORD: DEMO_PASSWORD,
     },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: options.memoryProbe ? ['ignore', 'ignore', 'pipe', 'ipc'] : ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
   child.stderr!.on('data', (chunk) => (stderr += chunk));
