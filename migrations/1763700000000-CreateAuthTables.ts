@@ -1,12 +1,14 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { authTables, dataSourceSchema } from '../src/auth/db-schema.js';
 
 /** The module's own tables: devices and sessions. User ids are the host's, so there is no foreign key to a users table. */
 export class CreateAuthTables1763700000000 implements MigrationInterface {
   name = 'CreateAuthTables1763700000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
+    const t = authTables(dataSourceSchema(queryRunner.connection));
     await queryRunner.query(`
-      CREATE TABLE auth_devices (
+      CREATE TABLE ${t.devices} (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         user_id text NOT NULL,
         external_id text NOT NULL,
@@ -17,10 +19,10 @@ export class CreateAuthTables1763700000000 implements MigrationInterface {
         CONSTRAINT auth_devices_user_external_uq UNIQUE (user_id, external_id)
       )`);
     await queryRunner.query(`
-      CREATE TABLE auth_sessions (
+      CREATE TABLE ${t.sessions} (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         user_id text NOT NULL,
-        device_id uuid REFERENCES auth_devices (id) ON DELETE SET NULL,
+        device_id uuid REFERENCES ${t.devices} (id) ON DELETE SET NULL,
         created_at timestamptz NOT NULL DEFAULT now(),
         expires_at timestamptz NOT NULL,
         last_used_at timestamptz NOT NULL DEFAULT now(),
@@ -31,13 +33,14 @@ export class CreateAuthTables1763700000000 implements MigrationInterface {
         CONSTRAINT auth_sessions_revoked_has_reason CHECK ((revoked_at IS NULL) = (revoke_reason IS NULL))
       )`);
     // Logout-everywhere and session lists look up a user's active sessions.
-    await queryRunner.query(`CREATE INDEX auth_sessions_user_active_idx ON auth_sessions (user_id) WHERE revoked_at IS NULL`);
+    await queryRunner.query(`CREATE INDEX auth_sessions_user_active_idx ON ${t.sessions} (user_id) WHERE revoked_at IS NULL`);
     // A device logout revokes that device's sessions.
-    await queryRunner.query(`CREATE INDEX auth_sessions_device_idx ON auth_sessions (device_id) WHERE device_id IS NOT NULL`);
+    await queryRunner.query(`CREATE INDEX auth_sessions_device_idx ON ${t.sessions} (device_id) WHERE device_id IS NOT NULL`);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`DROP TABLE auth_sessions`);
-    await queryRunner.query(`DROP TABLE auth_devices`);
+    const t = authTables(dataSourceSchema(queryRunner.connection));
+    await queryRunner.query(`DROP TABLE ${t.sessions}`);
+    await queryRunner.query(`DROP TABLE ${t.devices}`);
   }
 }

@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { authTables, dataSourceSchema } from '../src/auth/db-schema.js';
 
 /**
  * Every revocation (or expiry moved to the past) of a session, whoever makes it (the module, an admin's SQL), tells every
@@ -11,6 +12,7 @@ export class RevocationNotify1763700000004 implements MigrationInterface {
   name = 'RevocationNotify1763700000004';
 
   async up(queryRunner: QueryRunner): Promise<void> {
+    const t = authTables(dataSourceSchema(queryRunner.connection));
     // A statement trigger sees all the rows of one statement at once (transition tables), so ending
     // 10,000 sessions costs one function call. It reads only the new rows: a join with the old ones
     // would be planned once per connection by PL/pgSQL, for the one-row statements that come first,
@@ -19,7 +21,7 @@ export class RevocationNotify1763700000004 implements MigrationInterface {
     // cache's entry age. Statement triggers cannot name columns, so it also runs for updates of
     // last_used_at and finds nothing to tell.
     await queryRunner.query(`
-      CREATE FUNCTION auth_sessions_notify_revoked() RETURNS trigger LANGUAGE plpgsql AS $$
+      CREATE FUNCTION ${t.notifyFunction}() RETURNS trigger LANGUAGE plpgsql AS $$
       DECLARE
         ended int;
       BEGIN
@@ -42,18 +44,19 @@ export class RevocationNotify1763700000004 implements MigrationInterface {
         RETURN NULL;
       END $$`);
     await queryRunner.query(`
-      CREATE TRIGGER auth_sessions_revoked_notify AFTER UPDATE ON auth_sessions
+      CREATE TRIGGER auth_sessions_revoked_notify AFTER UPDATE ON ${t.sessions}
       REFERENCING NEW TABLE AS new_rows
-      FOR EACH STATEMENT EXECUTE FUNCTION auth_sessions_notify_revoked()`);
+      FOR EACH STATEMENT EXECUTE FUNCTION ${t.notifyFunction}()`);
     await queryRunner.query(`
-      CREATE TRIGGER auth_sessions_deleted_notify AFTER DELETE ON auth_sessions
+      CREATE TRIGGER auth_sessions_deleted_notify AFTER DELETE ON ${t.sessions}
       REFERENCING OLD TABLE AS old_rows
-      FOR EACH STATEMENT EXECUTE FUNCTION auth_sessions_notify_revoked()`);
+      FOR EACH STATEMENT EXECUTE FUNCTION ${t.notifyFunction}()`);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`DROP TRIGGER auth_sessions_deleted_notify ON auth_sessions`);
-    await queryRunner.query(`DROP TRIGGER auth_sessions_revoked_notify ON auth_sessions`);
-    await queryRunner.query(`DROP FUNCTION auth_sessions_notify_revoked()`);
+    const t = authTables(dataSourceSchema(queryRunner.connection));
+    await queryRunner.query(`DROP TRIGGER auth_sessions_deleted_notify ON ${t.sessions}`);
+    await queryRunner.query(`DROP TRIGGER auth_sessions_revoked_notify ON ${t.sessions}`);
+    await queryRunner.query(`DROP FUNCTION ${t.notifyFunction}()`);
   }
 }

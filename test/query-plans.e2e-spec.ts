@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as sql from '../src/auth/session.sql.js';
+import { sessionSql } from '../src/auth/session.sql.js';
+
+const sql = sessionSql();
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 
 interface PlanNode {

@@ -48,6 +48,8 @@ describe('resolveAuthOptions', () => {
 
   it.each([
     [{}, 'the `signing` option is required'],
+    [{ signing: { secret: 'a-secret-without-its-algorithm-named-here' } }, `signing.algorithm must be 'HS256', 'RS256' or 'ES256' (got undefined)`],
+    [{ signing: { algorithm: 'none', secret: 'x' } }, `signing.algorithm must be 'HS256', 'RS256' or 'ES256' (got "none")`],
     [{ signing: { algorithm: 'HS256', secret: '' } }, 'HS256 needs a secret'],
     [{ signing: { algorithm: 'RS256', privateKey: 'k', publicKey: '' } }, 'RS256 needs privateKey and publicKey'],
     [{ signing, accessTokenTtlSeconds: 0 }, 'accessTokenTtlSeconds must be a positive integer'],

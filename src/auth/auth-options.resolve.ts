@@ -42,6 +42,9 @@ export const AUTH_DEFAULTS = {
 export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOptions {
   if (!options?.signing) throw new Error('AuthModule: the `signing` option is required');
   const signing = options.signing;
+  if (!['HS256', 'RS256', 'ES256'].includes(signing.algorithm)) {
+    throw new Error(`AuthModule: signing.algorithm must be 'HS256', 'RS256' or 'ES256' (got ${JSON.stringify(signing.algorithm)})`);
+  }
   if (signing.algorithm === 'HS256' && !signing.secret) throw new Error('AuthModule: HS256 needs a secret');
   if (signing.algorithm !== 'HS256' && (!signing.privateKey || !signing.publicKey)) {
     throw new Error(`AuthModule: ${signing.algorithm} needs privateKey and publicKey`);

@@ -6,7 +6,8 @@ import { AuthEvent, AuthEventPublisher, SessionsPurgedEvent } from './auth.event
 import { AUTH_DEFAULTS, AUTH_OPTIONS, type ResolvedAuthOptions } from './auth-options.resolve.js';
 import { AUTH_DATA_SOURCE } from './auth.tokens.js';
 import { runQuery } from './db-query.js';
-import * as sql from './session.sql.js';
+import { dataSourceSchema } from './db-schema.js';
+import { sessionSql, type SessionSql } from './session.sql.js';
 
 /** What one clean-up run did. */
 export interface SessionCleanupResult {
@@ -41,7 +42,11 @@ export class SessionCleanupService implements OnApplicationBootstrap, BeforeAppl
     @Inject(AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,
     private readonly events: AuthEventPublisher,
     private readonly scheduler: SchedulerRegistry,
-  ) {}
+  ) {
+    this.sql = sessionSql(dataSourceSchema(db));
+  }
+
+  private readonly sql: SessionSql;
 
   onApplicationBootstrap(): void {
     const cleanup = this.options.cleanup;
@@ -67,13 +72,13 @@ export class SessionCleanupService implements OnApplicationBootstrap, BeforeAppl
     const cutoff = new Date(now.getTime() - retentionDays * DAY_MS);
     let expiredSessions = 0;
     for (;;) {
-      const marked = (await runQuery<{ id: string; user_id: string }>(this.db, sql.MARK_EXPIRED_SESSIONS, [now, batchSize])).records;
+      const marked = (await runQuery<{ id: string; user_id: string }>(this.db, this.sql.MARK_EXPIRED_SESSIONS, [now, batchSize])).records;
       this.events.revoked(marked, RevokeReason.expired);
       expiredSessions += marked.length;
       if (marked.length < batchSize) break;
     }
-    const deletedSessions = await this.deleteInBatches(sql.PURGE_SESSIONS, cutoff, batchSize);
-    const deletedDevices = await this.deleteInBatches(sql.PURGE_DEVICES, cutoff, batchSize);
+    const deletedSessions = await this.deleteInBatches(this.sql.PURGE_SESSIONS, cutoff, batchSize);
+    const deletedDevices = await this.deleteInBatches(this.sql.PURGE_DEVICES, cutoff, batchSize);
     if (deletedSessions > 0) this.events.emit(AuthEvent.sessionsPurged, new SessionsPurgedEvent(deletedSessions, cutoff, new Date()));
     return { expiredSessions, deletedSessions, deletedDevices };
   }

@@ -20,7 +20,8 @@ import { RevocationCache } from './revocation-cache.service.js';
 import { AuthEvent, AuthEventPublisher, SessionCreatedEvent, SessionRefreshedEvent } from './auth.events.js';
 import { AUTH_DATA_SOURCE } from './auth.tokens.js';
 import { hashRefreshToken, newRefreshToken } from './refresh-token.js';
-import * as sql from './session.sql.js';
+import { dataSourceSchema } from './db-schema.js';
+import { sessionSql, type SessionSql } from './session.sql.js';
 import type { AuthenticatedSession, CreateSessionInput, CreatedSession, LogoutOptions, RevokedDevice, SessionSummary } from './session.types.js';
 
 type RevokedRow = { id: string; user_id: string };
@@ -34,12 +35,16 @@ export class SessionService {
     private readonly tokens: AccessTokenService,
     private readonly events: AuthEventPublisher,
     private readonly cache: RevocationCache,
-  ) {}
+  ) {
+    this.sql = sessionSql(dataSourceSchema(db));
+  }
+
+  private readonly sql: SessionSql;
 
   /** Opens a session (and registers or re-activates its device) and signs its first access token. */
   async createSession(input: CreateSessionInput): Promise<CreatedSession> {
     const refreshToken = newRefreshToken();
-    const [row] = await this.rows<{ id: string; expires_at: Date }>(sql.CREATE_SESSION, [
+    const [row] = await this.rows<{ id: string; expires_at: Date }>(this.sql.CREATE_SESSION, [
       input.userId,
       input.deviceId || null,
       input.deviceName ?? null,
@@ -67,9 +72,9 @@ export class SessionService {
   async refreshSession(refreshToken: string): Promise<CreatedSession> {
     const presented = hashRefreshToken(refreshToken);
     const successor = newRefreshToken();
-    const [row] = await this.rows<{ id: string; user_id: string; expires_at: Date }>(sql.ROTATE_REFRESH_TOKEN, [presented, hashRefreshToken(successor)]);
+    const [row] = await this.rows<{ id: string; user_id: string; expires_at: Date }>(this.sql.ROTATE_REFRESH_TOKEN, [presented, hashRefreshToken(successor)]);
     if (!row) {
-      this.ended(await this.rows<RevokedRow>(sql.REVOKE_SESSION_OF_REUSED_TOKEN, [presented, RevokeReason.refreshTokenReuse]), RevokeReason.refreshTokenReuse);
+      this.ended(await this.rows<RevokedRow>(this.sql.REVOKE_SESSION_OF_REUSED_TOKEN, [presented, RevokeReason.refreshTokenReuse]), RevokeReason.refreshTokenReuse);
       throw new InvalidRefreshTokenError();
     }
     await this.requireActiveUser(row.user_id);
@@ -87,7 +92,7 @@ export class SessionService {
     if (cached && cached.userId === claims.sub) return { userId: cached.userId, sessionId: claims.sid, deviceId: cached.deviceId, tokenId: claims.jti };
     const epoch = this.cache.epoch;
     // The hot path: one primary-key read as a prepared statement on the pg pool, no ORM in between.
-    const { rows } = await pgPool(this.db).query<SessionRow>({ name: 'nest_signout_find_session', text: sql.FIND_SESSION, values: [claims.sid, LAST_USED_RESOLUTION_MS / 1000] });
+    const { rows } = await pgPool(this.db).query<SessionRow>({ name: 'nest_signout_find_session', text: this.sql.FIND_SESSION, values: [claims.sid, LAST_USED_RESOLUTION_MS / 1000] });
     const [row] = rows;
     if (!row) throw new SessionNotFoundError();
     // A token whose sub is not its session's user was not issued by us: refuse it as a bad token.
@@ -95,14 +100,14 @@ export class SessionService {
     if (row.revoked) throw new SessionRevokedError();
     if (row.expired) throw new SessionExpiredError();
     await this.requireActiveUser(row.user_id);
-    if (row.stale) await this.rows(sql.TOUCH_SESSION, [claims.sid]);
+    if (row.stale) await this.rows(this.sql.TOUCH_SESSION, [claims.sid]);
     this.cache.fill(claims.sid, { userId: row.user_id, deviceId: row.device_external_id, expiresAtMs: row.expires_at.getTime() }, epoch);
     return { userId: row.user_id, sessionId: claims.sid, deviceId: row.device_external_id, tokenId: claims.jti };
   }
 
   /** Revokes one session. Returns false when it was already revoked (or never existed). */
   async revokeSession(sessionId: string, reason: RevokeReason): Promise<boolean> {
-    const revoked = await this.rows<RevokedRow>(sql.REVOKE_SESSION, [sessionId, reason]);
+    const revoked = await this.rows<RevokedRow>(this.sql.REVOKE_SESSION, [sessionId, reason]);
     this.ended(revoked, reason);
     return revoked.length === 1;
   }
@@ -114,7 +119,7 @@ export class SessionService {
    */
   async revokeUserSession(userId: string, sessionId: string, reason: RevokeReason = RevokeReason.sessionRevoked): Promise<void> {
     if (!UUID_PATTERN.test(sessionId)) throw new UnknownSessionError();
-    const revoked = await this.rows<RevokedRow>(sql.REVOKE_USER_SESSION, [userId, sessionId, reason]);
+    const revoked = await this.rows<RevokedRow>(this.sql.REVOKE_USER_SESSION, [userId, sessionId, reason]);
     if (revoked.length === 0) throw new UnknownSessionError();
     this.ended(revoked, reason);
   }
@@ -130,7 +135,7 @@ export class SessionService {
       user_agent: string | null;
       device_id: string | null;
       device_name: string | null;
-    }>(sql.LIST_SESSIONS, [userId]);
+    }>(this.sql.LIST_SESSIONS, [userId]);
     return rows.map((row) => ({
       id: row.id,
       current: row.id === currentSessionId,
@@ -156,18 +161,18 @@ export class SessionService {
     const reason = options.reason ?? RevokeReason.logout;
     let deviceSessionIds: string[] = [];
     await this.transaction(async (query) => {
-      if (options.deviceId !== undefined && (await query(sql.FIND_DEVICE, [session.userId, options.deviceId])).length === 0) {
+      if (options.deviceId !== undefined && (await query(this.sql.FIND_DEVICE, [session.userId, options.deviceId])).length === 0) {
         throw new UnknownDeviceError();
       }
-      if ((await query(sql.REVOKE_SESSION, [session.sessionId, reason])).length === 0) {
-        const [row] = await query<{ revoke_reason: string | null }>(sql.SESSION_REVOKE_REASON, [session.sessionId]);
+      if ((await query(this.sql.REVOKE_SESSION, [session.sessionId, reason])).length === 0) {
+        const [row] = await query<{ revoke_reason: string | null }>(this.sql.SESSION_REVOKE_REASON, [session.sessionId]);
         throw row?.revoke_reason === reason ? new SessionRevokedError() : new SessionConflictError();
       }
       if (options.deviceId !== undefined) {
-        const [device] = await query<{ session_ids: string[] }>(sql.REVOKE_DEVICE, [session.userId, options.deviceId, RevokeReason.deviceSignout]);
+        const [device] = await query<{ session_ids: string[] }>(this.sql.REVOKE_DEVICE, [session.userId, options.deviceId, RevokeReason.deviceSignout]);
         deviceSessionIds = device.session_ids;
       }
-      if (options.pushToken !== undefined) await query(sql.CLEAR_PUSH_TOKEN, [session.userId, options.pushToken]);
+      if (options.pushToken !== undefined) await query(this.sql.CLEAR_PUSH_TOKEN, [session.userId, options.pushToken]);
     });
     this.ended([{ id: session.sessionId, user_id: session.userId }], reason);
     this.ended(deviceSessionIds.map((id) => ({ id, user_id: session.userId })), RevokeReason.deviceSignout);
@@ -175,7 +180,7 @@ export class SessionService {
 
   /** Revokes a device of the user and every session on it. Returns null when the user has no such device. */
   async revokeDevice(userId: string, externalDeviceId: string, reason: RevokeReason): Promise<RevokedDevice | null> {
-    const [row] = await this.rows<{ device_id: string | null; session_ids: string[] }>(sql.REVOKE_DEVICE, [userId, externalDeviceId, reason]);
+    const [row] = await this.rows<{ device_id: string | null; session_ids: string[] }>(this.sql.REVOKE_DEVICE, [userId, externalDeviceId, reason]);
     this.ended(row.session_ids.map((id) => ({ id, user_id: userId })), reason);
     return row.device_id ? { deviceId: row.device_id, revokedSessionIds: row.session_ids } : null;
   }
@@ -185,7 +190,7 @@ export class SessionService {
    * but `except` (e.g. the session that just changed the password). Returns the ids revoked.
    */
   async revokeUserSessions(userId: string, reason: RevokeReason, options: { except?: string } = {}): Promise<string[]> {
-    const revoked = await this.rows<RevokedRow>(sql.REVOKE_USER_SESSIONS, [userId, reason, options.except ?? null]);
+    const revoked = await this.rows<RevokedRow>(this.sql.REVOKE_USER_SESSIONS, [userId, reason, options.except ?? null]);
     this.cache.evictUser(userId);
     this.events.revoked(revoked, reason);
     return revoked.map((r) => r.id);

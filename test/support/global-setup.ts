@@ -1,6 +1,9 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import type { TestProject } from 'vitest/node';
@@ -23,11 +26,21 @@ export function withDatabase(url: string, database: string): string {
 }
 
 /**
+ * `npm run build` once for the run: the tests that start the demo as its own process, or pack the
+ * library as a user installs it, run what the build produced (`dist/`).
+ */
+async function build(): Promise<void> {
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  await promisify(execFile)(process.execPath, [tsc, '-p', 'tsconfig.build.json']);
+}
+
+/**
  * One PostgreSQL for the run: DATABASE_URL's server when it is set, otherwise
- * an embedded one in a temporary directory. The run migrates a template
+ * an embedded one in a temporary directory (started while the build runs). The run migrates a template
  * database once; every test file clones it into a fresh database of its own.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const built = build();
   let embedded: EmbeddedDatabase | undefined;
   let embeddedDir: string | undefined;
   let adminUrl = process.env.DATABASE_URL;
@@ -45,6 +58,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   await migrator.initialize();
   await migrator.runMigrations();
   await migrator.destroy();
+  await built;
 
   project.provide('databaseAdminUrl', adminUrl);
   project.provide('templateDatabase', templateDatabase);

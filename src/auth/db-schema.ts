@@ -1,0 +1,29 @@
+import type { DataSource } from 'typeorm';
+
+/**
+ * The module's tables live in the schema of the host's data source (its `schema` option), like the
+ * host's own entities. TypeORM qualifies entity queries with it but does not change `search_path`, so
+ * the module's own SQL and migrations qualify their table names the same way. No `schema` option:
+ * names stay unqualified and resolve through `search_path`, as before.
+ */
+export function schemaPrefix(schema: string | undefined): string {
+  return schema ? `"${schema.replaceAll('"', '""')}".` : '';
+}
+
+/** The schema named by a data source's options, if any. */
+export function dataSourceSchema(db: Pick<DataSource, 'options'>): string | undefined {
+  return (db.options as { schema?: string }).schema;
+}
+
+/** The module's tables, qualified with `schema` when one is given. */
+export function authTables(schema: string | undefined) {
+  const prefix = schemaPrefix(schema);
+  return {
+    sessions: `${prefix}auth_sessions`,
+    devices: `${prefix}auth_devices`,
+    refreshTokens: `${prefix}auth_refresh_tokens`,
+    /** The revocation trigger's function (migration 1763700000004). */
+    notifyFunction: `${prefix}auth_sessions_notify_revoked`,
+    prefix,
+  };
+}

@@ -1,0 +1,123 @@
+import { Controller, Get, Module, Param, Post, UseGuards, type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ExpressAdapter } from '@nestjs/platform-express';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AuthModule, CurrentSession, JwtGuard, SessionCleanupService, SessionService, authMigrations, type AuthenticatedSession } from '../src/auth/index.js';
+import { ROUTE_SPECS } from './support/logout-routes.js';
+import { createTestDatabase, type TestDatabase } from './support/test-database.js';
+import { ADAPTERS, TEST_SECRET } from './support/test-app.js';
+
+const CONNECTION = 'identity';
+const SCHEMA = 'identity_app';
+
+@Controller()
+class HostController {
+  constructor(private readonly sessions: SessionService) {}
+
+  @Post('sign-in/:userId')
+  signIn(@Param('userId') userId: string) {
+    return this.sessions.createSession({ userId });
+  }
+
+  @Get('profile')
+  @UseGuards(JwtGuard)
+  profile(@CurrentSession() session: AuthenticatedSession) {
+    return { user: session.userId };
+  }
+}
+
+/**
+ * A host whose only connection is a named one, in a schema of its own: the module's migrations run
+ * through the host's data source and create the tables there, and every route works on it.
+ */
+async function createNamedConnectionHost(url: string, adapter: (typeof ADAPTERS)[number]): Promise<INestApplication> {
+  @Module({
+    imports: [
+      TypeOrmModule.forRoot({ name: CONNECTION, type: 'postgres', url, schema: SCHEMA, autoLoadEntities: true, migrations: authMigrations, migrationsRun: true }),
+      AuthModule.forRoot({ dataSource: CONNECTION, signing: { algorithm: 'HS256', secret: TEST_SECRET }, rateLimit: false }),
+    ],
+    controllers: [HostController],
+  })
+  class NamedConnectionHost {}
+  const app = await NestFactory.create(NamedConnectionHost, adapter === 'fastify' ? new FastifyAdapter() : new ExpressAdapter(), { logger: false, abortOnError: false });
+  await app.init();
+  if (adapter === 'fastify') await app.getHttpAdapter().getInstance().ready();
+  return app;
+}
+
+describe('a named host connection with its own schema', () => {
+  let db: TestDatabase;
+
+  beforeAll(async () => {
+    db = await createTestDatabase({ empty: true });
+    await db.query(`CREATE SCHEMA ${SCHEMA}`);
+  });
+  afterAll(() => db.drop());
+
+  describe.each(ADAPTERS)('on %s', (adapter) => {
+    let app: INestApplication;
+    const http = () => request(app.getHttpServer());
+    const signIn = async (userId: string) => {
+      const { body } = await http().post(`/sign-in/${userId}`).expect(201);
+      return body as { accessToken: string; refreshToken: string; sessionId: string };
+    };
+
+    beforeAll(async () => {
+      app = await createNamedConnectionHost(db.url, adapter);
+    });
+    afterAll(() => app?.close());
+
+    it('migrates the module into the schema of that connection, not public', async () => {
+      const tables = await db.query<{ schema: string; name: string }>(
+        `SELECT table_schema AS schema, table_name AS name FROM information_schema.tables
+         WHERE table_name LIKE 'auth\\_%' OR table_name = 'migrations' ORDER BY table_schema, table_name`,
+      );
+      expect(tables).toEqual([
+        { schema: SCHEMA, name: 'auth_devices' },
+        { schema: SCHEMA, name: 'auth_refresh_tokens' },
+        { schema: SCHEMA, name: 'auth_sessions' },
+        { schema: SCHEMA, name: 'migrations' },
+      ]);
+      const [trigger] = await db.query<{ function: string }>(
+        `SELECT p.oid::regprocedure::text AS function FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid WHERE t.tgname = 'auth_sessions_revoked_notify'`,
+      );
+      expect(trigger).toEqual({ function: `${SCHEMA}.auth_sessions_notify_revoked()` });
+    });
+
+    it.each(ROUTE_SPECS)('$path logs the session out; the token is refused after', async (route) => {
+      const session = await signIn(`named-${adapter}-${route.name}`);
+      await http().get('/profile').set('Authorization', `Bearer ${session.accessToken}`).expect(200, { user: `named-${adapter}-${route.name}` });
+      const response = await http().post(route.path).set('Authorization', `Bearer ${session.accessToken}`);
+      expect({ status: response.status, body: route.ok === undefined ? response.text : response.body }).toEqual({ status: 200, body: route.ok ?? '' });
+      const [row] = await db.query(`SELECT revoke_reason FROM ${SCHEMA}.auth_sessions WHERE id = $1`, [session.sessionId]);
+      expect(row).toEqual({ revoke_reason: 'logout' });
+      const refused = await http().get('/profile').set('Authorization', `Bearer ${session.accessToken}`);
+      expect({ status: refused.status, body: refused.body }).toEqual({
+        status: 401,
+        body: { message: 'Unauthorized', description: 'Invalid, expired or missing bearer token', code: 'UNAUTHORIZED' },
+      });
+    });
+
+    it('refreshes, lists and ends sessions, and cleans up, all in that schema', async () => {
+      const userId = `named-${adapter}-lifecycle`;
+      const first = await signIn(userId);
+      const second = await signIn(userId);
+      const refreshed = await http().post('/auth/refresh').send({ refreshToken: first.refreshToken }).expect(200);
+      const listed = await http().get('/auth/sessions').set('Authorization', `Bearer ${refreshed.body.accessToken}`).expect(200);
+      expect((listed.body as { sessions: Array<{ id: string; current: boolean }> }).sessions.map(({ id, current }) => ({ id, current })).sort((a, b) => a.id.localeCompare(b.id))).toEqual(
+        [{ id: first.sessionId, current: true }, { id: second.sessionId, current: false }].sort((a, b) => a.id.localeCompare(b.id)),
+      );
+      await http().post('/auth/logout/all').set('Authorization', `Bearer ${second.accessToken}`).expect(200, { message: 'Logged out of all sessions', revokedSessions: 2 });
+      expect(await db.query(`SELECT revoke_reason FROM ${SCHEMA}.auth_sessions WHERE user_id = $1`, [userId])).toEqual([
+        { revoke_reason: 'logout_all' },
+        { revoke_reason: 'logout_all' },
+      ]);
+      const cleanup = await app.get(SessionCleanupService).run(new Date(Date.now() + 400 * 24 * 3600 * 1000));
+      expect(cleanup.deletedSessions).toBeGreaterThanOrEqual(2);
+      expect(await db.query(`SELECT id FROM ${SCHEMA}.auth_sessions WHERE user_id = $1`, [userId])).toEqual([]);
+    });
+  });
+});
