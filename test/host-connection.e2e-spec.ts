@@ -107,8 +107,8 @@ describe('a named host connection with its own schema', () => {
       const second = await signIn(userId);
       const refreshed = await http().post('/auth/refresh').send({ refreshToken: first.refreshToken }).expect(200);
       const listed = await http().get('/auth/sessions').set('Authorization', `Bearer ${refreshed.body.accessToken}`).expect(200);
-      expect((listed.body as { sessions: Array<{ id: string; current: boolean }> }).sessions.map(({ id, current }) => ({ id, current })).sort((a, b) => a.id.localeCompare(b.id))).toEqual(
-        [{ id: first.sessionId, current: true }, { id: second.sessionId, current: false }].sort((a, b) => a.id.localeCompare(b.id)),
+      expect((listed.body as { sessions: Array<{ id: string; current: boolean }> }).sessions.map(({ id, current }) => ({ id, current })).toSorted((a, b) => a.id.localeCompare(b.id))).toEqual(
+        [{ id: first.sessionId, current: true }, { id: second.sessionId, current: false }].toSorted((a, b) => a.id.localeCompare(b.id)),
       );
       await http().post('/auth/logout/all').set('Authorization', `Bearer ${second.accessToken}`).expect(200, { message: 'Logged out of all sessions', revokedSessions: 2 });
       expect(await db.query(`SELECT revoke_reason FROM ${SCHEMA}.auth_sessions WHERE user_id = $1`, [userId])).toEqual([
