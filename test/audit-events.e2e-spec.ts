@@ -4,7 +4,7 @@ import request from 'supertest';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { SessionCreatedEvent, SessionRefreshedEvent, SessionService, SessionsRevokedEvent } from '../src/auth/index.js';
 import { login } from './support/session-client.js';
-import { useTestApp } from './support/test-app.js';
+import { ADAPTERS, useTestApp } from './support/test-app.js';
 import type { TestDatabase } from './support/test-database.js';
 import { disableUser, newUser } from './support/users.js';
 
@@ -13,11 +13,11 @@ const failing = () => {
   throw new Error('listener down');
 };
 
-describe('audit events', () => {
+describe.each(ADAPTERS)('audit events (%s)', (adapter) => {
   let db: TestDatabase;
   let app: INestApplication;
   let events: Array<[string, unknown]>;
-  useTestApp('fastify', (opened) => {
+  useTestApp(adapter, (opened) => {
     ({ db, app } = opened);
     app.get(EventEmitter2).onAny((name, payload) => events.push([String(name), payload]));
   });

@@ -4,6 +4,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTE_SPECS, type RouteSpec } from './support/logout-routes.js';
 import { createHostApp } from './support/host-app.js';
+import { ADAPTERS } from './support/test-app.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 import { signHmac } from './support/tokens.js';
 import { authState } from './support/users.js';
@@ -72,13 +73,13 @@ const HOST_ROUTE: Pick<RouteSpec, 'path'> & Record<Answer, [number, unknown]> = 
   revoked: [401, { message: 'Unauthorized', description: 'Invalid, expired or missing bearer token', code: 'UNAUTHORIZED' }],
 };
 
-describe('JWT attacks against an RS256 host app', () => {
+describe.each(ADAPTERS)('JWT attacks against an RS256 host app (%s)', (adapter) => {
   let db: TestDatabase;
   let app: INestApplication;
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    app = await createHostApp(db.url, { signing: { algorithm: 'RS256', privateKey: ours.privateKey, publicKey: ours.publicKey }, rateLimit: false });
+    app = await createHostApp(db.url, { signing: { algorithm: 'RS256', privateKey: ours.privateKey, publicKey: ours.publicKey }, rateLimit: false }, undefined, adapter);
   });
   afterAll(async () => {
     await app?.close();

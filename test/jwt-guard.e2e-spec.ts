@@ -3,14 +3,14 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login, type LoggedIn } from './support/session-client.js';
-import { createTestApp } from './support/test-app.js';
+import { ADAPTERS, createTestApp } from './support/test-app.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 import { forgeToken, unsignedToken } from './support/tokens.js';
 
 const UNAUTHORIZED = { message: 'Unauthorized', description: 'Invalid, expired or missing bearer token', code: 'UNAUTHORIZED' };
 const OTHER_SECRET = 'another-secret-that-is-at-least-32-bytes!!';
 
-describe('JwtGuard on a host route (GET /auth/me)', () => {
+describe.each(ADAPTERS)('JwtGuard on a host route (GET /auth/me) (%s)', (adapter) => {
   let db: TestDatabase;
   let app: INestApplication;
   let victim: LoggedIn;
@@ -18,7 +18,7 @@ describe('JwtGuard on a host route (GET /auth/me)', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    app = await createTestApp(db.url, 'fastify');
+    app = await createTestApp(db.url, adapter);
     victim = await login(app);
     other = await login(app);
     // A session of another user, to try a sub/sid mismatch with.

@@ -34,7 +34,6 @@ export { AuthCookieService, CLEAR_SITE_DATA } from './cookies/auth-cookie.servic
 export type { AccessTokenClaims } from './access-token.service.js';
 export { JwtGuard } from './jwt.guard.js';
 export { AUTH_RATE_LIMIT_STORAGE, AuthRateLimitGuard } from './rate-limit.guard.js';
-export { JwtStrategy } from './jwt.strategy.js';
 export { CurrentSession } from './current-session.decorator.js';
 export { GENERIC_ERRORS, mapGenericError, mapGuardErrorToGeneric, type GenericErrorBody } from './generic/generic-error.mapper.js';
 export { SIGNOUT_ERRORS, mapSignoutError, type SignoutErrorBody } from './signout/signout-error.mapper.js';
