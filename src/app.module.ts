@@ -10,7 +10,11 @@ import { DemoAuthController } from './demo/demo-auth.controller.js';
 import { demoMigrations } from './demo/demo-migrations.js';
 import { DemoSeedService } from './demo/demo-seed.service.js';
 import { DemoUsersModule } from './demo/demo-users.module.js';
+import { healthParts } from './demo/health/health.parts.js';
 import { DemoUsersService } from './demo/users/demo-users.service.js';
+
+/** `application_name` of the demo's pool connections, to find them in pg_stat_activity. */
+export const DEMO_APPLICATION_NAME = 'nest-signout-demo';
 
 /** The demo host app: its own database connection, users and routes, with AuthModule plugged in. */
 @Module({})
@@ -27,6 +31,7 @@ export class AppModule {
           useFactory: (settings: ConfigService<DemoConfig, true>) => ({
             type: 'postgres',
             url: settings.get('databaseUrl', { infer: true }),
+            applicationName: DEMO_APPLICATION_NAME,
             autoLoadEntities: true,
             synchronize: false,
             migrations: demoMigrations,
@@ -49,9 +54,10 @@ export class AppModule {
             rateLimit: settings.get('rateLimitPerMinute', { infer: true }) > 0 && { limit: settings.get('rateLimitPerMinute', { infer: true }), ttlSeconds: 60 },
           }),
         }),
+        ...healthParts.imports,
       ],
-      controllers: [DemoAuthController, ...(config.benchRoutes ? benchParts.controllers : [])],
-      providers: [DemoSeedService, ...(config.auditLog ? [AuditLogListener] : []), ...(config.benchRoutes ? benchParts.providers : [])],
+      controllers: [DemoAuthController, ...healthParts.controllers, ...(config.benchRoutes ? benchParts.controllers : [])],
+      providers: [DemoSeedService, ...healthParts.providers, ...(config.auditLog ? [AuditLogListener] : []), ...(config.benchRoutes ? benchParts.providers : [])],
     };
   }
 }

@@ -8,10 +8,13 @@ import { setupOpenApi } from './openapi.js';
 /** Builds the demo app on the configured HTTP adapter, ready to `listen` or to be driven by supertest. */
 export async function createDemoApp(config: DemoConfig, logger?: LoggerService | LogLevel[] | false): Promise<INestApplication> {
   const module = AppModule.forRoot(config);
+  // While the app closes, requests that arrive answer 503 with `Connection: close`; those in flight finish.
+  // A failed start throws (Nest's default aborts the process), so main.ts can stop what it started.
+  const options = { logger, return503OnClosing: true, abortOnError: false };
   const app =
     config.adapter === 'fastify'
-      ? await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter(), { logger })
-      : await NestFactory.create(module, { logger });
+      ? await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter(), options)
+      : await NestFactory.create(module, options);
   setupOpenApi(app);
   await app.init();
   if (config.adapter === 'fastify') await (app as NestFastifyApplication).getHttpAdapter().getInstance().ready();

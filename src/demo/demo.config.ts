@@ -1,3 +1,5 @@
+import { validateDemoEnvironment, type DemoEnvironment } from './demo-environment.js';
+
 /** The demo app's settings, read once from the environment. */
 export interface DemoConfig {
   databaseUrl: string;
@@ -23,26 +25,27 @@ export interface DemoConfig {
   benchRoutes: boolean;
 }
 
-/** Settings that the process environment gives; `databaseUrl` may come from the embedded database instead. */
-export function readDemoConfig(env: NodeJS.ProcessEnv, databaseUrl: string): DemoConfig {
-  const adapter = env.HTTP_ADAPTER ?? 'fastify';
-  if (adapter !== 'fastify' && adapter !== 'express') throw new Error(`HTTP_ADAPTER must be fastify or express, not ${adapter}`);
-  const revocationMode = env.AUTH_REVOCATION ?? 'cached';
-  if (revocationMode !== 'cached' && revocationMode !== 'strict') throw new Error(`AUTH_REVOCATION must be cached or strict, not ${revocationMode}`);
+/** The app's settings from a validated environment; `databaseUrl` may come from the embedded database instead. */
+export function toDemoConfig(env: DemoEnvironment, databaseUrl: string): DemoConfig {
   return {
     databaseUrl,
-    port: Number(env.PORT ?? 3000),
-    adapter,
+    port: env.PORT,
+    adapter: env.HTTP_ADAPTER,
     jwtSecret: env.JWT_SECRET ?? '',
-    demoUserEmail: env.DEMO_USER_EMAIL ?? 'demo@example.com',
-    demoUserPassword: env.DEMO_USER_PASSWORD ?? 'demo-password',
-    exposeErrorDetails: env.AUTH_EXPOSE_ERROR_DETAILS === 'true',
-    accessTokenCookie: env.AUTH_COOKIE === 'true',
-    cleanupIntervalSeconds: Number(env.AUTH_CLEANUP_INTERVAL_SECONDS ?? 3600),
-    revocationMode,
-    rateLimitPerMinute: Number(env.AUTH_RATE_LIMIT_PER_MINUTE ?? 30),
-    dbTimeoutMs: Number(env.DB_TIMEOUT_MS ?? 5000),
-    auditLog: env.AUDIT_LOG !== 'false',
-    benchRoutes: env.BENCH_ROUTES === 'true',
+    demoUserEmail: env.DEMO_USER_EMAIL,
+    demoUserPassword: env.DEMO_USER_PASSWORD,
+    exposeErrorDetails: env.AUTH_EXPOSE_ERROR_DETAILS,
+    accessTokenCookie: env.AUTH_COOKIE,
+    cleanupIntervalSeconds: env.AUTH_CLEANUP_INTERVAL_SECONDS,
+    revocationMode: env.AUTH_REVOCATION,
+    rateLimitPerMinute: env.AUTH_RATE_LIMIT_PER_MINUTE,
+    dbTimeoutMs: env.DB_TIMEOUT_MS,
+    auditLog: env.AUDIT_LOG,
+    benchRoutes: env.BENCH_ROUTES,
   };
+}
+
+/** Validates `env` (throws `InvalidEnvironmentError`) and reads the app's settings from it. */
+export function readDemoConfig(env: Record<string, string | undefined>, databaseUrl: string): DemoConfig {
+  return toDemoConfig(validateDemoEnvironment(env).environment, databaseUrl);
 }

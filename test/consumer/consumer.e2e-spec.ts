@@ -1,6 +1,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { cpSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -51,6 +51,20 @@ beforeAll(async () => {
 
 afterAll(() => {
   if (workDir) rmSync(workDir, { recursive: true, force: true });
+});
+
+describe('README "Use it in your app"', () => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Use it in your app'), readme.indexOf('### Options'));
+  const shown = [...section.matchAll(/```ts\n\/\/ (\S+)\n([\s\S]*?)\n```/g)].map(([, path, code]) => ({ path, code }));
+
+  it('shows the host app’s module, user store, controller and bootstrap', () => {
+    expect(shown.map(({ path }) => path)).toEqual(['src/app.module.ts', 'src/accounts/accounts.service.ts', 'src/app.controller.ts', 'src/main.ts']);
+  });
+
+  it.each(shown)('shows $path exactly as the tested app has it', ({ path, code }) => {
+    expect(code).toBe(readFileSync(join(ROOT, 'test/consumer/app', path), 'utf8').trimEnd());
+  });
 });
 
 describe('the packed package', () => {

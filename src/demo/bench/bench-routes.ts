@@ -1,6 +1,7 @@
 import { createSecretKey } from 'node:crypto';
-import { Controller, Get, Inject, Injectable, Req, UseGuards } from '@nestjs/common';
+import { Controller, Get, Inject, Injectable, ParseIntPipe, Query, Req, UseGuards } from '@nestjs/common';
 import { AuthGuard, PassportStrategy } from '@nestjs/passport';
+import { DataSource } from 'typeorm';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { AUTH_OPTIONS, type ResolvedAuthOptions } from '../../auth/index.js';
 
@@ -28,9 +29,16 @@ class StatelessJwtStrategy extends PassportStrategy(Strategy, 'bench-stateless-j
   }
 }
 
-/** Routes that only `npm run bench` mounts (BENCH_ROUTES=true): the adapter's ceiling and the stateless baseline. */
+const SLOWEST_MS = 10_000;
+
+/**
+ * Routes that only `npm run bench` and the shutdown test mount (BENCH_ROUTES=true): the adapter's
+ * ceiling, the stateless baseline, and a request that holds a database connection for a while.
+ */
 @Controller()
 class BenchController {
+  constructor(private readonly db: DataSource) {}
+
   @Get('ping')
   ping() {
     return { ok: true };
@@ -41,7 +49,15 @@ class BenchController {
   stateless(@Req() request: { user: { userId: string; sessionId: string } }) {
     return { userId: request.user.userId, sessionId: request.user.sessionId, deviceId: null };
   }
+
+  /** In flight for `ms` (at most 10 s) inside PostgreSQL, visible in pg_stat_activity as `pg_sleep`. */
+  @Get('bench/slow')
+  async slow(@Query('ms', ParseIntPipe) ms: number) {
+    const slept = Math.min(Math.max(ms, 0), SLOWEST_MS);
+    await this.db.query('SELECT pg_sleep($1)', [slept / 1000]);
+    return { slept };
+  }
 }
 
-/** Added to the demo's root module (which has AuthModule's options) when the bench asks for them. */
+/** Added to the demo's root module (which has AuthModule's options and the TypeORM connection) when the bench asks for them. */
 export const benchParts = { controllers: [BenchController], providers: [StatelessJwtStrategy] };

@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest';
+import { DemoEnvironment, InvalidEnvironmentError, validateDemoEnvironment } from './demo-environment.js';
+import { toDemoConfig } from './demo.config.js';
+
+const SECRET = 'a-secret-of-exactly-thirty-two-b';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    validateDemoEnvironment(env);
+  } catch (error) {
+    if (error instanceof InvalidEnvironmentError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('validateDemoEnvironment', () => {
+  it('gives every default for an empty environment, with a random secret and a warning outside production', () => {
+    const { environment, warnings } = validateDemoEnvironment({});
+    expect(environment.JWT_SECRET).toMatch(/^[\w-]{43}$/);
+    expect(validateDemoEnvironment({}).environment.JWT_SECRET).not.toBe(environment.JWT_SECRET);
+    expect(warnings).toEqual([
+      'JWT_SECRET is not set: using a random one for this run; tokens will not survive a restart (NODE_ENV=production refuses to start without one)',
+    ]);
+    expect(toDemoConfig(environment, 'postgres://db')).toEqual({
+      databaseUrl: 'postgres://db',
+      port: 3000,
+      adapter: 'fastify',
+      jwtSecret: environment.JWT_SECRET,
+      demoUserEmail: 'demo@example.com',
+      demoUserPassword: 'demo-password',
+      exposeErrorDetails: false,
+      accessTokenCookie: false,
+      cleanupIntervalSeconds: 3600,
+      revocationMode: 'cached',
+      rateLimitPerMinute: 30,
+      dbTimeoutMs: 5000,
+      auditLog: true,
+      benchRoutes: false,
+    });
+    expect({ ...environment, JWT_SECRET: undefined }).toEqual({ ...new DemoEnvironment(), JWT_SECRET: undefined });
+  });
+
+  it('reads every variable it knows, and nothing else', () => {
+    const { environment, warnings } = validateDemoEnvironment({
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgresql://user:pw@db:5432/app',
+      EMBEDDED_POSTGRES_DIR: '/var/lib/demo',
+      JWT_SECRET: SECRET,
+      PORT: '8080',
+      HTTP_ADAPTER: 'express',
+      DEMO_USER_EMAIL: 'me@example.org',
+      DEMO_USER_PASSWORD: 'pw',
+      AUTH_EXPOSE_ERROR_DETAILS: 'true',
+      AUTH_COOKIE: 'true',
+      AUTH_CLEANUP_INTERVAL_SECONDS: '0',
+      AUTH_RATE_LIMIT_PER_MINUTE: '0',
+      AUTH_REVOCATION: 'strict',
+      DB_TIMEOUT_MS: '250',
+      SHUTDOWN_TIMEOUT_MS: '0',
+      AUDIT_LOG: 'false',
+      BENCH_ROUTES: 'true',
+      PATH: '/usr/bin',
+    });
+    expect(warnings).toEqual([]);
+    expect({ ...environment }).toEqual({
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgresql://user:pw@db:5432/app',
+      EMBEDDED_POSTGRES_DIR: '/var/lib/demo',
+      JWT_SECRET: SECRET,
+      PORT: 8080,
+      HTTP_ADAPTER: 'express',
+      DEMO_USER_EMAIL: 'me@example.org',
+      DEMO_USER_PASSWORD: 'pw',
+      AUTH_EXPOSE_ERROR_DETAILS: true,
+      AUTH_COOKIE: true,
+      AUTH_CLEANUP_INTERVAL_SECONDS: 0,
+      AUTH_RATE_LIMIT_PER_MINUTE: 0,
+      AUTH_REVOCATION: 'strict',
+      DB_TIMEOUT_MS: 250,
+      SHUTDOWN_TIMEOUT_MS: 0,
+      AUDIT_LOG: false,
+      BENCH_ROUTES: true,
+    });
+  });
+
+  it('takes an empty variable as unset', () => {
+    expect(validateDemoEnvironment({ PORT: '', HTTP_ADAPTER: '', JWT_SECRET: SECRET }).environment).toMatchObject({ PORT: 3000, HTTP_ADAPTER: 'fastify' });
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'PORT must be an integer from 0 to 65535 (got "abc")'],
+    [{ PORT: '65536' }, 'PORT must be an integer from 0 to 65535 (got "65536")'],
+    [{ PORT: '0x50' }, 'PORT must be an integer from 0 to 65535 (got "0x50")'],
+    [{ PORT: '80.5' }, 'PORT must be an integer from 0 to 65535 (got "80.5")'],
+    [{ HTTP_ADAPTER: 'koa' }, 'HTTP_ADAPTER must be fastify or express (got "koa")'],
+    [{ AUTH_REVOCATION: 'sometimes' }, 'AUTH_REVOCATION must be cached or strict (got "sometimes")'],
+    [{ AUTH_RATE_LIMIT_PER_MINUTE: '-1' }, 'AUTH_RATE_LIMIT_PER_MINUTE must be an integer from 0 to 9007199254740991 (got "-1")'],
+    [{ AUTH_CLEANUP_INTERVAL_SECONDS: '3000000' }, 'AUTH_CLEANUP_INTERVAL_SECONDS must be an integer from 0 to 2147483 seconds (got "3000000")'],
+    [{ DB_TIMEOUT_MS: '0' }, 'DB_TIMEOUT_MS must be an integer from 1 to 2147483647 ms (got "0")'],
+    [{ SHUTDOWN_TIMEOUT_MS: '-5' }, 'SHUTDOWN_TIMEOUT_MS must be an integer from 0 to 2147483647 ms (got "-5")'],
+    [{ AUTH_COOKIE: 'yes' }, 'AUTH_COOKIE must be true or false (got "yes")'],
+    [{ AUDIT_LOG: '0' }, 'AUDIT_LOG must be true or false (got "0")'],
+    [{ NODE_ENV: 'prod' }, 'NODE_ENV must be development, production or test (got "prod")'],
+    [{ DEMO_USER_EMAIL: 'demo' }, 'DEMO_USER_EMAIL must be an email address (got "demo")'],
+    [{ DEMO_USER_PASSWORD: 'p'.repeat(1025) }, 'DEMO_USER_PASSWORD must be at most 1024 characters: the login route refuses longer passwords'],
+    [{ DATABASE_URL: 'mysql://secret@db/app' }, 'DATABASE_URL must be a postgres:// or postgresql:// URL'],
+  ])('%o is refused: %s', (env, problem) => {
+    expect(problemsOf(env)).toEqual([problem]);
+  });
+
+  it('lists every problem at once, one line each', () => {
+    const error = (() => {
+      try {
+        validateDemoEnvironment({ PORT: 'abc', HTTP_ADAPTER: 'koa', AUTH_REVOCATION: 'sometimes' });
+      } catch (thrown) {
+        return thrown as InvalidEnvironmentError;
+      }
+    })();
+    expect(error).toBeInstanceOf(InvalidEnvironmentError);
+    expect(error?.message.split('\n')).toEqual([
+      'PORT must be an integer from 0 to 65535 (got "abc")',
+      'HTTP_ADAPTER must be fastify or express (got "koa")',
+      'AUTH_REVOCATION must be cached or strict (got "sometimes")',
+    ]);
+  });
+
+  describe('JWT_SECRET', () => {
+    it('is required in production', () => {
+      expect(problemsOf({ NODE_ENV: 'production' })).toEqual(['JWT_SECRET is required when NODE_ENV=production (generate one with: openssl rand -base64 32)']);
+    });
+
+    it('must be 32 bytes in production, counted in UTF-8 bytes, and is never echoed', () => {
+      const short = 's'.repeat(31);
+      expect(problemsOf({ NODE_ENV: 'production', JWT_SECRET: short })).toEqual([
+        'JWT_SECRET must be at least 32 bytes when NODE_ENV=production (generate one with: openssl rand -base64 32)',
+      ]);
+      // 16 two-byte characters: 16 characters, 32 bytes.
+      expect(problemsOf({ NODE_ENV: 'production', JWT_SECRET: 'é'.repeat(16) })).toEqual([]);
+    });
+
+    it('shorter than 32 bytes is accepted outside production, with a warning', () => {
+      expect(validateDemoEnvironment({ JWT_SECRET: 'short' })).toMatchObject({
+        environment: { JWT_SECRET: 'short' },
+        warnings: ['JWT_SECRET is shorter than 32 bytes: accepted outside production only'],
+      });
+    });
+  });
+});

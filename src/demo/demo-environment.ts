@@ -1,0 +1,145 @@
+import { randomBytes } from 'node:crypto';
+import { plainToInstance, Transform } from 'class-transformer';
+import { getMetadataStorage, IsBoolean, IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength, ValidateBy, ValidateIf, validateSync, type ValidationError } from 'class-validator';
+
+/** The shortest HS256 secret accepted in production: RFC 7518 §3.2 wants a key at least as long as the hash. */
+export const MIN_SECRET_BYTES = 32;
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** One line per problem, each naming its variable; values are echoed except for secrets. */
+export class InvalidEnvironmentError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('\n'));
+  }
+}
+
+/** Integers are written as digits only: `Number()` would take '', '0x10' or '1e3'. Anything else stays a string and fails. */
+const AsInteger = () => Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value));
+/** Flags are `true` or `false`: a typo must not silently mean false. */
+const AsFlag = () => Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value));
+
+const IntegerFrom = (min: number, max: number, unit = '') =>
+  ValidateBy({
+    name: 'integerFrom',
+    validator: {
+      validate: (value) => Number.isSafeInteger(value) && (value as number) >= min && (value as number) <= max,
+      defaultMessage: (args) => `${args?.property} must be an integer from ${min} to ${max}${unit} (got "${String(args?.value)}")`,
+    },
+  });
+
+const MinBytes = (bytes: number) =>
+  ValidateBy({
+    name: 'minBytes',
+    validator: {
+      validate: (value) => typeof value === 'string' && Buffer.byteLength(value) >= bytes,
+      defaultMessage: (args) =>
+        `${args?.property} ${args?.value === undefined ? 'is required' : `must be at least ${bytes} bytes`} when NODE_ENV=production (generate one with: openssl rand -base64 ${bytes})`,
+    },
+  });
+
+const flag = { message: '$property must be true or false (got "$value")' };
+
+/**
+ * Every variable the demo reads, with what it accepts and its default; `.env.example` documents the
+ * same set (a test keeps them equal). Unset and empty variables take the default.
+ */
+export class DemoEnvironment {
+  @IsIn(['development', 'production', 'test'], { message: '$property must be development, production or test (got "$value")' })
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\//, { message: '$property must be a postgres:// or postgresql:// URL' })
+  DATABASE_URL?: string;
+
+  @IsString()
+  EMBEDDED_POSTGRES_DIR = '.data/postgres';
+
+  @ValidateIf((env: DemoEnvironment) => env.NODE_ENV === 'production')
+  @MinBytes(MIN_SECRET_BYTES)
+  JWT_SECRET?: string;
+
+  @AsInteger()
+  @IntegerFrom(0, 65535)
+  PORT = 3000;
+
+  @IsIn(['fastify', 'express'], { message: '$property must be fastify or express (got "$value")' })
+  HTTP_ADAPTER: 'fastify' | 'express' = 'fastify';
+
+  @IsEmail({}, { message: '$property must be an email address (got "$value")' })
+  DEMO_USER_EMAIL = 'demo@example.com';
+
+  @MaxLength(1024, { message: '$property must be at most 1024 characters: the login route refuses longer passwords' })
+  DEMO_USER_PASSWORD = 'demo-password';
+
+  @AsFlag()
+  @IsBoolean(flag)
+  AUTH_EXPOSE_ERROR_DETAILS = false;
+
+  @AsFlag()
+  @IsBoolean(flag)
+  AUTH_COOKIE = false;
+
+  @AsInteger()
+  @IntegerFrom(0, Math.floor(MAX_TIMER_MS / 1000), ' seconds')
+  AUTH_CLEANUP_INTERVAL_SECONDS = 3600;
+
+  @AsInteger()
+  @IntegerFrom(0, Number.MAX_SAFE_INTEGER)
+  AUTH_RATE_LIMIT_PER_MINUTE = 30;
+
+  @IsIn(['cached', 'strict'], { message: '$property must be cached or strict (got "$value")' })
+  AUTH_REVOCATION: 'cached' | 'strict' = 'cached';
+
+  // 0 would mean "wait forever" to pg, the opposite of what the setting is for.
+  @AsInteger()
+  @IntegerFrom(1, MAX_TIMER_MS, ' ms')
+  DB_TIMEOUT_MS = 5000;
+
+  @AsInteger()
+  @IntegerFrom(0, MAX_TIMER_MS, ' ms')
+  SHUTDOWN_TIMEOUT_MS = 10_000;
+
+  @AsFlag()
+  @IsBoolean(flag)
+  AUDIT_LOG = true;
+
+  @AsFlag()
+  @IsBoolean(flag)
+  BENCH_ROUTES = false;
+}
+
+/** The names of the variables `DemoEnvironment` reads, in declaration order. */
+export function demoEnvironmentVariables(): string[] {
+  const metadata = getMetadataStorage().getTargetValidationMetadatas(DemoEnvironment, '', true, false);
+  return [...new Set(metadata.map(({ propertyName }) => propertyName))];
+}
+
+export interface ValidatedEnvironment {
+  environment: DemoEnvironment;
+  /** Accepted, but worth a line in the log. */
+  warnings: string[];
+}
+
+/**
+ * Nest's "custom validate function" pattern (plainToInstance + validateSync), run by main.ts before
+ * anything starts: throws `InvalidEnvironmentError` listing every problem at once. Outside production
+ * a missing JWT_SECRET is replaced by a random one, with a warning.
+ */
+export function validateDemoEnvironment(env: Record<string, string | undefined>): ValidatedEnvironment {
+  const given = Object.fromEntries(demoEnvironmentVariables().flatMap((name) => (env[name] ? [[name, env[name]]] : [])));
+  const environment = plainToInstance(DemoEnvironment, given);
+  const problems = validateSync(environment, { stopAtFirstError: true }).flatMap(messagesOf);
+  if (problems.length) throw new InvalidEnvironmentError(problems);
+  const warnings: string[] = [];
+  if (environment.JWT_SECRET === undefined) {
+    environment.JWT_SECRET = randomBytes(MIN_SECRET_BYTES).toString('base64url');
+    warnings.push('JWT_SECRET is not set: using a random one for this run; tokens will not survive a restart (NODE_ENV=production refuses to start without one)');
+  } else if (Buffer.byteLength(environment.JWT_SECRET) < MIN_SECRET_BYTES) {
+    warnings.push(`JWT_SECRET is shorter than ${MIN_SECRET_BYTES} bytes: accepted outside production only`);
+  }
+  return { environment, warnings };
+}
+
+function messagesOf(error: ValidationError): string[] {
+  return Object.values(error.constraints ?? {});
+}

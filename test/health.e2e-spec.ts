@@ -1,0 +1,144 @@
+import type { INestApplication } from '@nestjs/common';
+import pg from 'pg';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { LISTENER_APPLICATION_NAME, RevocationCache } from '../src/auth/index.js';
+import { DATABASE_PING_TIMEOUT_MS } from '../src/demo/health/health.controller.js';
+import { ADAPTERS, createTestApp, useTestApp } from './support/test-app.js';
+import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
+import { createTestDatabase, type TestDatabase } from './support/test-database.js';
+
+const DATABASE_UP = { status: 'up', responseTime: expect.any(Number) };
+const LISTENING = { status: 'up', mode: 'cached', listening: true };
+const NOT_LISTENING = {
+  status: 'down',
+  mode: 'cached',
+  listening: false,
+  message: 'not listening for revocations: the guard reads PostgreSQL on every request until it listens again',
+};
+const DATABASE_DOWN = { status: 'down', responseTime: expect.any(Number), message: `timeout of ${DATABASE_PING_TIMEOUT_MS}ms exceeded` };
+
+const healthBody = (status: 'ok' | 'error', info: Record<string, unknown>, error: Record<string, unknown>) => ({ status, info, error, details: { ...info, ...error } });
+
+async function within<T>(ms: number, attempt: () => Promise<T | undefined>): Promise<T | undefined> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    const result = await attempt();
+    if (result !== undefined) return result;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return undefined;
+}
+
+describe.each(ADAPTERS)('GET /health over %s', (adapter) => {
+  const LIMIT = 2;
+  let db: TestDatabase;
+  let app: INestApplication;
+  useTestApp(adapter, (opened) => ({ db, app } = opened), { rateLimitPerMinute: LIMIT });
+  const health = () => request(app.getHttpServer()).get('/health');
+
+  it('answers 200 with terminus body: the database ping and the listening revocation listener, not cached', async () => {
+    const response = await health();
+    expect({ status: response.status, body: response.body }).toEqual({
+      status: 200,
+      body: healthBody('ok', { database: DATABASE_UP, revocationListener: LISTENING }, {}),
+    });
+    expect(response.headers['cache-control']).toBe('no-cache, no-store, must-revalidate');
+  });
+
+  it('is neither rate-limited nor behind JwtGuard, while the rate limit holds on login', async () => {
+    for (let i = 0; i < 3 * LIMIT; i++) {
+      expect((await health().set('Authorization', 'Bearer not-a-token')).status).toBe(200);
+    }
+    const logins = [];
+    for (let i = 0; i <= LIMIT; i++) logins.push((await request(app.getHttpServer()).post('/auth/login').send({})).status);
+    expect(logins.at(-1)).toBe(429);
+  });
+
+  it('answers 503 naming the revocation listener while it is down, and 200 again once it listens', async () => {
+    // A warm pool connection keeps the ping up; new connections, the listener's included, are refused.
+    await health().expect(200);
+    const name = new URL(db.url).pathname.slice(1);
+    const admin = new pg.Client(inject('databaseAdminUrl'));
+    await admin.connect();
+    try {
+      await admin.query(`ALTER DATABASE ${name} WITH ALLOW_CONNECTIONS false`);
+      const { rows } = await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND application_name = $2', [name, LISTENER_APPLICATION_NAME]);
+      expect(rows).toEqual([{ pg_terminate_backend: true }]);
+      const down = await within(5000, async () => {
+        const response = await health();
+        return response.status === 503 ? response : undefined;
+      });
+      expect(down?.body).toEqual(healthBody('error', { database: DATABASE_UP }, { revocationListener: NOT_LISTENING }));
+      expect(app.get(RevocationCache).listening).toBe(false);
+    } finally {
+      await admin.query(`ALTER DATABASE ${name} WITH ALLOW_CONNECTIONS true`);
+      await admin.end();
+    }
+    const back = await within(10_000, async () => {
+      const response = await health();
+      return response.status === 200 ? response : undefined;
+    });
+    expect(back?.body).toEqual(healthBody('ok', { database: DATABASE_UP, revocationListener: LISTENING }, {}));
+  });
+});
+
+describe.each(ADAPTERS)('GET /health over %s, revocation strict', (adapter) => {
+  let app: INestApplication;
+  useTestApp(adapter, (opened) => ({ app } = opened), { revocationMode: 'strict' });
+
+  it('reports the revocation check up with a note: strict mode has no listener', async () => {
+    const response = await request(app.getHttpServer()).get('/health');
+    expect({ status: response.status, body: response.body }).toEqual({
+      status: 200,
+      body: healthBody(
+        'ok',
+        { database: DATABASE_UP, revocationListener: { status: 'up', mode: 'strict', note: 'no listener in strict mode: every request reads PostgreSQL' } },
+        {},
+      ),
+    });
+  });
+});
+
+describe.each(ADAPTERS)('GET /health over %s, database unreachable', (adapter) => {
+  let db: TestDatabase;
+  let proxy: TcpProxy;
+  let app: INestApplication;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    proxy = await startTcpProxy(db.url);
+    app = await createTestApp(proxy.url, adapter, { dbTimeoutMs: 1000 });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await proxy?.close();
+    await db?.drop();
+  });
+  const health = () => request(app.getHttpServer()).get('/health');
+
+  it('answers 503 within the ping timeout, then with the listener down too; 200 again once the database is back', async () => {
+    await health().expect(200);
+    proxy.cut();
+    try {
+      const started = Date.now();
+      const first = await health();
+      expect(Date.now() - started).toBeLessThan(2500);
+      expect({ status: first.status, database: first.body.error?.database }).toEqual({ status: 503, database: DATABASE_DOWN });
+
+      expect(await within(5000, async () => (app.get(RevocationCache).listening ? undefined : true))).toBe(true);
+      const both = await health();
+      expect({ status: both.status, body: both.body }).toEqual({
+        status: 503,
+        body: healthBody('error', {}, { database: DATABASE_DOWN, revocationListener: NOT_LISTENING }),
+      });
+    } finally {
+      proxy.restore();
+    }
+    const back = await within(15_000, async () => {
+      const response = await health();
+      return response.status === 200 ? response : undefined;
+    });
+    expect(back?.body).toEqual(healthBody('ok', { database: DATABASE_UP, revocationListener: LISTENING }, {}));
+  });
+});
