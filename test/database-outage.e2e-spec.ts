@@ -8,6 +8,7 @@ import { ADAPTERS, createTestApp } from './support/test-app.js';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 import { newUser } from './support/users.js';
+import { within } from './support/within.js';
 
 const TIMEOUT_MS = 1000;
 /** A logout is a transaction: its statement and its rollback may each wait the full timeout. */
@@ -15,16 +16,6 @@ const LONGEST_MS = 3 * TIMEOUT_MS + 1000;
 const UNAVAILABLE = { message: 'Service unavailable', description: 'The service is temporarily unavailable, try again later', code: 'SERVICE_UNAVAILABLE' };
 /** The documented 5xx of each route; /auth/logout documents none, so it answers 503 in its body. */
 const outageAnswer = (route: RouteSpec): [number, unknown] => (route.name === 'authLogout' ? [503, UNAVAILABLE] : route.internal);
-
-async function within<T>(ms: number, attempt: () => Promise<T | undefined>): Promise<T | undefined> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    const result = await attempt();
-    if (result !== undefined) return result;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return undefined;
-}
 
 describe.each(ADAPTERS)('database outage (%s)', (adapter) => {
   describe.each(['strict', 'cached'] as const)('revocation %s', (revocationMode) => {

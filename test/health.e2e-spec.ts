@@ -7,6 +7,7 @@ import { DATABASE_PING_TIMEOUT_MS } from '../src/demo/health/health.controller.j
 import { ADAPTERS, createTestApp, useTestApp } from './support/test-app.js';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
+import { within } from './support/within.js';
 
 const DATABASE_UP = { status: 'up', responseTime: expect.any(Number) };
 const LISTENING = { status: 'up', mode: 'cached', listening: true };
@@ -19,16 +20,6 @@ const NOT_LISTENING = {
 const DATABASE_DOWN = { status: 'down', responseTime: expect.any(Number), message: `timeout of ${DATABASE_PING_TIMEOUT_MS}ms exceeded` };
 
 const healthBody = (status: 'ok' | 'error', info: Record<string, unknown>, error: Record<string, unknown>) => ({ status, info, error, details: { ...info, ...error } });
-
-async function within<T>(ms: number, attempt: () => Promise<T | undefined>): Promise<T | undefined> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    const result = await attempt();
-    if (result !== undefined) return result;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return undefined;
-}
 
 describe.each(ADAPTERS)('GET /health over %s', (adapter) => {
   const LIMIT = 2;

@@ -1,33 +1,18 @@
-import { Controller, Get, Module, Param, Post, UseGuards, type INestApplication } from '@nestjs/common';
+import { Module, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuthModule, CurrentSession, JwtGuard, SessionCleanupService, SessionService, authMigrations, type AuthenticatedSession } from '../src/auth/index.js';
+import { AuthModule, SessionCleanupService, authMigrations } from '../src/auth/index.js';
+import { HostController } from './support/host-app.js';
 import { ROUTE_SPECS } from './support/logout-routes.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 import { ADAPTERS, TEST_SECRET } from './support/test-app.js';
 
 const CONNECTION = 'identity';
 const SCHEMA = 'identity_app';
-
-@Controller()
-class HostController {
-  constructor(private readonly sessions: SessionService) {}
-
-  @Post('sign-in/:userId')
-  signIn(@Param('userId') userId: string) {
-    return this.sessions.createSession({ userId });
-  }
-
-  @Get('profile')
-  @UseGuards(JwtGuard)
-  profile(@CurrentSession() session: AuthenticatedSession) {
-    return { user: session.userId };
-  }
-}
 
 /**
  * A host whose only connection is a named one, in a schema of its own: the module's migrations run

@@ -5,9 +5,9 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule, CurrentSession, JwtGuard, SessionService, type AuthenticatedSession, type AuthModuleExtras, type AuthModuleOptions } from '../../src/auth/index.js';
 import type { Adapter } from './test-app.js';
 
-/** A host's own routes: a sign-in without passwords, and a route of its own behind JwtGuard. */
+/** A host's own routes: a sign-in without passwords, and a route of its own behind JwtGuard (also used by test/host-connection). */
 @Controller()
-class HostController {
+export class HostController {
   constructor(private readonly sessions: SessionService) {}
 
   @Post('sign-in/:userId')
