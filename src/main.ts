@@ -20,9 +20,8 @@ const EXIT_GRACE_MS = 2000;
 function onStopSignal(): { stopWith(stop: (signal: NodeJS.Signals) => Promise<void>): void } {
   let received: NodeJS.Signals | undefined;
   let stop: ((signal: NodeJS.Signals) => Promise<void>) | undefined;
-  let stopping: Promise<void> | undefined;
   const run = (signal: NodeJS.Signals) => {
-    stopping = stop!(signal).catch((error: unknown) => {
+    void stop!(signal).catch((error: unknown) => {
       logger.error(`Shutdown failed: ${error instanceof Error ? error.message : String(error)}`);
       process.exit(1);
     });
@@ -37,7 +36,7 @@ function onStopSignal(): { stopWith(stop: (signal: NodeJS.Signals) => Promise<vo
   return {
     stopWith(handler) {
       stop = handler;
-      if (received && !stopping) run(received);
+      if (received) run(received);
     },
   };
 }

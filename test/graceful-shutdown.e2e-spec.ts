@@ -9,6 +9,7 @@ import { LISTENER_APPLICATION_NAME } from '../src/auth/index.js';
 import { spawnDemo, type DemoProcess } from './support/demo-process.js';
 import { ADAPTERS, TEST_SECRET } from './support/test-app.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
+import { holdsWithin } from './support/within.js';
 
 const SLOW_MS = 2000;
 /** From the in-flight request's answer to the process's exit: keep-alive connections (72 s on Fastify) must not count. */
@@ -51,15 +52,6 @@ async function appBackends(admin: pg.Client, database: string): Promise<string[]
   return [...new Set(rows.map((row) => row.application_name))];
 }
 
-async function waitUntil(ms: number, condition: () => Promise<boolean>): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await condition()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return false;
-}
-
 const sleepingRequest = (admin: pg.Client, database: string) => async () =>
   (await admin.query("SELECT 1 FROM pg_stat_activity WHERE datname = $1 AND application_name = $2 AND query LIKE '%pg_sleep%' AND state = 'active'", [database, DEMO_APPLICATION_NAME]))
     .rowCount === 1;
@@ -85,7 +77,7 @@ async function terminateDuringRequest(demo: DemoProcess, port: number, inFlight:
   try {
     expect((await get(port, '/health', idle)).status).toBe(200);
     const slow = get(port, `/bench/slow?ms=${SLOW_MS}`, busy);
-    expect(await waitUntil(5000, inFlight)).toBe(true);
+    expect(await holdsWithin(5000, inFlight)).toBe(true);
     const signalledAtMs = Date.now();
     demo.child.kill('SIGTERM');
     const answer = await slow;
@@ -180,7 +172,7 @@ describe.each(ADAPTERS)('SIGTERM over %s with DATABASE_URL, NODE_ENV=production'
     expect(answer.atMs).toBeGreaterThan(signalledAtMs);
     expect({ code: exit.code, signal: exit.signal }).toEqual({ code: 0, signal: null });
     expect(exit.atMs - answer.atMs).toBeLessThan(EXIT_WITHIN_MS);
-    expect(await waitUntil(1000, async () => (await appBackends(admin!, database)).length === 0)).toBe(true);
+    expect(await holdsWithin(1000, async () => (await appBackends(admin!, database)).length === 0)).toBe(true);
     expect(demo.output()).not.toMatch(/JWT_SECRET|still holds the process|Shutdown failed|still in flight|Embedded PostgreSQL/);
     expect(demo.output()).toContain(`Listening on http://localhost:${port} (${adapter})`);
   });

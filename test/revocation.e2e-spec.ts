@@ -6,15 +6,15 @@ import { LISTENER_APPLICATION_NAME, REVOCATION_CHANNEL, RevocationCache } from '
 import { ADAPTERS, createTestApp } from './support/test-app.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 import { newUser } from './support/users.js';
-import { within } from './support/within.js';
+import { holdsWithin } from './support/within.js';
 
 const UNAUTHORIZED = { message: 'Unauthorized', description: 'Invalid, expired or missing bearer token', code: 'UNAUTHORIZED' };
 
 const me = (app: INestApplication, bearer: string) => request(app.getHttpServer()).get('/auth/me').set('Authorization', bearer);
 
 /** Polls until `check` holds or `ms` have passed; returns how long it took, or null. */
-/** Whether `check` holds within `ms`, polled every 2 ms. */
-const holdsWithin = async (ms: number, check: () => Promise<boolean> | boolean) => (await within(ms, async () => (await check()) || undefined, 2)) ?? false;
+/** Polled every 2 ms: the propagation bound is 100 ms. */
+const POLL_MS = 2;
 
 describe.each(ADAPTERS)('revocation across instances over %s', (adapter) => {
   let db: TestDatabase;
@@ -39,7 +39,7 @@ describe.each(ADAPTERS)('revocation across instances over %s', (adapter) => {
     expect(b.get(RevocationCache).get(user.sessionId)).toEqual({ userId: user.userId, deviceId: null, expiresAtMs: expect.any(Number) });
     await request(a.getHttpServer()).post('/auth/logout').set('Authorization', user.bearer).expect(200);
     expect((await me(a, user.bearer).expect(401)).body).toEqual(UNAUTHORIZED);
-    expect(await holdsWithin(100, async () => (await me(b, user.bearer)).status === 401)).toBe(true);
+    expect(await holdsWithin(100, async () => (await me(b, user.bearer)).status === 401, POLL_MS)).toBe(true);
   });
 
   it('B answers a cached session without reading PostgreSQL; strict mode reads it on every request', async () => {
@@ -57,7 +57,7 @@ describe.each(ADAPTERS)('revocation across instances over %s', (adapter) => {
     const user = await newUser(a);
     await me(b, user.bearer).expect(200);
     await db.query(`UPDATE auth_sessions SET revoked_at = now(), revoke_reason = 'admin' WHERE id = $1`, [user.sessionId]);
-    expect(await holdsWithin(100, async () => (await me(b, user.bearer)).status === 401)).toBe(true);
+    expect(await holdsWithin(100, async () => (await me(b, user.bearer)).status === 401, POLL_MS)).toBe(true);
     await me(strict, user.bearer).expect(401);
   });
 
@@ -72,7 +72,7 @@ describe.each(ADAPTERS)('revocation across instances over %s', (adapter) => {
     await listener.query(`LISTEN ${REVOCATION_CHANNEL}`);
     try {
       expect((await request(a.getHttpServer()).post('/auth/logout/all').set('Authorization', user.bearer).expect(200)).body).toEqual({ message: 'Logged out of all sessions', revokedSessions: 150 });
-      expect(await holdsWithin(100, async () => (await me(b, user.bearer)).status === 401)).toBe(true);
+      expect(await holdsWithin(100, async () => (await me(b, user.bearer)).status === 401, POLL_MS)).toBe(true);
       expect(heard).toEqual([`u:${user.userId}`]);
     } finally {
       await listener.end();
@@ -87,15 +87,15 @@ describe.each(ADAPTERS)('revocation across instances over %s', (adapter) => {
     expect(cache.size).toBeGreaterThan(0);
 
     await db.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1', [LISTENER_APPLICATION_NAME]);
-    expect(await holdsWithin(2000, () => !cache.listening)).toBe(true);
+    expect(await holdsWithin(2000, () => !cache.listening, POLL_MS)).toBe(true);
     // Revoked while B cannot hear it: B must read PostgreSQL (strict) and refuse.
     await db.query(`UPDATE auth_sessions SET revoked_at = now(), revoke_reason = 'admin' WHERE id = $1`, [user.sessionId]);
     expect((await me(b, user.bearer).expect(401)).body).toEqual(UNAUTHORIZED);
 
     // It listens again by itself, with an empty cache, and caches again.
-    expect(await holdsWithin(5000, () => cache.listening)).toBe(true);
+    expect(await holdsWithin(5000, () => cache.listening, POLL_MS)).toBe(true);
     // A and B listen again; the strict instance never listens.
-    expect(await holdsWithin(5000, async () => (await listeners()).length === 2)).toBe(true);
+    expect(await holdsWithin(5000, async () => (await listeners()).length === 2, POLL_MS)).toBe(true);
     const next = await newUser(a);
     await me(b, next.bearer).expect(200);
     expect(cache.get(next.sessionId)).toBeDefined();

@@ -1,4 +1,4 @@
-import { validateDemoEnvironment, type DemoEnvironment } from './demo-environment.js';
+import type { DemoEnvironment } from './demo-environment.js';
 
 /** The demo app's settings, read once from the environment. */
 export interface DemoConfig {
@@ -43,9 +43,4 @@ export function toDemoConfig(env: DemoEnvironment, databaseUrl: string): DemoCon
     auditLog: env.AUDIT_LOG,
     benchRoutes: env.BENCH_ROUTES,
   };
-}
-
-/** Validates `env` (throws `InvalidEnvironmentError`) and reads the app's settings from it. */
-export function readDemoConfig(env: Record<string, string | undefined>, databaseUrl: string): DemoConfig {
-  return toDemoConfig(validateDemoEnvironment(env).environment, databaseUrl);
 }

@@ -11,3 +11,8 @@ export async function within<T>(ms: number, attempt: () => Promise<T | undefined
   }
   return attempt();
 }
+
+/** Whether `check` holds at some point within `ms`, polled every `intervalMs`. */
+export async function holdsWithin(ms: number, check: () => Promise<boolean> | boolean, intervalMs = 50): Promise<boolean> {
+  return (await within(ms, async () => (await check()) || undefined, intervalMs)) ?? false;
+}
