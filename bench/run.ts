@@ -14,7 +14,15 @@ import os from 'node:os';
 import autocannon from 'autocannon';
 import jwt from 'jsonwebtoken';
 import pg from 'pg';
-import { DEMO_EMAIL, DEMO_PASSWORD, SECRET, openBenchDatabase, startServer, type Adapter, type Server } from './server.js';
+import {
+  DEMO_EMAIL,
+  DEMO_PASSWORD,
+  SECRET,
+  openBenchDatabase,
+  startServer,
+  type Adapter,
+  type Server,
+} from './server.js';
 
 const args = new Set(process.argv.slice(2));
 const SMOKE = args.has('--smoke');
@@ -26,7 +34,6 @@ const CONNECTIONS = 32;
 const PROPAGATION_SAMPLES = SMOKE ? 20 : 300;
 const ISSUER = 'nest-signout';
 const AUDIENCE = 'nest-signout-api';
-
 
 interface Row {
   adapter: Adapter;
@@ -41,9 +48,15 @@ const rows: Row[] = [];
 const log = (message: string) => process.stderr.write(`${message}\n`);
 
 async function login(base: string): Promise<{ accessToken: string; userId: string }> {
-  const response = await fetch(`${base}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: DEMO_EMAIL, password: DEMO_PASSWORD }) });
+  const response = await fetch(`${base}/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: DEMO_EMAIL, password: DEMO_PASSWORD }),
+  });
   const { accessToken } = (await response.json()) as { accessToken: string };
-  const me = (await (await fetch(`${base}/auth/me`, { headers: { authorization: `Bearer ${accessToken}` } })).json()) as { userId: string };
+  const me = (await (
+    await fetch(`${base}/auth/me`, { headers: { authorization: `Bearer ${accessToken}` } })
+  ).json()) as { userId: string };
   return { accessToken, userId: me.userId };
 }
 
@@ -57,13 +70,21 @@ async function seedSessions(db: pg.Client, userId: string, count: number): Promi
 }
 
 function sign(userId: string, sessionId: string): string {
-  return jwt.sign({ sub: userId, sid: sessionId, jti: randomUUID() }, SECRET, { algorithm: 'HS256', expiresIn: 3600, issuer: ISSUER, audience: AUDIENCE, header: { alg: 'HS256', typ: 'at+jwt' } });
+  return jwt.sign({ sub: userId, sid: sessionId, jti: randomUUID() }, SECRET, {
+    algorithm: 'HS256',
+    expiresIn: 3600,
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    header: { alg: 'HS256', typ: 'at+jwt' },
+  });
 }
 
 async function load(name: string, options: autocannon.Options): Promise<autocannon.Result> {
   if (WARMUP > 0 && !options.amount) await autocannon({ ...options, duration: WARMUP });
   const result = await autocannon({ connections: CONNECTIONS, duration: DURATION, ...options });
-  log(`  ${name}: ${Math.round(perSecond(result))} req/s, p99 ${result.latency.p99} ms, non-2xx ${result.non2xx}, errors ${result.errors}`);
+  log(
+    `  ${name}: ${Math.round(perSecond(result))} req/s, p99 ${result.latency.p99} ms, non-2xx ${result.non2xx}, errors ${result.errors}`,
+  );
   return result;
 }
 
@@ -71,7 +92,14 @@ async function load(name: string, options: autocannon.Options): Promise<autocann
 const perSecond = (result: autocannon.Result) => result.requests.total / result.duration;
 
 function record(adapter: Adapter, scenario: string, result: autocannon.Result): void {
-  rows.push({ adapter, scenario, requestsPerSecond: Math.round(perSecond(result)), p50: result.latency.p50, p99: result.latency.p99, errors: result.non2xx + result.errors + result.timeouts });
+  rows.push({
+    adapter,
+    scenario,
+    requestsPerSecond: Math.round(perSecond(result)),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.non2xx + result.errors + result.timeouts,
+  });
 }
 
 /** A GET with a keep-alive agent: the cheapest way to ask one instance one question. */
@@ -101,9 +129,17 @@ async function benchAdapter(databaseUrl: string, db: pg.Client, adapter: Adapter
       const authorization = `Bearer ${accessToken}`;
       if (mode === 'cached') {
         record(adapter, 'GET /ping (no guard)', await load('ping', { url: `${server.base}/ping` }));
-        record(adapter, 'stateless passport-jwt guard', await load('stateless', { url: `${server.base}/bench/stateless`, headers: { authorization } }));
+        record(
+          adapter,
+          'stateless passport-jwt guard',
+          await load('stateless', { url: `${server.base}/bench/stateless`, headers: { authorization } }),
+        );
       }
-      record(adapter, `JwtGuard, ${mode}`, await load(`me ${mode}`, { url: `${server.base}/auth/me`, headers: { authorization } }));
+      record(
+        adapter,
+        `JwtGuard, ${mode}`,
+        await load(`me ${mode}`, { url: `${server.base}/auth/me`, headers: { authorization } }),
+      );
       const amount = SMOKE ? 500 : 20_000;
       const tokens = await seedSessions(db, userId, amount);
       let next = 0;
@@ -114,7 +150,14 @@ async function benchAdapter(databaseUrl: string, db: pg.Client, adapter: Adapter
           url: `${server.base}/auth/logout`,
           method: 'POST',
           amount,
-          requests: [{ setupRequest: (request) => ({ ...request, headers: { ...request.headers, authorization: `Bearer ${tokens[next++ % tokens.length]}` } }) }],
+          requests: [
+            {
+              setupRequest: (request) => ({
+                ...request,
+                headers: { ...request.headers, authorization: `Bearer ${tokens[next++ % tokens.length]}` },
+              }),
+            },
+          ],
         }),
       );
       if (mode === 'cached') {
@@ -133,7 +176,14 @@ async function benchAdapter(databaseUrl: string, db: pg.Client, adapter: Adapter
                   (context as { token?: string }).token = (JSON.parse(body) as { accessToken: string }).accessToken;
                 },
               },
-              { method: 'POST', path: '/auth/logout', setupRequest: (request, context) => ({ ...request, headers: { ...request.headers, authorization: `Bearer ${(context as { token?: string }).token}` } }) },
+              {
+                method: 'POST',
+                path: '/auth/logout',
+                setupRequest: (request, context) => ({
+                  ...request,
+                  headers: { ...request.headers, authorization: `Bearer ${(context as { token?: string }).token}` },
+                }),
+              },
             ],
           }),
         );
@@ -145,7 +195,10 @@ async function benchAdapter(databaseUrl: string, db: pg.Client, adapter: Adapter
 }
 
 /** `count` requests from 8 concurrent clients; the i-th is `request(i)`. Latencies in ms, two decimals; every answer must be 200. */
-async function timedRequests(count: number, request: (i: number) => [string, string, string]): Promise<{ p50: number; p99: number }> {
+async function timedRequests(
+  count: number,
+  request: (i: number) => [string, string, string],
+): Promise<{ p50: number; p99: number }> {
   const latencies: number[] = [];
   let next = 0;
   const client = async () => {
@@ -162,7 +215,10 @@ async function timedRequests(count: number, request: (i: number) => [string, str
 }
 
 /** Logout on A, then ask B until it refuses: how long a revocation takes to reach another instance. */
-async function benchPropagation(databaseUrl: string, db: pg.Client): Promise<{ p50: number; p99: number; max: number; samples: number }> {
+async function benchPropagation(
+  databaseUrl: string,
+  db: pg.Client,
+): Promise<{ p50: number; p99: number; max: number; samples: number }> {
   log('propagation A -> B (fastify, cached)');
   const a = await startServer(databaseUrl, 'fastify', 'cached');
   const b = await startServer(databaseUrl, 'fastify', 'cached');
@@ -179,7 +235,12 @@ async function benchPropagation(databaseUrl: string, db: pg.Client): Promise<{ p
       }
       delays.push(performance.now() - start);
     }
-    const result = { p50: round(percentile(delays, 50)), p99: round(percentile(delays, 99)), max: round(Math.max(...delays)), samples: delays.length };
+    const result = {
+      p50: round(percentile(delays, 50)),
+      p99: round(percentile(delays, 99)),
+      max: round(Math.max(...delays)),
+      samples: delays.length,
+    };
     log(`  propagation: p50 ${result.p50} ms, p99 ${result.p99} ms, max ${result.max} ms over ${result.samples}`);
     return result;
   } finally {
@@ -203,13 +264,21 @@ async function benchScale(databaseUrl: string, db: pg.Client) {
     await timedRequests(warmup.length, (i) => [`${server.base}/auth/logout`, warmup[i], 'POST']);
     const tokens = await seedSessions(db, userId, SMOKE ? 500 : 5000);
     const logout = await timedRequests(tokens.length, (i) => [`${server.base}/auth/logout`, tokens[i], 'POST']);
-    const summary = { sessions: label, guardP50: guard.p50, guardP99: guard.p99, logoutP50: logout.p50, logoutP99: logout.p99 };
+    const summary = {
+      sessions: label,
+      guardP50: guard.p50,
+      guardP99: guard.p99,
+      logoutP50: logout.p50,
+      logoutP99: logout.p99,
+    };
     log(`  ${label}: ${JSON.stringify(summary)}`);
     return summary;
   };
   try {
     await db.query('TRUNCATE auth_sessions CASCADE');
-    await db.query(`INSERT INTO auth_sessions (user_id, expires_at) SELECT 'seed-' || (i % 100000), now() + interval '1 day' FROM generate_series(1, 1000) i`);
+    await db.query(
+      `INSERT INTO auth_sessions (user_id, expires_at) SELECT 'seed-' || (i % 100000), now() + interval '1 day' FROM generate_series(1, 1000) i`,
+    );
     await db.query('ANALYZE auth_sessions');
     const small = await measure('1,000 sessions');
     log('  seeding 1,000,000 sessions');
@@ -229,26 +298,46 @@ async function benchScale(databaseUrl: string, db: pg.Client) {
       if (code !== 200) throw new Error(`logout/all answered ${code}`);
     }
     const plans = await explainHotStatements(db);
-    return { small, large, logoutAll10k: { medianMs: round(percentile(timings, 50)), maxMs: round(Math.max(...timings)) }, plans };
+    return {
+      small,
+      large,
+      logoutAll10k: { medianMs: round(percentile(timings, 50)), maxMs: round(Math.max(...timings)) },
+      plans,
+    };
   } finally {
     await server.stop();
   }
 }
 
 async function explainHotStatements(db: pg.Client): Promise<Record<string, string>> {
-  const { rows: [one] } = await db.query<{ id: string; user_id: string }>('SELECT id, user_id FROM auth_sessions LIMIT 1');
+  const {
+    rows: [one],
+  } = await db.query<{ id: string; user_id: string }>('SELECT id, user_id FROM auth_sessions LIMIT 1');
   const statements: Record<string, [string, unknown[]]> = {
-    'guard: session by id': ['SELECT s.user_id FROM auth_sessions s LEFT JOIN auth_devices d ON d.id = s.device_id WHERE s.id = $1', [one.id]],
-    'logout: revoke by id': [`UPDATE auth_sessions SET revoked_at = now(), revoke_reason = 'x' WHERE id = $1 AND revoked_at IS NULL`, [one.id]],
-    'logout/all: revoke by user': [`UPDATE auth_sessions SET revoked_at = now(), revoke_reason = 'x' WHERE user_id = $1 AND revoked_at IS NULL`, [one.user_id]],
-    'session list': ['SELECT id FROM auth_sessions WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > now()', [one.user_id]],
+    'guard: session by id': [
+      'SELECT s.user_id FROM auth_sessions s LEFT JOIN auth_devices d ON d.id = s.device_id WHERE s.id = $1',
+      [one.id],
+    ],
+    'logout: revoke by id': [
+      `UPDATE auth_sessions SET revoked_at = now(), revoke_reason = 'x' WHERE id = $1 AND revoked_at IS NULL`,
+      [one.id],
+    ],
+    'logout/all: revoke by user': [
+      `UPDATE auth_sessions SET revoked_at = now(), revoke_reason = 'x' WHERE user_id = $1 AND revoked_at IS NULL`,
+      [one.user_id],
+    ],
+    'session list': [
+      'SELECT id FROM auth_sessions WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > now()',
+      [one.user_id],
+    ],
   };
   const plans: Record<string, string> = {};
   for (const [name, [text, params]] of Object.entries(statements)) {
     await db.query('BEGIN');
     const { rows: plan } = await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${text}`, params);
     await db.query('ROLLBACK');
-    plans[name] = plan.map((line) => line['QUERY PLAN'].trim()).find((line) => /Scan/.test(line)) ?? plan[0]['QUERY PLAN'];
+    plans[name] =
+      plan.map((line) => line['QUERY PLAN'].trim()).find((line) => /Scan/.test(line)) ?? plan[0]['QUERY PLAN'];
   }
   return plans;
 }
@@ -261,7 +350,10 @@ function ratio(adapter: Adapter, scenario: string, base: string): string {
 }
 
 function table(): string {
-  const lines = ['| adapter | scenario | req/s | p50 ms | p99 ms | errors | / stateless | / ping |', '|---|---|---:|---:|---:|---:|---:|---:|'];
+  const lines = [
+    '| adapter | scenario | req/s | p50 ms | p99 ms | errors | / stateless | / ping |',
+    '|---|---|---:|---:|---:|---:|---:|---:|',
+  ];
   for (const row of rows) {
     lines.push(
       `| ${row.adapter} | ${row.scenario} | ${row.requestsPerSecond} | ${row.p50} | ${row.p99} | ${row.errors} | ${ratio(row.adapter, row.scenario, 'stateless passport-jwt guard')} | ${ratio(row.adapter, row.scenario, 'GET /ping (no guard)')} |`,
@@ -279,16 +371,37 @@ async function main(): Promise<void> {
     migrated = await startServer(database.url, 'fastify', 'cached');
     await migrated.stop();
     await db.connect();
-    const { rows: [{ server_version: postgres }] } = await db.query<{ server_version: string }>('SHOW server_version');
-    if (!SCALE_ONLY) for (const adapter of ['fastify', 'express'] as const) await benchAdapter(database.url, db, adapter);
+    const {
+      rows: [{ server_version: postgres }],
+    } = await db.query<{ server_version: string }>('SHOW server_version');
+    if (!SCALE_ONLY)
+      for (const adapter of ['fastify', 'express'] as const) await benchAdapter(database.url, db, adapter);
     const propagation = SCALE_ONLY ? null : await benchPropagation(database.url, db);
     const scale = SCALE ? await benchScale(database.url, db) : null;
-    const machine = { cpus: `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'unknown'}`, memory: `${Math.round(os.totalmem() / 2 ** 30)} GiB`, node: process.version, postgres, platform: `${os.platform()} ${os.release()}` };
-    const results = { date: new Date().toISOString(), smoke: SMOKE, connections: CONNECTIONS, durationSeconds: DURATION, machine, rows, propagation, scale };
+    const machine = {
+      cpus: `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'unknown'}`,
+      memory: `${Math.round(os.totalmem() / 2 ** 30)} GiB`,
+      node: process.version,
+      postgres,
+      platform: `${os.platform()} ${os.release()}`,
+    };
+    const results = {
+      date: new Date().toISOString(),
+      smoke: SMOKE,
+      connections: CONNECTIONS,
+      durationSeconds: DURATION,
+      machine,
+      rows,
+      propagation,
+      scale,
+    };
     mkdirSync('bench', { recursive: true });
-    if (!SCALE_ONLY) writeFileSync(SMOKE ? 'bench/results.smoke.json' : 'bench/results.json', `${JSON.stringify(results, null, 2)}\n`);
+    if (!SCALE_ONLY)
+      writeFileSync(SMOKE ? 'bench/results.smoke.json' : 'bench/results.json', `${JSON.stringify(results, null, 2)}\n`);
     if (propagation) {
-      process.stdout.write(`\n${table()}\n\nRevocation propagation to another instance: p50 ${propagation.p50} ms, p99 ${propagation.p99} ms, max ${propagation.max} ms (${propagation.samples} logouts)\n`);
+      process.stdout.write(
+        `\n${table()}\n\nRevocation propagation to another instance: p50 ${propagation.p50} ms, p99 ${propagation.p99} ms, max ${propagation.max} ms (${propagation.samples} logouts)\n`,
+      );
     }
     if (scale) {
       const p99Ratio = (key: 'guardP99' | 'logoutP99') => (scale.large[key] / scale.small[key]).toFixed(2);

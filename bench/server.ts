@@ -25,7 +25,9 @@ async function freePort(): Promise<number> {
 
 /** The benchmark's own database on the server, dropped at the end. */
 export async function openBenchDatabase(): Promise<{ url: string; close(): Promise<void> }> {
-  const embedded = process.env.DATABASE_URL ? null : await startEmbeddedPostgres('.data/bench-postgres', { persistent: false });
+  const embedded = process.env.DATABASE_URL
+    ? null
+    : await startEmbeddedPostgres('.data/bench-postgres', { persistent: false });
   const adminUrl = process.env.DATABASE_URL ?? embedded!.adminUrl;
   const name = `nest_signout_bench_${process.pid}`;
   const admin = new pg.Client(adminUrl);
@@ -54,7 +56,12 @@ export interface Server {
 }
 
 /** One demo server process: the same `dist/src/main.js` that `npm start` runs. */
-export async function startServer(databaseUrl: string, adapter: Adapter, mode: Mode, options: { memoryProbe?: boolean } = {}): Promise<Server> {
+export async function startServer(
+  databaseUrl: string,
+  adapter: Adapter,
+  mode: Mode,
+  options: { memoryProbe?: boolean } = {},
+): Promise<Server> {
   const port = await freePort();
   const probe = options.memoryProbe ? ['--expose-gc', '--import', './dist/bench/memory-probe.js'] : [];
   const child = spawn(process.execPath, [...probe, 'dist/src/main.js'], {
@@ -93,4 +100,3 @@ export async function startServer(databaseUrl: string, adapter: Adapter, mode: M
       }),
   };
 }
-

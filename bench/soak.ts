@@ -46,7 +46,10 @@ async function main(): Promise<void> {
   const revokedRefresh: string[] = [];
   try {
     const samples: Array<{ second: number; rssKb: number }> = [];
-    const sampler = setInterval(() => samples.push({ second: samples.length + 1, rssKb: rssKb(server.process.pid!) }), 1000);
+    const sampler = setInterval(
+      () => samples.push({ second: samples.length + 1, rssKb: rssKb(server.process.pid!) }),
+      1000,
+    );
     const json = { 'content-type': 'application/json' };
     const load = (seconds: number) =>
       autocannon({
@@ -66,11 +69,22 @@ async function main(): Promise<void> {
               tokens.refresh = parsed.refreshToken;
             },
           },
-          { method: 'GET', path: '/auth/me', setupRequest: (request, context) => ({ ...request, headers: { authorization: `Bearer ${(context as Tokens).access}` } }) },
+          {
+            method: 'GET',
+            path: '/auth/me',
+            setupRequest: (request, context) => ({
+              ...request,
+              headers: { authorization: `Bearer ${(context as Tokens).access}` },
+            }),
+          },
           {
             method: 'POST',
             path: '/auth/refresh',
-            setupRequest: (request, context) => ({ ...request, headers: json, body: JSON.stringify({ refreshToken: (context as Tokens).refresh }) }),
+            setupRequest: (request, context) => ({
+              ...request,
+              headers: json,
+              body: JSON.stringify({ refreshToken: (context as Tokens).refresh }),
+            }),
             onResponse: (status, body, context) => {
               const tokens = context as Tokens;
               if (status !== 200) return;
@@ -82,11 +96,21 @@ async function main(): Promise<void> {
               tokens.refresh = parsed.refreshToken;
             },
           },
-          { method: 'GET', path: '/auth/me', setupRequest: (request, context) => ({ ...request, headers: { authorization: `Bearer ${(context as Tokens).access}` } }) },
+          {
+            method: 'GET',
+            path: '/auth/me',
+            setupRequest: (request, context) => ({
+              ...request,
+              headers: { authorization: `Bearer ${(context as Tokens).access}` },
+            }),
+          },
           {
             method: 'POST',
             path: '/auth/logout',
-            setupRequest: (request, context) => ({ ...request, headers: { authorization: `Bearer ${(context as Tokens).access}` } }),
+            setupRequest: (request, context) => ({
+              ...request,
+              headers: { authorization: `Bearer ${(context as Tokens).access}` },
+            }),
             onResponse: (status, _body, context) => {
               const tokens = context as Tokens;
               if (status !== 200) return;
@@ -118,7 +142,11 @@ async function main(): Promise<void> {
       if (response.status !== 401) accepted++;
     }
     for (const token of revokedRefresh) {
-      const response = await fetch(`${server.base}/auth/refresh`, { method: 'POST', headers: json, body: JSON.stringify({ refreshToken: token }) });
+      const response = await fetch(`${server.base}/auth/refresh`, {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify({ refreshToken: token }),
+      });
       if (response.status !== 401) accepted++;
     }
     const growth = (atEnd.rss - atStart.rss) / atStart.rss;
@@ -137,7 +165,9 @@ async function main(): Promise<void> {
         external: { at10s: MiB(atStart.external), atEnd: MiB(atEnd.external) },
       },
     };
-    process.stdout.write(`${JSON.stringify(summary, null, 2)}\nRSS by second, under load (MiB): ${samples.map((sample) => Math.round(sample.rssKb / 1024)).join(' ')}\n`);
+    process.stdout.write(
+      `${JSON.stringify(summary, null, 2)}\nRSS by second, under load (MiB): ${samples.map((sample) => Math.round(sample.rssKb / 1024)).join(' ')}\n`,
+    );
     const failures = [
       ...(serverErrors.length > 0 ? [`5xx answers: ${JSON.stringify(serverErrors)}`] : []),
       ...(failedConnections > 0 ? [`${failedConnections} connection errors or timeouts`] : []),

@@ -33,9 +33,13 @@ export class CreateAuthTables1763700000000 implements MigrationInterface {
         CONSTRAINT auth_sessions_revoked_has_reason CHECK ((revoked_at IS NULL) = (revoke_reason IS NULL))
       )`);
     // Logout-everywhere and session lists look up a user's active sessions.
-    await queryRunner.query(`CREATE INDEX auth_sessions_user_active_idx ON ${t.sessions} (user_id) WHERE revoked_at IS NULL`);
+    await queryRunner.query(
+      `CREATE INDEX auth_sessions_user_active_idx ON ${t.sessions} (user_id) WHERE revoked_at IS NULL`,
+    );
     // A device logout revokes that device's sessions.
-    await queryRunner.query(`CREATE INDEX auth_sessions_device_idx ON ${t.sessions} (device_id) WHERE device_id IS NOT NULL`);
+    await queryRunner.query(
+      `CREATE INDEX auth_sessions_device_idx ON ${t.sessions} (device_id) WHERE device_id IS NOT NULL`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -8,8 +8,12 @@ export class SessionCleanupIndexes1763700000003 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {
     const t = authTables(dataSourceSchema(queryRunner.connection));
     await queryRunner.query(`CREATE INDEX auth_sessions_expires_idx ON ${t.sessions} (expires_at)`);
-    await queryRunner.query(`CREATE INDEX auth_sessions_revoked_idx ON ${t.sessions} (revoked_at) WHERE revoked_at IS NOT NULL`);
-    await queryRunner.query(`CREATE INDEX auth_devices_revoked_idx ON ${t.devices} (revoked_at) WHERE revoked_at IS NOT NULL`);
+    await queryRunner.query(
+      `CREATE INDEX auth_sessions_revoked_idx ON ${t.sessions} (revoked_at) WHERE revoked_at IS NOT NULL`,
+    );
+    await queryRunner.query(
+      `CREATE INDEX auth_devices_revoked_idx ON ${t.devices} (revoked_at) WHERE revoked_at IS NOT NULL`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

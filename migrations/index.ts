@@ -4,4 +4,9 @@ import { SessionCleanupIndexes1763700000003 } from './1763700000003-SessionClean
 import { RevocationNotify1763700000004 } from './1763700000004-RevocationNotify.js';
 
 /** The module's migrations, in order: add them to the host's TypeORM `migrations` list. */
-export const authMigrations = [CreateAuthTables1763700000000, CreateRefreshTokens1763700000002, SessionCleanupIndexes1763700000003, RevocationNotify1763700000004];
+export const authMigrations = [
+  CreateAuthTables1763700000000,
+  CreateRefreshTokens1763700000002,
+  SessionCleanupIndexes1763700000003,
+  RevocationNotify1763700000004,
+];

@@ -37,7 +37,10 @@ export class AppModule {
             migrations: demoMigrations,
             migrationsRun: true,
             // An unreachable database must fail requests within this time, never hang them.
-            extra: { connectionTimeoutMillis: settings.get('dbTimeoutMs', { infer: true }), query_timeout: settings.get('dbTimeoutMs', { infer: true }) },
+            extra: {
+              connectionTimeoutMillis: settings.get('dbTimeoutMs', { infer: true }),
+              query_timeout: settings.get('dbTimeoutMs', { infer: true }),
+            },
           }),
         }),
         DemoUsersModule,
@@ -49,15 +52,29 @@ export class AppModule {
             exposeErrorDetails: settings.get('exposeErrorDetails', { infer: true }),
             userStore: users,
             cookie: settings.get('accessTokenCookie', { infer: true }),
-            cleanup: settings.get('cleanupIntervalSeconds', { infer: true }) > 0 && { intervalSeconds: settings.get('cleanupIntervalSeconds', { infer: true }) },
+            cleanup: settings.get('cleanupIntervalSeconds', { infer: true }) > 0 && {
+              intervalSeconds: settings.get('cleanupIntervalSeconds', { infer: true }),
+            },
             revocation: { mode: settings.get('revocationMode', { infer: true }) },
-            rateLimit: settings.get('rateLimitPerMinute', { infer: true }) > 0 && { limit: settings.get('rateLimitPerMinute', { infer: true }), ttlSeconds: 60 },
+            rateLimit: settings.get('rateLimitPerMinute', { infer: true }) > 0 && {
+              limit: settings.get('rateLimitPerMinute', { infer: true }),
+              ttlSeconds: 60,
+            },
           }),
         }),
         ...healthParts.imports,
       ],
-      controllers: [DemoAuthController, ...healthParts.controllers, ...(config.benchRoutes ? benchParts.controllers : [])],
-      providers: [DemoSeedService, ...healthParts.providers, ...(config.auditLog ? [AuditLogListener] : []), ...(config.benchRoutes ? benchParts.providers : [])],
+      controllers: [
+        DemoAuthController,
+        ...healthParts.controllers,
+        ...(config.benchRoutes ? benchParts.controllers : []),
+      ],
+      providers: [
+        DemoSeedService,
+        ...healthParts.providers,
+        ...(config.auditLog ? [AuditLogListener] : []),
+        ...(config.benchRoutes ? benchParts.providers : []),
+      ],
     };
   }
 }

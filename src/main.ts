@@ -53,7 +53,9 @@ async function bootstrap(): Promise<void> {
     const config = toDemoConfig(environment, database.url);
     app = await createDemoApp(config);
     await app.listen(config.port, '0.0.0.0');
-    logger.log(`Listening on http://localhost:${(app.getHttpServer().address() as AddressInfo).port} (${config.adapter})`);
+    logger.log(
+      `Listening on http://localhost:${(app.getHttpServer().address() as AddressInfo).port} (${config.adapter})`,
+    );
   } catch (error) {
     await app?.close().catch(() => undefined);
     await database.stop();

@@ -29,8 +29,25 @@ describe.each(ADAPTERS)('audit events (%s)', (adapter) => {
   it('auth.session.created on sign-in, with the device and request facts', async () => {
     const user = await newUser(app);
     events = [];
-    const session = await login(app, { email: user.email, password: user.password, deviceId: 'phone-1', userAgent: 'Safari/18' });
-    expect(events).toEqual([['auth.session.created', new SessionCreatedEvent(user.userId, session.sessionId, 'phone-1', expect.stringMatching(/127\.0\.0\.1$/), 'Safari/18', anyDate)]]);
+    const session = await login(app, {
+      email: user.email,
+      password: user.password,
+      deviceId: 'phone-1',
+      userAgent: 'Safari/18',
+    });
+    expect(events).toEqual([
+      [
+        'auth.session.created',
+        new SessionCreatedEvent(
+          user.userId,
+          session.sessionId,
+          'phone-1',
+          expect.stringMatching(/127\.0\.0\.1$/),
+          'Safari/18',
+          anyDate,
+        ),
+      ],
+    ]);
     expect(events[0][1]).toBeInstanceOf(SessionCreatedEvent);
   });
 
@@ -38,10 +55,14 @@ describe.each(ADAPTERS)('audit events (%s)', (adapter) => {
     const user = await newUser(app);
     events = [];
     await http().post('/auth/refresh').send({ refreshToken: user.refreshToken }).expect(200);
-    expect(events).toEqual([['auth.session.refreshed', new SessionRefreshedEvent(user.userId, user.sessionId, anyDate)]]);
+    expect(events).toEqual([
+      ['auth.session.refreshed', new SessionRefreshedEvent(user.userId, user.sessionId, anyDate)],
+    ]);
     events = [];
     await http().post('/auth/refresh').send({ refreshToken: user.refreshToken }).expect(401);
-    expect(events).toEqual([['auth.session.revoked', new SessionsRevokedEvent(user.userId, [user.sessionId], 'refresh_token_reuse', anyDate)]]);
+    expect(events).toEqual([
+      ['auth.session.revoked', new SessionsRevokedEvent(user.userId, [user.sessionId], 'refresh_token_reuse', anyDate)],
+    ]);
   });
 
   it('auth.session.revoked with the reason of each way a session ends', async () => {
@@ -56,17 +77,26 @@ describe.each(ADAPTERS)('audit events (%s)', (adapter) => {
     await http().post('/signout').set('Authorization', user.bearer).set('X-DeviceId', 'phone').expect(200);
     expect(events).toEqual([
       ['auth.session.revoked', new SessionsRevokedEvent(user.userId, [user.sessionId], 'logout', anyDate)],
-      ['auth.session.revoked', new SessionsRevokedEvent(user.userId, [onPhoneToo.sessionId], 'device_signout', anyDate)],
+      [
+        'auth.session.revoked',
+        new SessionsRevokedEvent(user.userId, [onPhoneToo.sessionId], 'device_signout', anyDate),
+      ],
     ]);
     events = [];
     await http().delete(`/auth/sessions/${tablet.sessionId}`).set('Authorization', laptop.bearer).expect(200);
-    expect(events).toEqual([['auth.session.revoked', new SessionsRevokedEvent(user.userId, [tablet.sessionId], 'session_revoked', anyDate)]]);
+    expect(events).toEqual([
+      ['auth.session.revoked', new SessionsRevokedEvent(user.userId, [tablet.sessionId], 'session_revoked', anyDate)],
+    ]);
     events = [];
     await http().post('/auth/logout/others').set('Authorization', laptop.bearer).expect(200);
-    expect(events).toEqual([['auth.session.revoked', new SessionsRevokedEvent(user.userId, [spare.sessionId], 'logout_others', anyDate)]]);
+    expect(events).toEqual([
+      ['auth.session.revoked', new SessionsRevokedEvent(user.userId, [spare.sessionId], 'logout_others', anyDate)],
+    ]);
     events = [];
     await http().post('/auth/logout/all').set('Authorization', laptop.bearer).expect(200);
-    expect(events).toEqual([['auth.session.revoked', new SessionsRevokedEvent(user.userId, [laptop.sessionId], 'logout_all', anyDate)]]);
+    expect(events).toEqual([
+      ['auth.session.revoked', new SessionsRevokedEvent(user.userId, [laptop.sessionId], 'logout_all', anyDate)],
+    ]);
     events = [];
     // A logout that changes nothing emits nothing.
     await http().post('/auth/logout').set('Authorization', laptop.bearer).expect(401);
@@ -79,13 +109,20 @@ describe.each(ADAPTERS)('audit events (%s)', (adapter) => {
     const admin = await newUser(app);
     events = [];
     await app.get(SessionService).endUserSessions(admin.userId, 'admin');
-    expect(events).toEqual([['auth.session.revoked', new SessionsRevokedEvent(admin.userId, [admin.sessionId], 'admin', anyDate)]]);
+    expect(events).toEqual([
+      ['auth.session.revoked', new SessionsRevokedEvent(admin.userId, [admin.sessionId], 'admin', anyDate)],
+    ]);
     events = [];
     await disableUser(app, db, user.userId);
     await http().get('/auth/me').set('Authorization', user.bearer).expect(403);
     expect(events).toHaveLength(1);
     const [name, payload] = events[0] as [string, SessionsRevokedEvent];
-    expect({ name, userId: payload.userId, sessionIds: [...payload.sessionIds].toSorted(), reason: payload.reason }).toEqual({
+    expect({
+      name,
+      userId: payload.userId,
+      sessionIds: [...payload.sessionIds].toSorted(),
+      reason: payload.reason,
+    }).toEqual({
       name: 'auth.session.revoked',
       userId: user.userId,
       sessionIds: [user.sessionId, other.sessionId].toSorted(),
@@ -98,10 +135,14 @@ describe.each(ADAPTERS)('audit events (%s)', (adapter) => {
     const emitter = app.get(EventEmitter2);
     emitter.on('auth.session.revoked', failing);
     try {
-      expect((await http().post('/auth/logout').set('Authorization', user.bearer).expect(200)).body).toEqual({ message: 'Logged out successfully' });
+      expect((await http().post('/auth/logout').set('Authorization', user.bearer).expect(200)).body).toEqual({
+        message: 'Logged out successfully',
+      });
     } finally {
       emitter.off('auth.session.revoked', failing);
     }
-    expect(await db.query('SELECT revoke_reason FROM auth_sessions WHERE id = $1', [user.sessionId])).toEqual([{ revoke_reason: 'logout' }]);
+    expect(await db.query('SELECT revoke_reason FROM auth_sessions WHERE id = $1', [user.sessionId])).toEqual([
+      { revoke_reason: 'logout' },
+    ]);
   });
 });

@@ -12,7 +12,12 @@ import { authState, newUser, settled } from './support/users.js';
 const OTHER_SECRET = 'another-secret-that-is-at-least-32-bytes!!';
 const now = () => Math.floor(Date.now() / 1000);
 
-type Answer = keyof Pick<RouteSpec, 'noToken' | 'badToken' | 'badSignature' | 'sessionGone' | 'revoked' | 'brokenJson' | 'notJson'> | 'badField';
+type Answer =
+  | keyof Pick<
+      RouteSpec,
+      'noToken' | 'badToken' | 'badSignature' | 'sessionGone' | 'revoked' | 'brokenJson' | 'notJson'
+    >
+  | 'badField';
 
 interface Context {
   app: INestApplication;
@@ -42,47 +47,213 @@ const CASES: BadInput[] = [
   { name: 'Bearer with nothing', answer: 'noToken', authorization: () => 'Bearer' },
   { name: 'Bearer and spaces', answer: 'noToken', authorization: () => 'Bearer    ' },
   { name: 'Basic credentials', answer: 'noToken', authorization: () => 'Basic ZGVtbzpkZW1v' },
-  { name: 'two bearer tokens', answer: 'noToken', authorization: ({ user }) => `Bearer ${user.accessToken} Bearer ${user.accessToken}` },
-  { name: 'the token in the query string only', answer: 'noToken', authorization: () => undefined, query: '?access_token=x' },
+  {
+    name: 'two bearer tokens',
+    answer: 'noToken',
+    authorization: ({ user }) => `Bearer ${user.accessToken} Bearer ${user.accessToken}`,
+  },
+  {
+    name: 'the token in the query string only',
+    answer: 'noToken',
+    authorization: () => undefined,
+    query: '?access_token=x',
+  },
   { name: 'garbage', answer: 'badToken', authorization: () => 'Bearer garbage' },
   { name: 'three empty segments', answer: 'badToken', authorization: () => 'Bearer ..' },
-  { name: 'three parts of empty JSON objects (no alg, bad signature)', answer: 'badSignature', authorization: () => 'Bearer e30.e30.e30' },
+  {
+    name: 'three parts of empty JSON objects (no alg, bad signature)',
+    answer: 'badSignature',
+    authorization: () => 'Bearer e30.e30.e30',
+  },
   { name: 'a huge header', answer: 'badToken', authorization: () => `Bearer ${'x'.repeat(12_000)}` },
-  { name: 'a JWT signed with another key', answer: 'badSignature', authorization: bearer((c) => forgeToken(mine(c), { secret: OTHER_SECRET })) },
+  {
+    name: 'a JWT signed with another key',
+    answer: 'badSignature',
+    authorization: bearer((c) => forgeToken(mine(c), { secret: OTHER_SECRET })),
+  },
   { name: 'alg none', answer: 'badSignature', authorization: bearer((c) => unsignedToken(mine(c))) },
   { name: 'alg None', answer: 'badSignature', authorization: bearer((c) => unsignedToken(mine(c), 'None')) },
-  { name: 'HS384 instead of the pinned HS256', answer: 'badSignature', authorization: bearer((c) => forgeToken(mine(c), { algorithm: 'HS384' })) },
-  { name: 'kid and jku pointing elsewhere, signed with their key', answer: 'badSignature', authorization: bearer((c) => forgeToken(mine(c), { secret: OTHER_SECRET, header: { kid: 'k1', jku: 'http://127.0.0.1:9/jwks.json' } })) },
-  { name: 'typ JWT instead of at+jwt', answer: 'badToken', authorization: bearer((c) => forgeToken(mine(c), { header: { typ: 'JWT' } })) },
-  { name: 'an unknown crit extension', answer: 'badToken', authorization: bearer((c) => forgeToken(mine(c), { header: { crit: ['x-ext'] } })) },
-  { name: 'expired', answer: 'badToken', authorization: bearer((c) => forgeToken(mine(c), { claims: { iat: now() - 7200, exp: now() - 3600 } })) },
-  { name: 'nbf in the future', answer: 'badToken', authorization: bearer((c) => forgeToken(mine(c), { claims: { nbf: now() + 3600 } })) },
-  { name: 'exp as a string', answer: 'badToken', authorization: bearer((c) => forgeToken(mine(c), { claims: { exp: String(now() + 600) } })) },
-  { name: 'the wrong iss', answer: 'badToken', authorization: bearer((c) => forgeToken(mine(c), { claims: { iss: 'elsewhere' } })) },
-  { name: 'the wrong aud', answer: 'badToken', authorization: bearer((c) => forgeToken(mine(c), { claims: { aud: 'elsewhere' } })) },
-  { name: "sub of another user on this user's session", answer: 'badToken', authorization: bearer((c) => forgeToken({ sub: c.other.userId, sid: c.user.sessionId })) },
-  { name: "this user's sub on another user's session", answer: 'badToken', authorization: bearer((c) => forgeToken({ sub: c.user.userId, sid: c.other.sessionId })) },
-  { name: 'no sid', answer: 'badToken', authorization: bearer((c) => forgeToken(mine(c), { claims: { sid: undefined } })) },
-  { name: 'SQL in sid', answer: 'badToken', authorization: bearer((c) => forgeToken(mine(c), { claims: { sid: "' OR 1=1 --" } })) },
-  { name: 'a sid of no session', answer: 'sessionGone', authorization: bearer((c) => forgeToken({ sub: c.user.userId, sid: randomUUID() })) },
-  { name: 'the token of a revoked session', answer: 'revoked', prepare: ({ app, db, user }) => db.query(`UPDATE auth_sessions SET revoked_at = now(), revoke_reason = 'admin' WHERE id = $1`, [user.sessionId]).then(() => settled(app)), authorization: ({ user }) => user.bearer },
-  { name: 'the token of an expired session', answer: 'revoked', prepare: ({ app, db, user }) => db.query(`UPDATE auth_sessions SET expires_at = now() - interval '1 minute' WHERE id = $1`, [user.sessionId]).then(() => settled(app)), authorization: ({ user }) => user.bearer },
-  { name: 'broken JSON', answer: 'brokenJson', authorization: ({ user }) => user.bearer, contentType: 'application/json', body: '{"a":' },
-  { name: 'a JSON array', answer: 'brokenJson', authorization: ({ user }) => user.bearer, contentType: 'application/json', body: '[1,2]' },
-  { name: 'a JSON string', answer: 'brokenJson', authorization: ({ user }) => user.bearer, contentType: 'application/json', body: '"logout"' },
-  { name: 'JSON null', answer: 'brokenJson', authorization: ({ user }) => user.bearer, contentType: 'application/json', body: 'null' },
-  { name: 'a text/plain body', answer: 'notJson', authorization: ({ user }) => user.bearer, contentType: 'text/plain', body: 'device_token=x' },
-  { name: 'an XML body', answer: 'notJson', authorization: ({ user }) => user.bearer, contentType: 'application/xml', body: '<logout/>' },
-  { name: 'a form body', answer: 'notJson', authorization: ({ user }) => user.bearer, contentType: 'application/x-www-form-urlencoded', body: 'device_token=x' },
-  { name: 'device_token as a number', answer: 'badField', routes: ['v3Logout'], authorization: ({ user }) => user.bearer, contentType: 'application/json', body: '{"device_token":5}' },
-  { name: 'device_token as an array', answer: 'badField', routes: ['v3Logout'], authorization: ({ user }) => user.bearer, contentType: 'application/json', body: '{"device_token":["a"]}' },
-  { name: 'an unknown field', answer: 'badField', routes: ['authLogout'], authorization: ({ user }) => user.bearer, contentType: 'application/json', body: '{"all":true}' },
-  { name: 'an X-DeviceId of 10,000 characters', answer: 'badField', routes: ['signout'], authorization: ({ user }) => user.bearer, headers: { 'X-DeviceId': 'd'.repeat(10_000) } },
+  {
+    name: 'HS384 instead of the pinned HS256',
+    answer: 'badSignature',
+    authorization: bearer((c) => forgeToken(mine(c), { algorithm: 'HS384' })),
+  },
+  {
+    name: 'kid and jku pointing elsewhere, signed with their key',
+    answer: 'badSignature',
+    authorization: bearer((c) =>
+      forgeToken(mine(c), { secret: OTHER_SECRET, header: { kid: 'k1', jku: 'http://127.0.0.1:9/jwks.json' } }),
+    ),
+  },
+  {
+    name: 'typ JWT instead of at+jwt',
+    answer: 'badToken',
+    authorization: bearer((c) => forgeToken(mine(c), { header: { typ: 'JWT' } })),
+  },
+  {
+    name: 'an unknown crit extension',
+    answer: 'badToken',
+    authorization: bearer((c) => forgeToken(mine(c), { header: { crit: ['x-ext'] } })),
+  },
+  {
+    name: 'expired',
+    answer: 'badToken',
+    authorization: bearer((c) => forgeToken(mine(c), { claims: { iat: now() - 7200, exp: now() - 3600 } })),
+  },
+  {
+    name: 'nbf in the future',
+    answer: 'badToken',
+    authorization: bearer((c) => forgeToken(mine(c), { claims: { nbf: now() + 3600 } })),
+  },
+  {
+    name: 'exp as a string',
+    answer: 'badToken',
+    authorization: bearer((c) => forgeToken(mine(c), { claims: { exp: String(now() + 600) } })),
+  },
+  {
+    name: 'the wrong iss',
+    answer: 'badToken',
+    authorization: bearer((c) => forgeToken(mine(c), { claims: { iss: 'elsewhere' } })),
+  },
+  {
+    name: 'the wrong aud',
+    answer: 'badToken',
+    authorization: bearer((c) => forgeToken(mine(c), { claims: { aud: 'elsewhere' } })),
+  },
+  {
+    name: "sub of another user on this user's session",
+    answer: 'badToken',
+    authorization: bearer((c) => forgeToken({ sub: c.other.userId, sid: c.user.sessionId })),
+  },
+  {
+    name: "this user's sub on another user's session",
+    answer: 'badToken',
+    authorization: bearer((c) => forgeToken({ sub: c.user.userId, sid: c.other.sessionId })),
+  },
+  {
+    name: 'no sid',
+    answer: 'badToken',
+    authorization: bearer((c) => forgeToken(mine(c), { claims: { sid: undefined } })),
+  },
+  {
+    name: 'SQL in sid',
+    answer: 'badToken',
+    authorization: bearer((c) => forgeToken(mine(c), { claims: { sid: "' OR 1=1 --" } })),
+  },
+  {
+    name: 'a sid of no session',
+    answer: 'sessionGone',
+    authorization: bearer((c) => forgeToken({ sub: c.user.userId, sid: randomUUID() })),
+  },
+  {
+    name: 'the token of a revoked session',
+    answer: 'revoked',
+    prepare: ({ app, db, user }) =>
+      db
+        .query(`UPDATE auth_sessions SET revoked_at = now(), revoke_reason = 'admin' WHERE id = $1`, [user.sessionId])
+        .then(() => settled(app)),
+    authorization: ({ user }) => user.bearer,
+  },
+  {
+    name: 'the token of an expired session',
+    answer: 'revoked',
+    prepare: ({ app, db, user }) =>
+      db
+        .query(`UPDATE auth_sessions SET expires_at = now() - interval '1 minute' WHERE id = $1`, [user.sessionId])
+        .then(() => settled(app)),
+    authorization: ({ user }) => user.bearer,
+  },
+  {
+    name: 'broken JSON',
+    answer: 'brokenJson',
+    authorization: ({ user }) => user.bearer,
+    contentType: 'application/json',
+    body: '{"a":',
+  },
+  {
+    name: 'a JSON array',
+    answer: 'brokenJson',
+    authorization: ({ user }) => user.bearer,
+    contentType: 'application/json',
+    body: '[1,2]',
+  },
+  {
+    name: 'a JSON string',
+    answer: 'brokenJson',
+    authorization: ({ user }) => user.bearer,
+    contentType: 'application/json',
+    body: '"logout"',
+  },
+  {
+    name: 'JSON null',
+    answer: 'brokenJson',
+    authorization: ({ user }) => user.bearer,
+    contentType: 'application/json',
+    body: 'null',
+  },
+  {
+    name: 'a text/plain body',
+    answer: 'notJson',
+    authorization: ({ user }) => user.bearer,
+    contentType: 'text/plain',
+    body: 'device_token=x',
+  },
+  {
+    name: 'an XML body',
+    answer: 'notJson',
+    authorization: ({ user }) => user.bearer,
+    contentType: 'application/xml',
+    body: '<logout/>',
+  },
+  {
+    name: 'a form body',
+    answer: 'notJson',
+    authorization: ({ user }) => user.bearer,
+    contentType: 'application/x-www-form-urlencoded',
+    body: 'device_token=x',
+  },
+  {
+    name: 'device_token as a number',
+    answer: 'badField',
+    routes: ['v3Logout'],
+    authorization: ({ user }) => user.bearer,
+    contentType: 'application/json',
+    body: '{"device_token":5}',
+  },
+  {
+    name: 'device_token as an array',
+    answer: 'badField',
+    routes: ['v3Logout'],
+    authorization: ({ user }) => user.bearer,
+    contentType: 'application/json',
+    body: '{"device_token":["a"]}',
+  },
+  {
+    name: 'an unknown field',
+    answer: 'badField',
+    routes: ['authLogout'],
+    authorization: ({ user }) => user.bearer,
+    contentType: 'application/json',
+    body: '{"all":true}',
+  },
+  {
+    name: 'an X-DeviceId of 10,000 characters',
+    answer: 'badField',
+    routes: ['signout'],
+    authorization: ({ user }) => user.bearer,
+    headers: { 'X-DeviceId': 'd'.repeat(10_000) },
+  },
 ];
 
 const BAD_FIELD: Partial<Record<RouteName, [number, unknown]>> = {
-  signout: [400, { error: 'DEVICE_NOT_FOUND', errorId: 4, message: 'Device not found', systemId: 'core', field: 'X-DeviceId' }],
-  authLogout: [422, { message: 'Validation error', description: 'The request data failed validation rules', code: 'VALIDATION_ERROR' }],
+  signout: [
+    400,
+    { error: 'DEVICE_NOT_FOUND', errorId: 4, message: 'Device not found', systemId: 'core', field: 'X-DeviceId' },
+  ],
+  authLogout: [
+    422,
+    { message: 'Validation error', description: 'The request data failed validation rules', code: 'VALIDATION_ERROR' },
+  ],
   v3Logout: [400, { Message: 'Invalid request body' }],
 };
 

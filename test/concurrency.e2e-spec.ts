@@ -12,14 +12,21 @@ describe.each(ADAPTERS)('concurrency over %s', (adapter) => {
   useTestApp(adapter, (opened) => ({ db, app } = opened));
   const http = () => request(app.getHttpServer());
 
-  it.each(['/auth/logout', '/signout', '/auth/api/v1/authentication-management/logout', '/v3/logout'])('200 parallel logouts of one session on %s: exactly one succeeds', async (path) => {
-    const user = await newUser(app);
-    const responses = await Promise.all(Array.from({ length: 200 }, () => http().post(path).set('Authorization', user.bearer)));
-    const statuses = responses.map((r) => r.status);
-    expect(statuses.filter((s) => s === 200)).toHaveLength(1);
-    expect(statuses.filter((s) => s !== 200 && s !== 401)).toEqual([]);
-    expect(await db.query('SELECT revoke_reason FROM auth_sessions WHERE id = $1', [user.sessionId])).toEqual([{ revoke_reason: 'logout' }]);
-  });
+  it.each(['/auth/logout', '/signout', '/auth/api/v1/authentication-management/logout', '/v3/logout'])(
+    '200 parallel logouts of one session on %s: exactly one succeeds',
+    async (path) => {
+      const user = await newUser(app);
+      const responses = await Promise.all(
+        Array.from({ length: 200 }, () => http().post(path).set('Authorization', user.bearer)),
+      );
+      const statuses = responses.map((r) => r.status);
+      expect(statuses.filter((s) => s === 200)).toHaveLength(1);
+      expect(statuses.filter((s) => s !== 200 && s !== 401)).toEqual([]);
+      expect(await db.query('SELECT revoke_reason FROM auth_sessions WHERE id = $1', [user.sessionId])).toEqual([
+        { revoke_reason: 'logout' },
+      ]);
+    },
+  );
 
   it('200 guarded requests racing one logout: none that starts after the logout answered accepts the token', async () => {
     const user = await newUser(app);
@@ -53,23 +60,37 @@ describe.each(ADAPTERS)('concurrency over %s', (adapter) => {
 
   it('logout/all racing logins of the same user: every earlier session ends, every new one is recorded, none is lost', async () => {
     const user = await newUser(app);
-    const earlier = await Promise.all(Array.from({ length: 5 }, () => login(app, { email: user.email, password: user.password })));
+    const earlier = await Promise.all(
+      Array.from({ length: 5 }, () => login(app, { email: user.email, password: user.password })),
+    );
     const [all, ...racing] = await Promise.all([
       http().post('/auth/logout/all').set('Authorization', user.bearer),
-      ...Array.from({ length: 10 }, () => http().post('/auth/login').send({ email: user.email, password: user.password })),
+      ...Array.from({ length: 10 }, () =>
+        http().post('/auth/login').send({ email: user.email, password: user.password }),
+      ),
     ]);
     expect(all.status).toBe(200);
     expect(racing.map((r) => r.status)).toEqual(Array(10).fill(200));
     const rows = new Map(
-      (await db.query<{ id: string; revoke_reason: string | null }>('SELECT id, revoke_reason FROM auth_sessions WHERE user_id = $1', [user.userId])).map((r) => [r.id, r.revoke_reason]),
+      (
+        await db.query<{ id: string; revoke_reason: string | null }>(
+          'SELECT id, revoke_reason FROM auth_sessions WHERE user_id = $1',
+          [user.userId],
+        )
+      ).map((r) => [r.id, r.revoke_reason]),
     );
     for (const session of [user, ...earlier]) expect(rows.get(session.sessionId)).toBe('logout_all');
-    expect(all.body).toEqual({ message: 'Logged out of all sessions', revokedSessions: [...rows.values()].filter((reason) => reason === 'logout_all').length });
+    expect(all.body).toEqual({
+      message: 'Logged out of all sessions',
+      revokedSessions: [...rows.values()].filter((reason) => reason === 'logout_all').length,
+    });
     // Each racing login's session exists; it was either ended by logout/all or is live, and its token agrees.
     for (const response of racing) {
       const reason = rows.get(response.body.sessionId);
       expect([null, 'logout_all']).toContain(reason);
-      expect((await http().get('/auth/me').set('Authorization', `Bearer ${response.body.accessToken}`)).status).toBe(reason === null ? 200 : 401);
+      expect((await http().get('/auth/me').set('Authorization', `Bearer ${response.body.accessToken}`)).status).toBe(
+        reason === null ? 200 : 401,
+      );
     }
     expect(rows.size).toBe(1 + earlier.length + racing.length);
   });

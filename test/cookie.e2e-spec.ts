@@ -16,11 +16,17 @@ const LOGOUT_ROUTES = [
   {
     path: '/auth/logout/all',
     ok: { message: 'Logged out of all sessions', revokedSessions: 2 },
-    noToken: [401, { message: 'Unauthorized', description: 'Invalid, expired or missing bearer token', code: 'UNAUTHORIZED' }] as [number, unknown],
+    noToken: [
+      401,
+      { message: 'Unauthorized', description: 'Invalid, expired or missing bearer token', code: 'UNAUTHORIZED' },
+    ] as [number, unknown],
   },
 ];
 /** Status and body, the body as text when it is empty (`/v3/logout`'s 200). */
-const answer = (response: { status: number; body: unknown; text: string }) => ({ status: response.status, body: response.text === '' ? '' : response.body });
+const answer = (response: { status: number; body: unknown; text: string }) => ({
+  status: response.status,
+  body: response.text === '' ? '' : response.body,
+});
 
 describe.each(ADAPTERS)('access-token cookie on, over %s', (adapter) => {
   let app: INestApplication;
@@ -31,7 +37,9 @@ describe.each(ADAPTERS)('access-token cookie on, over %s', (adapter) => {
   async function browserLogin() {
     const user = await newUser(app);
     const response = await http().post('/auth/login').send({ email: user.email, password: user.password }).expect(200);
-    expect(response.headers['set-cookie']).toEqual([`${COOKIE}=${response.body.accessToken}; Path=/; Max-Age=900; HttpOnly; Secure; SameSite=Strict`]);
+    expect(response.headers['set-cookie']).toEqual([
+      `${COOKIE}=${response.body.accessToken}; Path=/; Max-Age=900; HttpOnly; Secure; SameSite=Strict`,
+    ]);
     return { cookie: `${COOKIE}=${response.body.accessToken}`, refreshToken: response.body.refreshToken as string };
   }
 
@@ -48,17 +56,22 @@ describe.each(ADAPTERS)('access-token cookie on, over %s', (adapter) => {
   it('refresh sets a new cookie', async () => {
     const { refreshToken } = await browserLogin();
     const response = await http().post('/auth/refresh').send({ refreshToken }).expect(200);
-    expect(response.headers['set-cookie']).toEqual([`${COOKIE}=${response.body.accessToken}; Path=/; Max-Age=900; HttpOnly; Secure; SameSite=Strict`]);
+    expect(response.headers['set-cookie']).toEqual([
+      `${COOKIE}=${response.body.accessToken}; Path=/; Max-Age=900; HttpOnly; Secure; SameSite=Strict`,
+    ]);
   });
 
-  it.each(LOGOUT_ROUTES)('$path clears the cookie and sends Clear-Site-Data; the old cookie is refused after', async ({ path, ok }) => {
-    const { cookie } = await browserLogin();
-    const response = await http().post(path).set('Cookie', cookie);
-    expect(answer(response)).toEqual({ status: 200, body: ok ?? '' });
-    expect(response.headers['set-cookie']).toEqual([CLEARED]);
-    expect(response.headers['clear-site-data']).toBe(CLEAR_SITE_DATA);
-    await http().get('/auth/me').set('Cookie', cookie).expect(401);
-  });
+  it.each(LOGOUT_ROUTES)(
+    '$path clears the cookie and sends Clear-Site-Data; the old cookie is refused after',
+    async ({ path, ok }) => {
+      const { cookie } = await browserLogin();
+      const response = await http().post(path).set('Cookie', cookie);
+      expect(answer(response)).toEqual({ status: 200, body: ok ?? '' });
+      expect(response.headers['set-cookie']).toEqual([CLEARED]);
+      expect(response.headers['clear-site-data']).toBe(CLEAR_SITE_DATA);
+      await http().get('/auth/me').set('Cookie', cookie).expect(401);
+    },
+  );
 
   it.each(LOGOUT_ROUTES)('$path refused (no token): nothing is cleared', async ({ path, noToken: [status, body] }) => {
     const response = await http().post(path);

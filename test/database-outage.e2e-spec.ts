@@ -13,9 +13,14 @@ import { within } from './support/within.js';
 const TIMEOUT_MS = 1000;
 /** A logout is a transaction: its statement and its rollback may each wait the full timeout. */
 const LONGEST_MS = 3 * TIMEOUT_MS + 1000;
-const UNAVAILABLE = { message: 'Service unavailable', description: 'The service is temporarily unavailable, try again later', code: 'SERVICE_UNAVAILABLE' };
+const UNAVAILABLE = {
+  message: 'Service unavailable',
+  description: 'The service is temporarily unavailable, try again later',
+  code: 'SERVICE_UNAVAILABLE',
+};
 /** The documented 5xx of each route; /auth/logout documents none, so it answers 503 in its body. */
-const outageAnswer = (route: RouteSpec): [number, unknown] => (route.name === 'authLogout' ? [503, UNAVAILABLE] : route.internal);
+const outageAnswer = (route: RouteSpec): [number, unknown] =>
+  route.name === 'authLogout' ? [503, UNAVAILABLE] : route.internal;
 
 describe.each(ADAPTERS)('database outage (%s)', (adapter) => {
   describe.each(['strict', 'cached'] as const)('revocation %s', (revocationMode) => {
@@ -34,7 +39,8 @@ describe.each(ADAPTERS)('database outage (%s)', (adapter) => {
       await db?.drop();
     });
     const http = () => request(app.getHttpServer());
-    const sessionRow = async (id: string) => (await db.query('SELECT revoke_reason FROM auth_sessions WHERE id = $1', [id]))[0];
+    const sessionRow = async (id: string) =>
+      (await db.query('SELECT revoke_reason FROM auth_sessions WHERE id = $1', [id]))[0];
     /** Forget what the login helper's /auth/me cached, so these tokens need PostgreSQL. */
     const uncached = () => app.get(RevocationCache).clear();
 
@@ -48,7 +54,11 @@ describe.each(ADAPTERS)('database outage (%s)', (adapter) => {
           const started = Date.now();
           const response = await http().post(route.path).set('Authorization', users[i].bearer);
           const [status, body] = outageAnswer(route);
-          expect({ path: route.path, status: response.status, body: route.ok === undefined && response.status < 300 ? response.text : response.body }).toEqual({ path: route.path, status, body });
+          expect({
+            path: route.path,
+            status: response.status,
+            body: route.ok === undefined && response.status < 300 ? response.text : response.body,
+          }).toEqual({ path: route.path, status, body });
           expect(Date.now() - started).toBeLessThan(LONGEST_MS);
         }
         const started = Date.now();
@@ -59,7 +69,9 @@ describe.each(ADAPTERS)('database outage (%s)', (adapter) => {
         proxy.restore();
       }
       // Restored: no restart, the sessions whose logout failed are intact and usable, and their logouts now work.
-      const back = await within(10_000, async () => ((await http().get('/auth/me').set('Authorization', users[0].bearer)).status === 200 ? true : undefined));
+      const back = await within(10_000, async () =>
+        (await http().get('/auth/me').set('Authorization', users[0].bearer)).status === 200 ? true : undefined,
+      );
       expect(back).toBe(true);
       for (const [i, route] of ROUTE_SPECS.entries()) {
         expect(await sessionRow(users[i].sessionId)).toEqual({ revoke_reason: null });
@@ -73,7 +85,9 @@ describe.each(ADAPTERS)('database outage (%s)', (adapter) => {
       await http().post('/auth/logout').set('Authorization', user.bearer).expect(200);
       proxy.restore();
       expect(await sessionRow(user.sessionId)).toEqual({ revoke_reason: 'logout' });
-      await within(10_000, async () => ((await http().get('/auth/me').set('Authorization', user.bearer)).status === 401 ? true : undefined));
+      await within(10_000, async () =>
+        (await http().get('/auth/me').set('Authorization', user.bearer)).status === 401 ? true : undefined,
+      );
     });
 
     if (revocationMode === 'cached') {

@@ -11,10 +11,14 @@ const VARIABLE_LINE = /^(#\s?)?([A-Z][A-Z0-9_]*)=(.*)$/;
 
 /** Every `process.env.X`, `env.X` and `env['X']` in src/main.ts and src/demo (the library reads none). */
 function variablesReadByTheDemo(): Map<string, string> {
-  const files = ['src/main.ts', ...readdirSync('src/demo', { recursive: true, encoding: 'utf8' }).map((file) => join('src/demo', file))];
+  const files = [
+    'src/main.ts',
+    ...readdirSync('src/demo', { recursive: true, encoding: 'utf8' }).map((file) => join('src/demo', file)),
+  ];
   const found = new Map<string, string>();
   for (const path of files.filter((file) => file.endsWith('.ts') && !file.endsWith('.spec.ts'))) {
-    for (const match of readFileSync(path, 'utf8').matchAll(/\benv(?:\.|\[['"])([A-Z][A-Z0-9_]*)/g)) found.set(match[1], path);
+    for (const match of readFileSync(path, 'utf8').matchAll(/\benv(?:\.|\[['"])([A-Z][A-Z0-9_]*)/g))
+      found.set(match[1], path);
   }
   return found;
 }
@@ -23,7 +27,9 @@ describe('.env.example', () => {
   const lines = readFileSync('.env.example', 'utf8').split('\n');
   const variables = lines.flatMap((line, index) => {
     const match = VARIABLE_LINE.exec(line);
-    return match ? [{ name: match[2], value: match[3], commented: Boolean(match[1]), comment: lines[index - 1] ?? '' }] : [];
+    return match
+      ? [{ name: match[2], value: match[3], commented: Boolean(match[1]), comment: lines[index - 1] ?? '' }]
+      : [];
   });
 
   it('lists exactly the variables the config reader knows, once each', () => {
@@ -37,7 +43,10 @@ describe('.env.example', () => {
   it('shows each default as the value, and leaves the variables without a default commented out', () => {
     const defaults = new DemoEnvironment() as unknown as Record<string, unknown>;
     for (const { name, value, commented } of variables) {
-      expect({ name, value: commented ? undefined : value }).toEqual({ name, value: defaults[name] === undefined ? undefined : String(defaults[name]) });
+      expect({ name, value: commented ? undefined : value }).toEqual({
+        name,
+        value: defaults[name] === undefined ? undefined : String(defaults[name]),
+      });
     }
   });
 
@@ -74,8 +83,16 @@ describe('node dist/src/main.js with an invalid environment', () => {
   it.each([
     ['PORT=abc', { PORT: 'abc' }, ['PORT must be an integer from 0 to 65535 (got "abc")']],
     ['HTTP_ADAPTER=koa', { HTTP_ADAPTER: 'koa' }, ['HTTP_ADAPTER must be fastify or express (got "koa")']],
-    ['AUTH_REVOCATION=sometimes', { AUTH_REVOCATION: 'sometimes' }, ['AUTH_REVOCATION must be cached or strict (got "sometimes")']],
-    ['a negative number', { AUTH_RATE_LIMIT_PER_MINUTE: '-10' }, ['AUTH_RATE_LIMIT_PER_MINUTE must be an integer from 0 to 9007199254740991 (got "-10")']],
+    [
+      'AUTH_REVOCATION=sometimes',
+      { AUTH_REVOCATION: 'sometimes' },
+      ['AUTH_REVOCATION must be cached or strict (got "sometimes")'],
+    ],
+    [
+      'a negative number',
+      { AUTH_RATE_LIMIT_PER_MINUTE: '-10' },
+      ['AUTH_RATE_LIMIT_PER_MINUTE must be an integer from 0 to 9007199254740991 (got "-10")'],
+    ],
     [
       'all of them at once',
       { PORT: 'abc', HTTP_ADAPTER: 'koa', AUTH_REVOCATION: 'sometimes', DB_TIMEOUT_MS: '-1' },
@@ -87,7 +104,11 @@ describe('node dist/src/main.js with an invalid environment', () => {
       ],
     ],
     // Empty is unset.
-    ['production without JWT_SECRET', { NODE_ENV: 'production', JWT_SECRET: '' }, ['JWT_SECRET is required when NODE_ENV=production (generate one with: openssl rand -base64 32)']],
+    [
+      'production without JWT_SECRET',
+      { NODE_ENV: 'production', JWT_SECRET: '' },
+      ['JWT_SECRET is required when NODE_ENV=production (generate one with: openssl rand -base64 32)'],
+    ],
     [
       'production with a 31-byte JWT_SECRET',
       { NODE_ENV: 'production', JWT_SECRET: 'thirty-one-bytes-of-weak-secret' },
@@ -95,11 +116,19 @@ describe('node dist/src/main.js with an invalid environment', () => {
     ],
   ])('%s: one line per problem naming the variable, exit code 1, nothing started', async (_case, env, problems) => {
     const before = connections;
-    const demo = spawnDemo({ DATABASE_URL: databaseUrl, JWT_SECRET: 'a-development-secret-of-32-bytes!', PORT: '0', ...env });
+    const demo = spawnDemo({
+      DATABASE_URL: databaseUrl,
+      JWT_SECRET: 'a-development-secret-of-32-bytes!',
+      PORT: '0',
+      ...env,
+    });
     try {
       const { code } = await demo.exited;
       expect(code).toBe(1);
-      expect(problemLines(demo.errors())).toEqual([...problems, `Refusing to start: ${problems.length} invalid variable(s); .env.example describes each`]);
+      expect(problemLines(demo.errors())).toEqual([
+        ...problems,
+        `Refusing to start: ${problems.length} invalid variable(s); .env.example describes each`,
+      ]);
       expect(demo.output()).not.toMatch(/Starting Nest application|Listening on|PostgreSQL/);
       expect(demo.output()).not.toContain('thirty-one-bytes');
       expect(connections).toBe(before);

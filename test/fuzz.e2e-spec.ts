@@ -12,8 +12,13 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 1000);
 const OTHER_SECRET = 'a-secret-that-is-not-the-app-secret-at-all!';
 
 /** What Node lets through as a header value: latin-1 without control characters (CR, LF, NUL never). */
-const headerValue = fc.string({ unit: 'binary', maxLength: 400 }).map((value) => value.replace(/[^\t\x20-\x7e\x80-\xff]/g, ''));
-const base64url = fc.string({ unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'), maxLength: 120 });
+const headerValue = fc
+  .string({ unit: 'binary', maxLength: 400 })
+  .map((value) => value.replace(/[^\t\x20-\x7e\x80-\xff]/g, ''));
+const base64url = fc.string({
+  unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'),
+  maxLength: 120,
+});
 
 /** Anything but a valid token of ours: so no fuzzed request may change anything. */
 const authorization = fc.oneof(
@@ -22,12 +27,24 @@ const authorization = fc.oneof(
   headerValue.map((value) => `Bearer ${value}`),
   fc.tuple(base64url, base64url, base64url).map((parts) => `Bearer ${parts.join('.')}`),
   fc
-    .record({ sub: fc.string({ maxLength: 40 }), sid: fc.oneof(fc.uuid(), fc.string({ maxLength: 40 })), extra: fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 })) })
+    .record({
+      sub: fc.string({ maxLength: 40 }),
+      sid: fc.oneof(fc.uuid(), fc.string({ maxLength: 40 })),
+      extra: fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 })),
+    })
     .map(({ sub, sid, extra }) => `Bearer ${forgeToken({ sub, sid }, { secret: OTHER_SECRET, claims: extra })}`),
 );
 const contentType = fc.oneof(
   fc.constant(undefined),
-  fc.constantFrom('application/json', 'application/json; charset=utf-8', 'application/vnd.api+json', 'text/plain', 'application/x-www-form-urlencoded', 'application/xml', 'multipart/form-data'),
+  fc.constantFrom(
+    'application/json',
+    'application/json; charset=utf-8',
+    'application/vnd.api+json',
+    'text/plain',
+    'application/x-www-form-urlencoded',
+    'application/xml',
+    'multipart/form-data',
+  ),
   headerValue,
 );
 const body = fc.oneof(
@@ -36,9 +53,16 @@ const body = fc.oneof(
   { arbitrary: fc.jsonValue({ maxDepth: 40 }).map((value) => JSON.stringify(value) ?? 'null'), weight: 2 },
   { arbitrary: fc.string({ unit: 'binary', maxLength: 2000 }), weight: 3 },
   { arbitrary: fc.uint8Array({ maxLength: 2000 }).map((bytes) => Buffer.from(bytes)), weight: 2 },
-  { arbitrary: fc.integer({ min: 50_000, max: 1_500_000 }).map((size) => `{"device_token":"${'x'.repeat(size)}"}`), weight: 1 },
+  {
+    arbitrary: fc.integer({ min: 50_000, max: 1_500_000 }).map((size) => `{"device_token":"${'x'.repeat(size)}"}`),
+    weight: 1,
+  },
 );
-const extraHeaders = fc.dictionary(fc.constantFrom('X-DeviceId', 'X-DeviceIdD', 'Accept', 'Content-Encoding', 'Cookie', 'X-Forwarded-For'), headerValue, { maxKeys: 3 });
+const extraHeaders = fc.dictionary(
+  fc.constantFrom('X-DeviceId', 'X-DeviceIdD', 'Accept', 'Content-Encoding', 'Cookie', 'X-Forwarded-For'),
+  headerValue,
+  { maxKeys: 3 },
+);
 
 describe.each(ADAPTERS)('fuzzing the four routes over %s', (adapter) => {
   let db: TestDatabase;
@@ -63,21 +87,24 @@ describe.each(ADAPTERS)('fuzzing the four routes over %s', (adapter) => {
     await db?.drop();
   });
 
-  it.each(Object.keys(ROUTE_SCHEMAS) as RoutePath[])(`%s: ${RUNS} arbitrary requests, each answered below 500 in the spec's schema, none changing anything`, async (path) => {
-    const before = await fingerprint();
-    await fc.assert(
-      fc.asyncProperty(authorization, contentType, body, extraHeaders, async (auth, type, payload, headers) => {
-        let call = request(app.getHttpServer()).post(path);
-        if (auth !== undefined) call = call.set('Authorization', auth);
-        for (const [name, value] of Object.entries(headers)) call = call.set(name, value);
-        if (type !== undefined) call = call.set('Content-Type', type);
-        const response = await (payload === undefined ? call : call.send(payload));
-        expect(response.status).toBeLessThan(500);
-        expect(response.status).toBeGreaterThanOrEqual(400);
-        expect(schemaErrors(path, response.status, response.body, response.text)).toBeNull();
-        expect(await fingerprint()).toBe(before);
-      }),
-      { numRuns: RUNS },
-    );
-  });
+  it.each(Object.keys(ROUTE_SCHEMAS) as RoutePath[])(
+    `%s: ${RUNS} arbitrary requests, each answered below 500 in the spec's schema, none changing anything`,
+    async (path) => {
+      const before = await fingerprint();
+      await fc.assert(
+        fc.asyncProperty(authorization, contentType, body, extraHeaders, async (auth, type, payload, headers) => {
+          let call = request(app.getHttpServer()).post(path);
+          if (auth !== undefined) call = call.set('Authorization', auth);
+          for (const [name, value] of Object.entries(headers)) call = call.set(name, value);
+          if (type !== undefined) call = call.set('Content-Type', type);
+          const response = await (payload === undefined ? call : call.send(payload));
+          expect(response.status).toBeLessThan(500);
+          expect(response.status).toBeGreaterThanOrEqual(400);
+          expect(schemaErrors(path, response.status, response.body, response.text)).toBeNull();
+          expect(await fingerprint()).toBe(before);
+        }),
+        { numRuns: RUNS },
+      );
+    },
+  );
 });

@@ -17,9 +17,18 @@ const NOT_LISTENING = {
   listening: false,
   message: 'not listening for revocations: the guard reads PostgreSQL on every request until it listens again',
 };
-const DATABASE_DOWN = { status: 'down', responseTime: expect.any(Number), message: `timeout of ${DATABASE_PING_TIMEOUT_MS}ms exceeded` };
+const DATABASE_DOWN = {
+  status: 'down',
+  responseTime: expect.any(Number),
+  message: `timeout of ${DATABASE_PING_TIMEOUT_MS}ms exceeded`,
+};
 
-const healthBody = (status: 'ok' | 'error', info: Record<string, unknown>, error: Record<string, unknown>) => ({ status, info, error, details: { ...info, ...error } });
+const healthBody = (status: 'ok' | 'error', info: Record<string, unknown>, error: Record<string, unknown>) => ({
+  status,
+  info,
+  error,
+  details: { ...info, ...error },
+});
 
 describe.each(ADAPTERS)('GET /health over %s', (adapter) => {
   const LIMIT = 2;
@@ -40,7 +49,10 @@ describe.each(ADAPTERS)('GET /health over %s', (adapter) => {
   it('is neither rate-limited nor behind JwtGuard, while the rate limit holds on login', async () => {
     for (let i = 0; i < 3 * LIMIT; i++) {
       const response = await health().set('Authorization', 'Bearer not-a-token');
-      expect({ status: response.status, body: response.body }).toEqual({ status: 200, body: healthBody('ok', { database: DATABASE_UP, revocationListener: LISTENING }, {}) });
+      expect({ status: response.status, body: response.body }).toEqual({
+        status: 200,
+        body: healthBody('ok', { database: DATABASE_UP, revocationListener: LISTENING }, {}),
+      });
     }
     const logins = [];
     for (let i = 0; i <= LIMIT; i++) {
@@ -49,7 +61,11 @@ describe.each(ADAPTERS)('GET /health over %s', (adapter) => {
     }
     expect(logins.at(-1)).toEqual({
       status: 429,
-      body: { message: 'Too many requests', description: 'Too many requests, try again later', code: 'TOO_MANY_REQUESTS' },
+      body: {
+        message: 'Too many requests',
+        description: 'Too many requests, try again later',
+        code: 'TOO_MANY_REQUESTS',
+      },
     });
   });
 
@@ -61,7 +77,10 @@ describe.each(ADAPTERS)('GET /health over %s', (adapter) => {
     await admin.connect();
     try {
       await admin.query(`ALTER DATABASE ${name} WITH ALLOW_CONNECTIONS false`);
-      const { rows } = await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND application_name = $2', [name, LISTENER_APPLICATION_NAME]);
+      const { rows } = await admin.query(
+        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND application_name = $2',
+        [name, LISTENER_APPLICATION_NAME],
+      );
       expect(rows).toEqual([{ pg_terminate_backend: true }]);
       const down = await within(5000, async () => {
         const response = await health();
@@ -91,7 +110,14 @@ describe.each(ADAPTERS)('GET /health over %s, revocation strict', (adapter) => {
       status: 200,
       body: healthBody(
         'ok',
-        { database: DATABASE_UP, revocationListener: { status: 'up', mode: 'strict', note: 'no listener in strict mode: every request reads PostgreSQL' } },
+        {
+          database: DATABASE_UP,
+          revocationListener: {
+            status: 'up',
+            mode: 'strict',
+            note: 'no listener in strict mode: every request reads PostgreSQL',
+          },
+        },
         {},
       ),
     });

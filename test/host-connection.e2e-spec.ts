@@ -21,13 +21,29 @@ const SCHEMA = 'identity_app';
 async function createNamedConnectionHost(url: string, adapter: (typeof ADAPTERS)[number]): Promise<INestApplication> {
   @Module({
     imports: [
-      TypeOrmModule.forRoot({ name: CONNECTION, type: 'postgres', url, schema: SCHEMA, autoLoadEntities: true, migrations: authMigrations, migrationsRun: true }),
-      AuthModule.forRoot({ dataSource: CONNECTION, signing: { algorithm: 'HS256', secret: TEST_SECRET }, rateLimit: false }),
+      TypeOrmModule.forRoot({
+        name: CONNECTION,
+        type: 'postgres',
+        url,
+        schema: SCHEMA,
+        autoLoadEntities: true,
+        migrations: authMigrations,
+        migrationsRun: true,
+      }),
+      AuthModule.forRoot({
+        dataSource: CONNECTION,
+        signing: { algorithm: 'HS256', secret: TEST_SECRET },
+        rateLimit: false,
+      }),
     ],
     controllers: [HostController],
   })
   class NamedConnectionHost {}
-  const app = await NestFactory.create(NamedConnectionHost, adapter === 'fastify' ? new FastifyAdapter() : new ExpressAdapter(), { logger: false, abortOnError: false });
+  const app = await NestFactory.create(
+    NamedConnectionHost,
+    adapter === 'fastify' ? new FastifyAdapter() : new ExpressAdapter(),
+    { logger: false, abortOnError: false },
+  );
   await app.init();
   if (adapter === 'fastify') await app.getHttpAdapter().getInstance().ready();
   return app;
@@ -74,15 +90,27 @@ describe('a named host connection with its own schema', () => {
 
     it.each(ROUTE_SPECS)('$path logs the session out; the token is refused after', async (route) => {
       const session = await signIn(`named-${adapter}-${route.name}`);
-      await http().get('/profile').set('Authorization', `Bearer ${session.accessToken}`).expect(200, { user: `named-${adapter}-${route.name}` });
+      await http()
+        .get('/profile')
+        .set('Authorization', `Bearer ${session.accessToken}`)
+        .expect(200, { user: `named-${adapter}-${route.name}` });
       const response = await http().post(route.path).set('Authorization', `Bearer ${session.accessToken}`);
-      expect({ status: response.status, body: route.ok === undefined ? response.text : response.body }).toEqual({ status: 200, body: route.ok ?? '' });
-      const [row] = await db.query(`SELECT revoke_reason FROM ${SCHEMA}.auth_sessions WHERE id = $1`, [session.sessionId]);
+      expect({ status: response.status, body: route.ok === undefined ? response.text : response.body }).toEqual({
+        status: 200,
+        body: route.ok ?? '',
+      });
+      const [row] = await db.query(`SELECT revoke_reason FROM ${SCHEMA}.auth_sessions WHERE id = $1`, [
+        session.sessionId,
+      ]);
       expect(row).toEqual({ revoke_reason: 'logout' });
       const refused = await http().get('/profile').set('Authorization', `Bearer ${session.accessToken}`);
       expect({ status: refused.status, body: refused.body }).toEqual({
         status: 401,
-        body: { message: 'Unauthorized', description: 'Invalid, expired or missing bearer token', code: 'UNAUTHORIZED' },
+        body: {
+          message: 'Unauthorized',
+          description: 'Invalid, expired or missing bearer token',
+          code: 'UNAUTHORIZED',
+        },
       });
     });
 
@@ -91,11 +119,24 @@ describe('a named host connection with its own schema', () => {
       const first = await signIn(userId);
       const second = await signIn(userId);
       const refreshed = await http().post('/auth/refresh').send({ refreshToken: first.refreshToken }).expect(200);
-      const listed = await http().get('/auth/sessions').set('Authorization', `Bearer ${refreshed.body.accessToken}`).expect(200);
-      expect((listed.body as { sessions: Array<{ id: string; current: boolean }> }).sessions.map(({ id, current }) => ({ id, current })).toSorted((a, b) => a.id.localeCompare(b.id))).toEqual(
-        [{ id: first.sessionId, current: true }, { id: second.sessionId, current: false }].toSorted((a, b) => a.id.localeCompare(b.id)),
+      const listed = await http()
+        .get('/auth/sessions')
+        .set('Authorization', `Bearer ${refreshed.body.accessToken}`)
+        .expect(200);
+      expect(
+        (listed.body as { sessions: Array<{ id: string; current: boolean }> }).sessions
+          .map(({ id, current }) => ({ id, current }))
+          .toSorted((a, b) => a.id.localeCompare(b.id)),
+      ).toEqual(
+        [
+          { id: first.sessionId, current: true },
+          { id: second.sessionId, current: false },
+        ].toSorted((a, b) => a.id.localeCompare(b.id)),
       );
-      await http().post('/auth/logout/all').set('Authorization', `Bearer ${second.accessToken}`).expect(200, { message: 'Logged out of all sessions', revokedSessions: 2 });
+      await http()
+        .post('/auth/logout/all')
+        .set('Authorization', `Bearer ${second.accessToken}`)
+        .expect(200, { message: 'Logged out of all sessions', revokedSessions: 2 });
       expect(await db.query(`SELECT revoke_reason FROM ${SCHEMA}.auth_sessions WHERE user_id = $1`, [userId])).toEqual([
         { revoke_reason: 'logout_all' },
         { revoke_reason: 'logout_all' },

@@ -9,7 +9,12 @@ import { createTestDatabase, type TestDatabase } from './support/test-database.j
 import { signHmac } from './support/tokens.js';
 import { authState } from './support/users.js';
 
-const keyPair = () => generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+const keyPair = () =>
+  generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  });
 const ours = keyPair();
 const attacker = keyPair();
 const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -34,7 +39,16 @@ interface Attack {
 }
 
 const claims = (victim: Victim, extra: Record<string, unknown> = {}) => {
-  const base: Record<string, unknown> = { sub: victim.userId, sid: victim.sessionId, jti: randomUUID(), iat: now(), exp: now() + 600, iss: 'nest-signout', aud: 'nest-signout-api', ...extra };
+  const base: Record<string, unknown> = {
+    sub: victim.userId,
+    sid: victim.sessionId,
+    jti: randomUUID(),
+    iat: now(),
+    exp: now() + 600,
+    iss: 'nest-signout',
+    aud: 'nest-signout-api',
+    ...extra,
+  };
   for (const [key, value] of Object.entries(base)) if (value === undefined) delete base[key];
   return base;
 };
@@ -45,32 +59,86 @@ const ATTACKS: Attack[] = [
   { name: 'alg none', answer: 'badSignature', token: unsigned('none') },
   { name: 'alg None', answer: 'badSignature', token: unsigned('None') },
   { name: 'alg NONE', answer: 'badSignature', token: unsigned('NONE') },
-  { name: 'HS256 signed with our RS256 public key (algorithm confusion)', answer: 'badSignature', token: (v) => signHmac({ alg: 'HS256', typ: 'at+jwt' }, claims(v), ours.publicKey) },
-  { name: "the attacker's key, named by kid", answer: 'badSignature', token: (v) => signRs256({ kid: 'attacker-key' }, claims(v), attacker.privateKey) },
-  { name: "the attacker's key, behind jku", answer: 'badSignature', token: (v) => signRs256({ jku: 'http://127.0.0.1:9/jwks.json' }, claims(v), attacker.privateKey) },
-  { name: "the attacker's key, behind x5u", answer: 'badSignature', token: (v) => signRs256({ x5u: 'http://127.0.0.1:9/cert.pem' }, claims(v), attacker.privateKey) },
-  { name: "the attacker's key, embedded as jwk", answer: 'badSignature', token: (v) => signRs256({ jwk: attackerJwk }, claims(v), attacker.privateKey) },
-  { name: 'crit with an unknown extension', answer: 'badToken', token: (v) => signRs256({ crit: ['x-unknown'], 'x-unknown': 1 }, claims(v), ours.privateKey) },
-  { name: "sid of another user's session (sub/sid mismatch)", answer: 'badToken', token: (v, other) => signRs256({}, claims(v, { sid: other.sessionId }), ours.privateKey) },
+  {
+    name: 'HS256 signed with our RS256 public key (algorithm confusion)',
+    answer: 'badSignature',
+    token: (v) => signHmac({ alg: 'HS256', typ: 'at+jwt' }, claims(v), ours.publicKey),
+  },
+  {
+    name: "the attacker's key, named by kid",
+    answer: 'badSignature',
+    token: (v) => signRs256({ kid: 'attacker-key' }, claims(v), attacker.privateKey),
+  },
+  {
+    name: "the attacker's key, behind jku",
+    answer: 'badSignature',
+    token: (v) => signRs256({ jku: 'http://127.0.0.1:9/jwks.json' }, claims(v), attacker.privateKey),
+  },
+  {
+    name: "the attacker's key, behind x5u",
+    answer: 'badSignature',
+    token: (v) => signRs256({ x5u: 'http://127.0.0.1:9/cert.pem' }, claims(v), attacker.privateKey),
+  },
+  {
+    name: "the attacker's key, embedded as jwk",
+    answer: 'badSignature',
+    token: (v) => signRs256({ jwk: attackerJwk }, claims(v), attacker.privateKey),
+  },
+  {
+    name: 'crit with an unknown extension',
+    answer: 'badToken',
+    token: (v) => signRs256({ crit: ['x-unknown'], 'x-unknown': 1 }, claims(v), ours.privateKey),
+  },
+  {
+    name: "sid of another user's session (sub/sid mismatch)",
+    answer: 'badToken',
+    token: (v, other) => signRs256({}, claims(v, { sid: other.sessionId }), ours.privateKey),
+  },
   { name: 'no sid', answer: 'badToken', token: (v) => signRs256({}, claims(v, { sid: undefined }), ours.privateKey) },
   { name: 'no sub', answer: 'badToken', token: (v) => signRs256({}, claims(v, { sub: undefined }), ours.privateKey) },
-  { name: 'exp as a string', answer: 'badToken', token: (v) => signRs256({}, claims(v, { exp: String(now() + 600) }), ours.privateKey) },
-  { name: 'nbf in the future', answer: 'badToken', token: (v) => signRs256({}, claims(v, { nbf: now() + 3600 }), ours.privateKey) },
-  { name: 'our signature, wrong iss', answer: 'badToken', token: (v) => signRs256({}, claims(v, { iss: 'elsewhere' }), ours.privateKey) },
-  { name: 'our signature, wrong aud', answer: 'badToken', token: (v) => signRs256({}, claims(v, { aud: 'elsewhere' }), ours.privateKey) },
+  {
+    name: 'exp as a string',
+    answer: 'badToken',
+    token: (v) => signRs256({}, claims(v, { exp: String(now() + 600) }), ours.privateKey),
+  },
+  {
+    name: 'nbf in the future',
+    answer: 'badToken',
+    token: (v) => signRs256({}, claims(v, { nbf: now() + 3600 }), ours.privateKey),
+  },
+  {
+    name: 'our signature, wrong iss',
+    answer: 'badToken',
+    token: (v) => signRs256({}, claims(v, { iss: 'elsewhere' }), ours.privateKey),
+  },
+  {
+    name: 'our signature, wrong aud',
+    answer: 'badToken',
+    token: (v) => signRs256({}, claims(v, { aud: 'elsewhere' }), ours.privateKey),
+  },
   {
     name: 'our signature, a session that has expired',
     answer: 'revoked',
     token: (v) => signRs256({}, claims(v), ours.privateKey),
-    prepare: (db, v) => db.query(`UPDATE auth_sessions SET expires_at = now() - interval '1 minute' WHERE id = $1`, [v.sessionId]),
+    prepare: (db, v) =>
+      db.query(`UPDATE auth_sessions SET expires_at = now() - interval '1 minute' WHERE id = $1`, [v.sessionId]),
   },
 ];
 
 const HOST_ROUTE: Pick<RouteSpec, 'path'> & Record<Answer, [number, unknown]> = {
   path: '/profile',
-  badToken: [401, { message: 'Unauthorized', description: 'Invalid, expired or missing bearer token', code: 'UNAUTHORIZED' }],
-  badSignature: [401, { message: 'Unauthorized', description: 'Invalid, expired or missing bearer token', code: 'UNAUTHORIZED' }],
-  revoked: [401, { message: 'Unauthorized', description: 'Invalid, expired or missing bearer token', code: 'UNAUTHORIZED' }],
+  badToken: [
+    401,
+    { message: 'Unauthorized', description: 'Invalid, expired or missing bearer token', code: 'UNAUTHORIZED' },
+  ],
+  badSignature: [
+    401,
+    { message: 'Unauthorized', description: 'Invalid, expired or missing bearer token', code: 'UNAUTHORIZED' },
+  ],
+  revoked: [
+    401,
+    { message: 'Unauthorized', description: 'Invalid, expired or missing bearer token', code: 'UNAUTHORIZED' },
+  ],
 };
 
 describe.each(ADAPTERS)('JWT attacks against an RS256 host app (%s)', (adapter) => {
@@ -79,18 +147,29 @@ describe.each(ADAPTERS)('JWT attacks against an RS256 host app (%s)', (adapter) 
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    app = await createHostApp(db.url, { signing: { algorithm: 'RS256', privateKey: ours.privateKey, publicKey: ours.publicKey }, rateLimit: false }, undefined, adapter);
+    app = await createHostApp(
+      db.url,
+      { signing: { algorithm: 'RS256', privateKey: ours.privateKey, publicKey: ours.publicKey }, rateLimit: false },
+      undefined,
+      adapter,
+    );
   });
   afterAll(async () => {
     await app?.close();
     await db?.drop();
   });
 
-  const signIn = async (userId: string): Promise<Victim> => ({ userId, sessionId: (await request(app.getHttpServer()).post(`/sign-in/${userId}`).expect(201)).body.sessionId });
+  const signIn = async (userId: string): Promise<Victim> => ({
+    userId,
+    sessionId: (await request(app.getHttpServer()).post(`/sign-in/${userId}`).expect(201)).body.sessionId,
+  });
 
   it('a token of ours is accepted, so each refusal below is the attack', async () => {
     const victim = await signIn(`u-${randomUUID()}`);
-    await request(app.getHttpServer()).get('/profile').set('Authorization', `Bearer ${signRs256({}, claims(victim), ours.privateKey)}`).expect(200);
+    await request(app.getHttpServer())
+      .get('/profile')
+      .set('Authorization', `Bearer ${signRs256({}, claims(victim), ours.privateKey)}`)
+      .expect(200);
   });
 
   describe.each([...ROUTE_SPECS, HOST_ROUTE])('$path', (route) => {
@@ -100,7 +179,8 @@ describe.each(ADAPTERS)('JWT attacks against an RS256 host app (%s)', (adapter) 
       await attack.prepare?.(db, victim);
       const before = await authState(db);
       const method = route.path === '/profile' ? 'get' : 'post';
-      const response = await request(app.getHttpServer())[method](route.path).set('Authorization', `Bearer ${attack.token(victim, other)}`);
+      const server = request(app.getHttpServer());
+      const response = await server[method](route.path).set('Authorization', `Bearer ${attack.token(victim, other)}`);
       const [status, body] = route[attack.answer];
       expect({ status: response.status, body: response.body }).toEqual({ status, body });
       expect(await authState(db)).toEqual(before);

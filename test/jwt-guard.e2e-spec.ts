@@ -7,7 +7,11 @@ import { ADAPTERS, createTestApp } from './support/test-app.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 import { forgeToken, unsignedToken } from './support/tokens.js';
 
-const UNAUTHORIZED = { message: 'Unauthorized', description: 'Invalid, expired or missing bearer token', code: 'UNAUTHORIZED' };
+const UNAUTHORIZED = {
+  message: 'Unauthorized',
+  description: 'Invalid, expired or missing bearer token',
+  code: 'UNAUTHORIZED',
+};
 const OTHER_SECRET = 'another-secret-that-is-at-least-32-bytes!!';
 
 describe.each(ADAPTERS)('JwtGuard on a host route (GET /auth/me) (%s)', (adapter) => {
@@ -38,8 +42,14 @@ describe.each(ADAPTERS)('JwtGuard on a host route (GET /auth/me) (%s)', (adapter
     ['HS384 with our own secret (algorithm not pinned)', () => forgeToken(mine(), { algorithm: 'HS384' })],
     ['typ JWT instead of at+jwt', () => forgeToken(mine(), { header: { typ: 'JWT' } })],
     ['no typ at all', () => forgeToken(mine(), { header: { typ: undefined } })],
-    ['a kid naming another key, signed with that key', () => forgeToken(mine(), { secret: OTHER_SECRET, header: { kid: 'attacker' } })],
-    ['a jku pointing elsewhere, signed with another key', () => forgeToken(mine(), { secret: OTHER_SECRET, header: { jku: 'http://127.0.0.1:1/jwks' } })],
+    [
+      'a kid naming another key, signed with that key',
+      () => forgeToken(mine(), { secret: OTHER_SECRET, header: { kid: 'attacker' } }),
+    ],
+    [
+      'a jku pointing elsewhere, signed with another key',
+      () => forgeToken(mine(), { secret: OTHER_SECRET, header: { jku: 'http://127.0.0.1:1/jwks' } }),
+    ],
     ['an unknown crit extension', () => forgeToken(mine(), { header: { crit: ['exp-ext'], 'exp-ext': 1 } })],
     ['an expired token', () => forgeToken(mine(), { claims: { iat: 1_000, exp: 2_000 } })],
     ['exp as a string', () => forgeToken(mine(), { claims: { exp: String(Math.floor(Date.now() / 1000) + 600) } })],
@@ -67,18 +77,22 @@ describe.each(ADAPTERS)('JwtGuard on a host route (GET /auth/me) (%s)', (adapter
 
   it('accepts our own token even when it carries a kid, and another session of the user stays valid', async () => {
     const withKid = forgeToken(mine(), { header: { kid: 'whatever' } });
-    const response = await request(app.getHttpServer()).get('/auth/me').set('Authorization', `Bearer ${withKid}`).expect(200);
+    const response = await request(app.getHttpServer())
+      .get('/auth/me')
+      .set('Authorization', `Bearer ${withKid}`)
+      .expect(200);
     expect(response.body).toEqual({ userId: victim.userId, sessionId: victim.sessionId, deviceId: null });
     await request(app.getHttpServer()).get('/auth/me').set('Authorization', other.bearer).expect(200);
   });
 
-  it.each([['no header', undefined], ['Bearer with nothing', 'Bearer '], ['Basic credentials', 'Basic dXNlcjpwYXNz']])(
-    'refuses %s with 401',
-    async (_name, header) => {
-      const call = request(app.getHttpServer()).get('/auth/me');
-      const response = await (header === undefined ? call : call.set('Authorization', header));
-      expect(response.status).toBe(401);
-      expect(response.body).toEqual(UNAUTHORIZED);
-    },
-  );
+  it.each([
+    ['no header', undefined],
+    ['Bearer with nothing', 'Bearer '],
+    ['Basic credentials', 'Basic dXNlcjpwYXNz'],
+  ])('refuses %s with 401', async (_name, header) => {
+    const call = request(app.getHttpServer()).get('/auth/me');
+    const response = await (header === undefined ? call : call.set('Authorization', header));
+    expect(response.status).toBe(401);
+    expect(response.body).toEqual(UNAUTHORIZED);
+  });
 });

@@ -8,7 +8,11 @@ describe('migrations', () => {
   let db: TestDatabase;
   let dataSource: DataSource;
   const tables = async () =>
-    (await db.query<{ table_name: string }>(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`)).map((r) => r.table_name);
+    (
+      await db.query<{ table_name: string }>(
+        `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`,
+      )
+    ).map((r) => r.table_name);
 
   beforeAll(async () => {
     db = await createTestDatabase({ empty: true });
@@ -21,14 +25,27 @@ describe('migrations', () => {
   });
 
   it('exports the module migrations in order, before the demo ones', () => {
-    expect(authMigrations.map((m) => m.name)).toEqual(['CreateAuthTables1763700000000', 'CreateRefreshTokens1763700000002', 'SessionCleanupIndexes1763700000003', 'RevocationNotify1763700000004']);
-    expect(demoMigrations.map((m) => m.name)).toEqual(['CreateAuthTables1763700000000', 'CreateRefreshTokens1763700000002', 'SessionCleanupIndexes1763700000003', 'RevocationNotify1763700000004', 'CreateDemoUsers1763700000001']);
+    expect(authMigrations.map((m) => m.name)).toEqual([
+      'CreateAuthTables1763700000000',
+      'CreateRefreshTokens1763700000002',
+      'SessionCleanupIndexes1763700000003',
+      'RevocationNotify1763700000004',
+    ]);
+    expect(demoMigrations.map((m) => m.name)).toEqual([
+      'CreateAuthTables1763700000000',
+      'CreateRefreshTokens1763700000002',
+      'SessionCleanupIndexes1763700000003',
+      'RevocationNotify1763700000004',
+      'CreateDemoUsers1763700000001',
+    ]);
   });
 
   it('migrates up with constraints and indexes, and all the way down again', async () => {
     await dataSource.runMigrations();
     expect(await tables()).toEqual(['auth_devices', 'auth_refresh_tokens', 'auth_sessions', 'migrations', 'users']);
-    const indexes = await db.query<{ indexname: string }>(`SELECT indexname FROM pg_indexes WHERE tablename LIKE 'auth_%' ORDER BY 1`);
+    const indexes = await db.query<{ indexname: string }>(
+      `SELECT indexname FROM pg_indexes WHERE tablename LIKE 'auth_%' ORDER BY 1`,
+    );
     expect(indexes.map((i) => i.indexname)).toEqual([
       'auth_devices_pkey',
       'auth_devices_revoked_idx',

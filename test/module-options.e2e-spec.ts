@@ -8,11 +8,26 @@ import { ADAPTERS, type Adapter } from './support/test-app.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 import { decodeToken, signHmac } from './support/tokens.js';
 
-const UNAUTHORIZED = { message: 'Unauthorized', description: 'Invalid, expired or missing bearer token', code: 'UNAUTHORIZED' };
+const UNAUTHORIZED = {
+  message: 'Unauthorized',
+  description: 'Invalid, expired or missing bearer token',
+  code: 'UNAUTHORIZED',
+};
 
 /** The host app of these tests: no user store, prefix v1, its own issuer, audience, key and routes. */
-const createHostApp = (adapter: Adapter, url: string, signing: SigningOptions, routes: AuthModuleExtras['routes'], extra: Partial<AuthModuleOptions> = {}): Promise<INestApplication> =>
-  createOwnHostApp(url, { signing, issuer: 'host', audience: 'host-api', accessTokenTtlSeconds: 60, routes, ...extra }, 'v1', adapter);
+const createHostApp = (
+  adapter: Adapter,
+  url: string,
+  signing: SigningOptions,
+  routes: AuthModuleExtras['routes'],
+  extra: Partial<AuthModuleOptions> = {},
+): Promise<INestApplication> =>
+  createOwnHostApp(
+    url,
+    { signing, issuer: 'host', audience: 'host-api', accessTokenTtlSeconds: 60, routes, ...extra },
+    'v1',
+    adapter,
+  );
 
 /** The message the runtime's JSON.parse gives for `text` (Express's body parser passes it on as is; it differs between Node versions). */
 function jsonParseMessage(text: string): string {
@@ -29,8 +44,16 @@ const HOST_BROKEN_JSON: Record<Adapter, unknown> = {
   express: { statusCode: 400, message: jsonParseMessage('{oops'), error: 'Bad Request' },
 };
 
-const rsa = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
-const ec = generateKeyPairSync('ec', { namedCurve: 'P-256', publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+const rsa = generateKeyPairSync('rsa', {
+  modulusLength: 2048,
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+  privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+});
+const ec = generateKeyPairSync('ec', {
+  namedCurve: 'P-256',
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+  privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+});
 
 describe.each(ADAPTERS)('module options (%s)', (adapter) => {
   describe.each([
@@ -59,9 +82,13 @@ describe.each(ADAPTERS)('module options (%s)', (adapter) => {
       expect((payload.exp as number) - (payload.iat as number)).toBe(60);
 
       const bearer = `Bearer ${body.accessToken}`;
-      expect((await http().get('/v1/profile').set('Authorization', bearer).expect(200)).body).toEqual({ user: 'user-1' });
+      expect((await http().get('/v1/profile').set('Authorization', bearer).expect(200)).body).toEqual({
+        user: 'user-1',
+      });
       await http().post('/v1/auth/logout').set('Authorization', bearer).expect(404);
-      expect((await http().post('/v1/api/session/logout').set('Authorization', bearer).expect(200)).body).toEqual({ message: 'Logged out successfully' });
+      expect((await http().post('/v1/api/session/logout').set('Authorization', bearer).expect(200)).body).toEqual({
+        message: 'Logged out successfully',
+      });
       expect((await http().get('/v1/profile').set('Authorization', bearer).expect(401)).body).toEqual(UNAUTHORIZED);
     });
 
@@ -69,18 +96,31 @@ describe.each(ADAPTERS)('module options (%s)', (adapter) => {
       const { body } = await http().post('/v1/sign-in/user-2').expect(201);
       const { payload } = decodeToken(body.accessToken);
       const forged = signHmac({ alg: 'HS256', typ: 'at+jwt' }, payload, signing.publicKey);
-      expect((await http().get('/v1/profile').set('Authorization', `Bearer ${forged}`).expect(401)).body).toEqual(UNAUTHORIZED);
+      expect((await http().get('/v1/profile').set('Authorization', `Bearer ${forged}`).expect(401)).body).toEqual(
+        UNAUTHORIZED,
+      );
     });
   });
 
   describe('routes: false', () => {
     it('mounts no logout route', async () => {
       const db = await createTestDatabase();
-      const app = await createHostApp(adapter, db.url, { algorithm: 'HS256', secret: 's'.repeat(32) }, { authLogout: false });
+      const app = await createHostApp(
+        adapter,
+        db.url,
+        { algorithm: 'HS256', secret: 's'.repeat(32) },
+        { authLogout: false },
+      );
       try {
         const { body } = await request(app.getHttpServer()).post('/v1/sign-in/user-3').expect(201);
-        await request(app.getHttpServer()).post('/v1/auth/logout').set('Authorization', `Bearer ${body.accessToken}`).expect(404);
-        await request(app.getHttpServer()).get('/v1/profile').set('Authorization', `Bearer ${body.accessToken}`).expect(200);
+        await request(app.getHttpServer())
+          .post('/v1/auth/logout')
+          .set('Authorization', `Bearer ${body.accessToken}`)
+          .expect(404);
+        await request(app.getHttpServer())
+          .get('/v1/profile')
+          .set('Authorization', `Bearer ${body.accessToken}`)
+          .expect(200);
       } finally {
         await app.close();
         await db.drop();
@@ -95,7 +135,13 @@ describe.each(ADAPTERS)('module options (%s)', (adapter) => {
 
     beforeAll(async () => {
       db = await createTestDatabase();
-      app = await createHostApp(adapter, db.url, { algorithm: 'HS256', secret: 's'.repeat(32) }, {}, { guardErrorMapper: mapV3Error, systemId: 'wallet' });
+      app = await createHostApp(
+        adapter,
+        db.url,
+        { algorithm: 'HS256', secret: 's'.repeat(32) },
+        {},
+        { guardErrorMapper: mapV3Error, systemId: 'wallet' },
+      );
     });
 
     afterAll(async () => {
@@ -105,28 +151,50 @@ describe.each(ADAPTERS)('module options (%s)', (adapter) => {
 
     it('answers JwtGuard refusals on host routes with the configured mapper', async () => {
       expect((await http().get('/v1/profile').expect(401)).body).toEqual({ Message: 'User authentication required' });
-      expect((await http().get('/v1/profile').set('Authorization', 'Bearer x.y.z').expect(401)).body).toEqual({ Message: 'Request authorization denied' });
+      expect((await http().get('/v1/profile').set('Authorization', 'Bearer x.y.z').expect(401)).body).toEqual({
+        Message: 'Request authorization denied',
+      });
     });
 
     it.each([
       ['/v1/signout', { result: 'ok' }],
       ['/v1/auth/logout', { message: 'Logged out successfully' }],
-      ['/v1/auth/api/v1/authentication-management/logout', { status: { code: 200, name: 'OK', message: 'User has been successfully logged out.' }, data: {} }],
+      [
+        '/v1/auth/api/v1/authentication-management/logout',
+        { status: { code: 200, name: 'OK', message: 'User has been successfully logged out.' }, data: {} },
+      ],
       ['/v1/v3/logout', undefined],
     ])('mounts %s under the prefix, empty JSON body accepted', async (path, body) => {
       const { body: session } = await http().post('/v1/sign-in/prefixed').expect(201);
-      const response = await http().post(path).set('Authorization', `Bearer ${session.accessToken}`).set('Content-Type', 'application/json').expect(200);
+      const response = await http()
+        .post(path)
+        .set('Authorization', `Bearer ${session.accessToken}`)
+        .set('Content-Type', 'application/json')
+        .expect(200);
       if (body === undefined) expect(response.text).toBe('');
       else expect(response.body).toEqual(body);
     });
 
     it('answers pre-route errors under the prefix in the route spec, with the configured systemId', async () => {
-      const response = await http().post('/v1/signout').set('Content-Type', 'application/json').send('{oops').expect(400);
-      expect(response.body).toEqual({ error: 'BAD_REQUEST', errorId: 5, message: 'Malformed request', systemId: 'wallet' });
+      const response = await http()
+        .post('/v1/signout')
+        .set('Content-Type', 'application/json')
+        .send('{oops')
+        .expect(400);
+      expect(response.body).toEqual({
+        error: 'BAD_REQUEST',
+        errorId: 5,
+        message: 'Malformed request',
+        systemId: 'wallet',
+      });
     });
 
     it('leaves the host routes own errors alone', async () => {
-      const response = await http().post('/v1/sign-in/x').set('Content-Type', 'application/json').send('{oops').expect(400);
+      const response = await http()
+        .post('/v1/sign-in/x')
+        .set('Content-Type', 'application/json')
+        .send('{oops')
+        .expect(400);
       expect(response.body).toEqual(HOST_BROKEN_JSON[adapter]);
     });
   });

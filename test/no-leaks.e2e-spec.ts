@@ -11,14 +11,36 @@ import { breakSessionWrites, newUser } from './support/users.js';
 class CapturingLogger implements LoggerService {
   readonly lines: string[] = [];
   private capture(...parts: unknown[]): void {
-    this.lines.push(parts.map((part) => (part instanceof Error ? `${part.message} ${part.stack}` : typeof part === 'string' ? part : JSON.stringify(part))).join(' '));
+    this.lines.push(
+      parts
+        .map((part) =>
+          part instanceof Error
+            ? `${part.message} ${part.stack}`
+            : typeof part === 'string'
+              ? part
+              : JSON.stringify(part),
+        )
+        .join(' '),
+    );
   }
-  log(...parts: unknown[]) { this.capture(...parts); }
-  error(...parts: unknown[]) { this.capture(...parts); }
-  warn(...parts: unknown[]) { this.capture(...parts); }
-  debug(...parts: unknown[]) { this.capture(...parts); }
-  verbose(...parts: unknown[]) { this.capture(...parts); }
-  fatal(...parts: unknown[]) { this.capture(...parts); }
+  log(...parts: unknown[]) {
+    this.capture(...parts);
+  }
+  error(...parts: unknown[]) {
+    this.capture(...parts);
+  }
+  warn(...parts: unknown[]) {
+    this.capture(...parts);
+  }
+  debug(...parts: unknown[]) {
+    this.capture(...parts);
+  }
+  verbose(...parts: unknown[]) {
+    this.capture(...parts);
+  }
+  fatal(...parts: unknown[]) {
+    this.capture(...parts);
+  }
 }
 
 describe.each(ADAPTERS)('no secrets in logs or error bodies over %s', (adapter) => {
@@ -50,7 +72,11 @@ describe.each(ADAPTERS)('no secrets in logs or error bodies over %s', (adapter) 
     secrets.add(refreshed.body.accessToken);
     secrets.add(refreshed.body.refreshToken);
     keep(await http().post('/auth/refresh').send({ refreshToken: user.refreshToken }));
-    keep(await http().post('/auth/login').send({ email: user.email, password: `${user.password}-wrong` }));
+    keep(
+      await http()
+        .post('/auth/login')
+        .send({ email: user.email, password: `${user.password}-wrong` }),
+    );
     secrets.add(`${user.password}-wrong`);
     for (const route of ROUTE_SPECS) {
       const session = await login(app, { email: user.email, password: user.password });
@@ -66,7 +92,8 @@ describe.each(ADAPTERS)('no secrets in logs or error bodies over %s', (adapter) 
     secrets.add(last.refreshToken);
     const restore = await breakSessionWrites(db);
     try {
-      for (const route of ROUTE_SPECS) expect(keep(await http().post(route.path).set('Authorization', last.bearer)).status).toBe(500);
+      for (const route of ROUTE_SPECS)
+        expect(keep(await http().post(route.path).set('Authorization', last.bearer)).status).toBe(500);
       expect(keep(await http().post('/auth/logout/all').set('Authorization', last.bearer)).status).toBe(500);
     } finally {
       await restore();
@@ -84,7 +111,11 @@ describe.each(ADAPTERS)('no secrets in logs or error bodies over %s', (adapter) 
 
   it('no stack trace, SQL or internal detail reaches an error body (exposeErrorDetails is off)', () => {
     expect(bodies.length).toBeGreaterThan(10);
-    expect(bodies.filter((body) => /simulated|secret_internal_detail|UPDATE |SELECT |auth_sessions|\bat .*\.(?:js|ts):\d+/.test(body))).toEqual([]);
+    expect(
+      bodies.filter((body) =>
+        /simulated|secret_internal_detail|UPDATE |SELECT |auth_sessions|\bat .*\.(?:js|ts):\d+/.test(body),
+      ),
+    ).toEqual([]);
     expect(bodies.filter((body) => [...secrets].some((secret) => body.includes(secret)))).toEqual([]);
   });
 });

@@ -16,13 +16,19 @@ interface Operation {
   security: unknown[];
   parameters?: Array<{ name: string; in: string }>;
   requestBody?: unknown;
-  responses: Record<string, { description: string; content?: Record<string, { example: unknown; schema: { required?: string[] } }> }>;
+  responses: Record<
+    string,
+    { description: string; content?: Record<string, { example: unknown; schema: { required?: string[] } }> }
+  >;
 }
 
 describe.each(ADAPTERS)('OpenAPI document over %s', (adapter) => {
   let db: TestDatabase;
   let app: INestApplication;
-  let document: { paths: Record<string, { post: Operation }>; components: { securitySchemes: Record<string, unknown> } };
+  let document: {
+    paths: Record<string, { post: Operation }>;
+    components: { securitySchemes: Record<string, unknown> };
+  };
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -37,22 +43,28 @@ describe.each(ADAPTERS)('OpenAPI document over %s', (adapter) => {
   });
 
   it('declares the bearer security scheme', () => {
-    expect(document.components.securitySchemes).toEqual({ bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } });
+    expect(document.components.securitySchemes).toEqual({
+      bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+    });
   });
 
-  it.each(Object.entries(DOCUMENTED))('lists POST %s with exactly its documented status codes, secured by the bearer scheme', (path, statuses) => {
-    const operation = document.paths[path].post;
-    expect(Object.keys(operation.responses).toSorted()).toEqual(statuses);
-    expect(operation.security).toEqual([{ bearer: [] }]);
-    for (const status of statuses.filter((s) => !(path === '/v3/logout' && s === '200'))) {
-      const content = operation.responses[status].content?.['application/json'];
-      expect(content?.example, `${path} ${status} example`).toBeDefined();
-      expect(content?.schema.required, `${path} ${status} schema`).toBeDefined();
-    }
-  });
+  it.each(Object.entries(DOCUMENTED))(
+    'lists POST %s with exactly its documented status codes, secured by the bearer scheme',
+    (path, statuses) => {
+      const operation = document.paths[path].post;
+      expect(Object.keys(operation.responses).toSorted()).toEqual(statuses);
+      expect(operation.security).toEqual([{ bearer: [] }]);
+      for (const status of statuses.filter((s) => !(path === '/v3/logout' && s === '200'))) {
+        const content = operation.responses[status].content?.['application/json'];
+        expect(content?.example, `${path} ${status} example`).toBeDefined();
+        expect(content?.schema.required, `${path} ${status} schema`).toBeDefined();
+      }
+    },
+  );
 
   it('carries the specs own example bodies', () => {
-    const example = (path: string, status: string) => document.paths[path].post.responses[status].content?.['application/json'].example;
+    const example = (path: string, status: string) =>
+      document.paths[path].post.responses[status].content?.['application/json'].example;
     expect(example('/signout', '200')).toEqual({ result: 'ok' });
     expect(example('/signout', '500')).toEqual({
       error: 'COMMON',
@@ -60,7 +72,11 @@ describe.each(ADAPTERS)('OpenAPI document over %s', (adapter) => {
       message: "Sorry for inconvenience. We're fixing the issue. If you have urgent questions, contact support",
       systemId: 'core',
     });
-    expect(example('/auth/logout', '409')).toEqual({ message: 'Resource conflict', description: 'The resource already exists or is in an invalid state', code: 'CONFLICT' });
+    expect(example('/auth/logout', '409')).toEqual({
+      message: 'Resource conflict',
+      description: 'The resource already exists or is in an invalid state',
+      code: 'CONFLICT',
+    });
     expect(example('/auth/api/v1/authentication-management/logout', '200')).toEqual({
       status: { code: 200, name: 'OK', message: 'User has been successfully logged out.' },
       data: {},
@@ -70,7 +86,10 @@ describe.each(ADAPTERS)('OpenAPI document over %s', (adapter) => {
   });
 
   it('documents the /signout device headers and the /v3/logout body', () => {
-    expect((document.paths['/signout'].post.parameters ?? []).map((p) => `${p.in}:${p.name}`).toSorted()).toEqual(['header:X-DeviceId', 'header:X-DeviceIdD']);
+    expect((document.paths['/signout'].post.parameters ?? []).map((p) => `${p.in}:${p.name}`).toSorted()).toEqual([
+      'header:X-DeviceId',
+      'header:X-DeviceIdD',
+    ]);
     expect(JSON.stringify(document.paths['/v3/logout'].post.requestBody)).toContain('V3LogoutBody');
   });
 

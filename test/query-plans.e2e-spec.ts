@@ -12,7 +12,11 @@ interface PlanNode {
 }
 
 const scans = (node: PlanNode): string[] => [
-  ...(node['Relation Name'] || node['Index Name'] ? [`${node['Node Type']} on ${node['Relation Name'] ?? 'auth_'}${node['Index Name'] ? ` using ${node['Index Name']}` : ''}`] : []),
+  ...(node['Relation Name'] || node['Index Name']
+    ? [
+        `${node['Node Type']} on ${node['Relation Name'] ?? 'auth_'}${node['Index Name'] ? ` using ${node['Index Name']}` : ''}`,
+      ]
+    : []),
   ...(node.Plans ?? []).flatMap(scans),
 ];
 
@@ -27,11 +31,15 @@ describe('query plans of the hot statements', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     // 2,000 users with 10 devices each, 3 sessions per device, half of them revoked.
-    await db.query(`INSERT INTO auth_devices (user_id, external_id) SELECT 'user-' || (i % 2000), 'device-' || i FROM generate_series(1, 20000) i`);
+    await db.query(
+      `INSERT INTO auth_devices (user_id, external_id) SELECT 'user-' || (i % 2000), 'device-' || i FROM generate_series(1, 20000) i`,
+    );
     await db.query(`INSERT INTO auth_sessions (user_id, device_id, expires_at, revoked_at, revoke_reason)
       SELECT d.user_id, d.id, now() + interval '1 day', CASE WHEN n % 2 = 0 THEN now() END, CASE WHEN n % 2 = 0 THEN 'logout' END
       FROM auth_devices d, generate_series(1, 3) n`);
-    await db.query(`INSERT INTO auth_refresh_tokens (token_hash, session_id) SELECT sha256(id::text::bytea), id FROM auth_sessions`);
+    await db.query(
+      `INSERT INTO auth_refresh_tokens (token_hash, session_id) SELECT sha256(id::text::bytea), id FROM auth_sessions`,
+    );
     await db.query('ANALYZE');
   });
   afterAll(async () => {
@@ -42,9 +50,19 @@ describe('query plans of the hot statements', () => {
   it.each([
     ['guard: the session by id', sql.FIND_SESSION, [session, 60], ['auth_sessions_pkey', 'auth_devices_pkey']],
     ['logout: revoke by id', sql.REVOKE_SESSION, [session, 'logout'], ['auth_sessions_pkey']],
-    ['logout everywhere: revoke by user', sql.REVOKE_USER_SESSIONS, ['user-7', 'logout_all', null], ['auth_sessions_user_active_idx']],
+    [
+      'logout everywhere: revoke by user',
+      sql.REVOKE_USER_SESSIONS,
+      ['user-7', 'logout_all', null],
+      ['auth_sessions_user_active_idx'],
+    ],
     ['session list', sql.LIST_SESSIONS, ['user-7'], ['auth_sessions_user_active_idx']],
-    ['refresh: rotate by token hash', sql.ROTATE_REFRESH_TOKEN, [Buffer.alloc(32), Buffer.alloc(32, 1)], ['auth_refresh_tokens_pkey', 'auth_sessions_pkey']],
+    [
+      'refresh: rotate by token hash',
+      sql.ROTATE_REFRESH_TOKEN,
+      [Buffer.alloc(32), Buffer.alloc(32, 1)],
+      ['auth_refresh_tokens_pkey', 'auth_sessions_pkey'],
+    ],
   ])('%s', async (_name, text, params, indexes) => {
     const used = await plan(text, params);
     expect(used.filter((scan) => scan.startsWith('Seq Scan'))).toEqual([]);

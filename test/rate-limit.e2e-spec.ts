@@ -10,12 +10,32 @@ const LIMIT = 3;
 
 /** 429 in each documented route's own body. */
 const TOO_MANY: Record<string, unknown> = {
-  '/signout': { error: 'TOO_MANY_REQUESTS', errorId: 9, message: 'Too many requests, try again later', systemId: 'core' },
-  '/auth/logout': { message: 'Too many requests', description: 'Too many requests, try again later', code: 'TOO_MANY_REQUESTS' },
-  '/auth/api/v1/authentication-management/logout': { status: { code: 429, name: 'TOO_MANY_REQUESTS', message: 'Too many requests, try again later.' }, data: {} },
+  '/signout': {
+    error: 'TOO_MANY_REQUESTS',
+    errorId: 9,
+    message: 'Too many requests, try again later',
+    systemId: 'core',
+  },
+  '/auth/logout': {
+    message: 'Too many requests',
+    description: 'Too many requests, try again later',
+    code: 'TOO_MANY_REQUESTS',
+  },
+  '/auth/api/v1/authentication-management/logout': {
+    status: { code: 429, name: 'TOO_MANY_REQUESTS', message: 'Too many requests, try again later.' },
+    data: {},
+  },
   '/v3/logout': { Message: 'Too many requests' },
-  '/auth/refresh': { message: 'Too many requests', description: 'Too many requests, try again later', code: 'TOO_MANY_REQUESTS' },
-  '/auth/login': { message: 'Too many requests', description: 'Too many requests, try again later', code: 'TOO_MANY_REQUESTS' },
+  '/auth/refresh': {
+    message: 'Too many requests',
+    description: 'Too many requests, try again later',
+    code: 'TOO_MANY_REQUESTS',
+  },
+  '/auth/login': {
+    message: 'Too many requests',
+    description: 'Too many requests, try again later',
+    code: 'TOO_MANY_REQUESTS',
+  },
 };
 
 describe.each(ADAPTERS)('rate limits over %s', (adapter) => {
@@ -27,7 +47,8 @@ describe.each(ADAPTERS)('rate limits over %s', (adapter) => {
     '%s: the client past the limit gets 429 in the route body with Retry-After, and nothing changes',
     async (path) => {
       const before = await authState(db);
-      for (let i = 0; i < LIMIT; i++) expect((await request(app.getHttpServer()).post(path).send({})).status).not.toBe(429);
+      for (let i = 0; i < LIMIT; i++)
+        expect((await request(app.getHttpServer()).post(path).send({})).status).not.toBe(429);
       const refused = await request(app.getHttpServer()).post(path).send({});
       expect({ status: refused.status, body: refused.body }).toEqual({ status: 429, body: TOO_MANY[path] });
       expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
@@ -40,6 +61,9 @@ describe.each(ADAPTERS)('rate limits over %s', (adapter) => {
     const limited = await request(app.getHttpServer()).get('/auth/sessions');
     expect({ status: limited.status, body: limited.body }).toEqual({ status: 429, body: TOO_MANY['/auth/logout'] });
     const open = await request(app.getHttpServer()).post('/auth/logout/others');
-    expect({ status: open.status, body: open.body }).toEqual({ status: 401, body: { message: 'Unauthorized', description: 'Invalid, expired or missing bearer token', code: 'UNAUTHORIZED' } });
+    expect({ status: open.status, body: open.body }).toEqual({
+      status: 401,
+      body: { message: 'Unauthorized', description: 'Invalid, expired or missing bearer token', code: 'UNAUTHORIZED' },
+    });
   });
 });

@@ -5,8 +5,16 @@ import { ADAPTERS, useTestApp } from './support/test-app.js';
 import type { TestDatabase } from './support/test-database.js';
 import { disableUser, newUser } from './support/users.js';
 
-const INVALID_REFRESH = { message: 'Unauthorized', description: 'Invalid, expired or revoked refresh token', code: 'UNAUTHORIZED' };
-const UNAUTHORIZED = { message: 'Unauthorized', description: 'Invalid, expired or missing bearer token', code: 'UNAUTHORIZED' };
+const INVALID_REFRESH = {
+  message: 'Unauthorized',
+  description: 'Invalid, expired or revoked refresh token',
+  code: 'UNAUTHORIZED',
+};
+const UNAUTHORIZED = {
+  message: 'Unauthorized',
+  description: 'Invalid, expired or missing bearer token',
+  code: 'UNAUTHORIZED',
+};
 
 describe.each(ADAPTERS)('POST /auth/refresh over %s', (adapter) => {
   let db: TestDatabase;
@@ -14,7 +22,8 @@ describe.each(ADAPTERS)('POST /auth/refresh over %s', (adapter) => {
   useTestApp(adapter, (opened) => ({ db, app } = opened));
   const http = () => request(app.getHttpServer());
   const refresh = (refreshToken: unknown) => http().post('/auth/refresh').send({ refreshToken });
-  const sessionRow = async (id: string) => (await db.query('SELECT revoke_reason FROM auth_sessions WHERE id = $1', [id]))[0];
+  const sessionRow = async (id: string) =>
+    (await db.query('SELECT revoke_reason FROM auth_sessions WHERE id = $1', [id]))[0];
 
   it('rotates: a new pair for the same session, and the old refresh token stops working', async () => {
     const user = await newUser(app);
@@ -40,21 +49,29 @@ describe.each(ADAPTERS)('POST /auth/refresh over %s', (adapter) => {
     expect(reuse.body).toEqual(INVALID_REFRESH);
     expect(await sessionRow(user.sessionId)).toEqual({ revoke_reason: 'refresh_token_reuse' });
     // Neither the thief's nor the victim's tokens work any more.
-    expect((await http().get('/auth/me').set('Authorization', `Bearer ${rotated.body.accessToken}`).expect(401)).body).toEqual(UNAUTHORIZED);
+    expect(
+      (await http().get('/auth/me').set('Authorization', `Bearer ${rotated.body.accessToken}`).expect(401)).body,
+    ).toEqual(UNAUTHORIZED);
     expect((await refresh(rotated.body.refreshToken).expect(401)).body).toEqual(INVALID_REFRESH);
   });
 
-  it.each(['/auth/logout', '/signout', '/v3/logout', '/auth/api/v1/authentication-management/logout'])('refuses the refresh token after %s', async (path) => {
-    const user = await newUser(app);
-    await http().post(path).set('Authorization', user.bearer).expect(200);
-    expect((await refresh(user.refreshToken).expect(401)).body).toEqual(INVALID_REFRESH);
-    expect(await sessionRow(user.sessionId)).toEqual({ revoke_reason: 'logout' });
-  });
+  it.each(['/auth/logout', '/signout', '/v3/logout', '/auth/api/v1/authentication-management/logout'])(
+    'refuses the refresh token after %s',
+    async (path) => {
+      const user = await newUser(app);
+      await http().post(path).set('Authorization', user.bearer).expect(200);
+      expect((await refresh(user.refreshToken).expect(401)).body).toEqual(INVALID_REFRESH);
+      expect(await sessionRow(user.sessionId)).toEqual({ revoke_reason: 'logout' });
+    },
+  );
 
   it('refuses an unknown token and keeps the hash only', async () => {
     const user = await newUser(app);
     expect((await refresh('not-a-token').expect(401)).body).toEqual(INVALID_REFRESH);
-    const stored = await db.query(`SELECT encode(token_hash, 'hex') AS hash FROM auth_refresh_tokens WHERE session_id = $1`, [user.sessionId]);
+    const stored = await db.query(
+      `SELECT encode(token_hash, 'hex') AS hash FROM auth_refresh_tokens WHERE session_id = $1`,
+      [user.sessionId],
+    );
     expect(stored).toEqual([{ hash: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
     expect(JSON.stringify(await db.query('SELECT * FROM auth_refresh_tokens'))).not.toContain(user.refreshToken);
   });
@@ -62,8 +79,14 @@ describe.each(ADAPTERS)('POST /auth/refresh over %s', (adapter) => {
   it('refuses a disabled user and ends the session', async () => {
     const user = await newUser(app);
     await disableUser(app, db, user.userId);
-    expect((await refresh(user.refreshToken).expect(403)).body).toEqual({ message: 'Forbidden', description: 'The account is disabled', code: 'FORBIDDEN' });
-    expect(await db.query('SELECT revoke_reason FROM auth_sessions WHERE id = $1', [user.sessionId])).toEqual([{ revoke_reason: 'user_disabled' }]);
+    expect((await refresh(user.refreshToken).expect(403)).body).toEqual({
+      message: 'Forbidden',
+      description: 'The account is disabled',
+      code: 'FORBIDDEN',
+    });
+    expect(await db.query('SELECT revoke_reason FROM auth_sessions WHERE id = $1', [user.sessionId])).toEqual([
+      { revoke_reason: 'user_disabled' },
+    ]);
   });
 
   it.each([
@@ -73,11 +96,23 @@ describe.each(ADAPTERS)('POST /auth/refresh over %s', (adapter) => {
   ])('answers a refresh token that is %s with a generic error', async (_name, value, status) => {
     const response = await (value === undefined ? http().post('/auth/refresh') : refresh(value));
     expect(response.status).toBe(status);
-    expect(response.body).toEqual({ message: 'Validation error', description: 'The request data failed validation rules', code: 'VALIDATION_ERROR' });
+    expect(response.body).toEqual({
+      message: 'Validation error',
+      description: 'The request data failed validation rules',
+      code: 'VALIDATION_ERROR',
+    });
   });
 
   it('answers broken JSON with 400 in the generic body', async () => {
-    const response = await http().post('/auth/refresh').set('Content-Type', 'application/json').send('{"refreshToken":').expect(400);
-    expect(response.body).toEqual({ message: 'Invalid input data', description: 'The request data did not pass validation', code: 'INVALID_INPUT' });
+    const response = await http()
+      .post('/auth/refresh')
+      .set('Content-Type', 'application/json')
+      .send('{"refreshToken":')
+      .expect(400);
+    expect(response.body).toEqual({
+      message: 'Invalid input data',
+      description: 'The request data did not pass validation',
+      code: 'INVALID_INPUT',
+    });
   });
 });

@@ -8,9 +8,14 @@ import { createTestDatabase, type TestDatabase } from './support/test-database.j
 import { newUser } from './support/users.js';
 import { holdsWithin } from './support/within.js';
 
-const UNAUTHORIZED = { message: 'Unauthorized', description: 'Invalid, expired or missing bearer token', code: 'UNAUTHORIZED' };
+const UNAUTHORIZED = {
+  message: 'Unauthorized',
+  description: 'Invalid, expired or missing bearer token',
+  code: 'UNAUTHORIZED',
+};
 
-const me = (app: INestApplication, bearer: string) => request(app.getHttpServer()).get('/auth/me').set('Authorization', bearer);
+const me = (app: INestApplication, bearer: string) =>
+  request(app.getHttpServer()).get('/auth/me').set('Authorization', bearer);
 
 /** Polls until `check` holds or `ms` have passed; returns how long it took, or null. */
 /** Polled every 2 ms: the propagation bound is 100 ms. */
@@ -24,19 +29,31 @@ describe.each(ADAPTERS)('revocation across instances over %s', (adapter) => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    [a, b, strict] = await Promise.all([createTestApp(db.url, adapter), createTestApp(db.url, adapter), createTestApp(db.url, adapter, { revocationMode: 'strict' })]);
+    [a, b, strict] = await Promise.all([
+      createTestApp(db.url, adapter),
+      createTestApp(db.url, adapter),
+      createTestApp(db.url, adapter, { revocationMode: 'strict' }),
+    ]);
   });
   afterAll(async () => {
     await Promise.all([a, b, strict].map((app) => app?.close()));
     await db?.drop();
   });
 
-  const listeners = () => db.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1', [LISTENER_APPLICATION_NAME]);
+  const listeners = () =>
+    db.query<{ pid: number }>(
+      'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1',
+      [LISTENER_APPLICATION_NAME],
+    );
 
   it('a logout on A is refused at once on A, and within 100 ms on B that had the session cached', async () => {
     const user = await newUser(a);
     await me(b, user.bearer).expect(200);
-    expect(b.get(RevocationCache).get(user.sessionId)).toEqual({ userId: user.userId, deviceId: null, expiresAtMs: expect.any(Number) });
+    expect(b.get(RevocationCache).get(user.sessionId)).toEqual({
+      userId: user.userId,
+      deviceId: null,
+      expiresAtMs: expect.any(Number),
+    });
     await request(a.getHttpServer()).post('/auth/logout').set('Authorization', user.bearer).expect(200);
     expect((await me(a, user.bearer).expect(401)).body).toEqual(UNAUTHORIZED);
     expect(await holdsWithin(100, async () => (await me(b, user.bearer)).status === 401, POLL_MS)).toBe(true);
@@ -56,14 +73,19 @@ describe.each(ADAPTERS)('revocation across instances over %s', (adapter) => {
   it('a revocation made with plain SQL reaches every instance too (the trigger notifies)', async () => {
     const user = await newUser(a);
     await me(b, user.bearer).expect(200);
-    await db.query(`UPDATE auth_sessions SET revoked_at = now(), revoke_reason = 'admin' WHERE id = $1`, [user.sessionId]);
+    await db.query(`UPDATE auth_sessions SET revoked_at = now(), revoke_reason = 'admin' WHERE id = $1`, [
+      user.sessionId,
+    ]);
     expect(await holdsWithin(100, async () => (await me(b, user.bearer)).status === 401, POLL_MS)).toBe(true);
     await me(strict, user.bearer).expect(401);
   });
 
   it('logout everywhere of a user with 150 sessions is one notification for the user, and reaches B', async () => {
     const user = await newUser(a);
-    await db.query(`INSERT INTO auth_sessions (user_id, expires_at) SELECT $1, now() + interval '1 day' FROM generate_series(1, 149)`, [user.userId]);
+    await db.query(
+      `INSERT INTO auth_sessions (user_id, expires_at) SELECT $1, now() + interval '1 day' FROM generate_series(1, 149)`,
+      [user.userId],
+    );
     await me(b, user.bearer).expect(200);
     const heard: string[] = [];
     const listener = new pg.Client(db.url);
@@ -71,7 +93,9 @@ describe.each(ADAPTERS)('revocation across instances over %s', (adapter) => {
     listener.on('notification', (message) => heard.push(message.payload ?? ''));
     await listener.query(`LISTEN ${REVOCATION_CHANNEL}`);
     try {
-      expect((await request(a.getHttpServer()).post('/auth/logout/all').set('Authorization', user.bearer).expect(200)).body).toEqual({ message: 'Logged out of all sessions', revokedSessions: 150 });
+      expect(
+        (await request(a.getHttpServer()).post('/auth/logout/all').set('Authorization', user.bearer).expect(200)).body,
+      ).toEqual({ message: 'Logged out of all sessions', revokedSessions: 150 });
       expect(await holdsWithin(100, async () => (await me(b, user.bearer)).status === 401, POLL_MS)).toBe(true);
       expect(heard).toEqual([`u:${user.userId}`]);
     } finally {
@@ -86,10 +110,15 @@ describe.each(ADAPTERS)('revocation across instances over %s', (adapter) => {
     expect(cache.listening).toBe(true);
     expect(cache.size).toBeGreaterThan(0);
 
-    await db.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1', [LISTENER_APPLICATION_NAME]);
+    await db.query(
+      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1',
+      [LISTENER_APPLICATION_NAME],
+    );
     expect(await holdsWithin(2000, () => !cache.listening, POLL_MS)).toBe(true);
     // Revoked while B cannot hear it: B must read PostgreSQL (strict) and refuse.
-    await db.query(`UPDATE auth_sessions SET revoked_at = now(), revoke_reason = 'admin' WHERE id = $1`, [user.sessionId]);
+    await db.query(`UPDATE auth_sessions SET revoked_at = now(), revoke_reason = 'admin' WHERE id = $1`, [
+      user.sessionId,
+    ]);
     expect((await me(b, user.bearer).expect(401)).body).toEqual(UNAUTHORIZED);
 
     // It listens again by itself, with an empty cache, and caches again.

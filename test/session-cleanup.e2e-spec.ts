@@ -2,7 +2,12 @@ import type { INestApplication } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { describe, expect, it } from 'vitest';
-import { SESSION_CLEANUP_JOB, SessionCleanupService, SessionsPurgedEvent, SessionsRevokedEvent } from '../src/auth/index.js';
+import {
+  SESSION_CLEANUP_JOB,
+  SessionCleanupService,
+  SessionsPurgedEvent,
+  SessionsRevokedEvent,
+} from '../src/auth/index.js';
 import { createTestApp, useTestApp } from './support/test-app.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 
@@ -17,22 +22,36 @@ describe('session clean-up job', () => {
   let app: INestApplication;
   useTestApp('fastify', (opened) => ({ db, app } = opened));
 
-  async function session(userId: string, expiresAt: string, revokedAt: string | null = null, deviceId: string | null = null): Promise<string> {
+  async function session(
+    userId: string,
+    expiresAt: string,
+    revokedAt: string | null = null,
+    deviceId: string | null = null,
+  ): Promise<string> {
     const [row] = await db.query<{ id: string }>(
       `INSERT INTO auth_sessions (user_id, device_id, expires_at, revoked_at, revoke_reason) VALUES ($1, $2, $3, $4, CASE WHEN $4::timestamptz IS NULL THEN NULL ELSE 'logout' END) RETURNING id`,
       [userId, deviceId, expiresAt, revokedAt],
     );
-    await db.query(`INSERT INTO auth_refresh_tokens (token_hash, session_id) VALUES (decode(replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', ''), 'hex'), $1)`, [row.id]);
+    await db.query(
+      `INSERT INTO auth_refresh_tokens (token_hash, session_id) VALUES (decode(replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', ''), 'hex'), $1)`,
+      [row.id],
+    );
     return row.id;
   }
   const device = async (userId: string, externalId: string, revokedAt: string | null) =>
-    (await db.query<{ id: string }>('INSERT INTO auth_devices (user_id, external_id, revoked_at) VALUES ($1, $2, $3) RETURNING id', [userId, externalId, revokedAt]))[0].id;
+    (
+      await db.query<{ id: string }>(
+        'INSERT INTO auth_devices (user_id, external_id, revoked_at) VALUES ($1, $2, $3) RETURNING id',
+        [userId, externalId, revokedAt],
+      )
+    )[0].id;
   const sessions = async () =>
     Object.fromEntries(
-      (await db.query<{ id: string; revoked_at: Date | null; revoke_reason: string | null }>('SELECT id, revoked_at, revoke_reason FROM auth_sessions')).map((r) => [
-        r.id,
-        { revokedAt: r.revoked_at?.toISOString() ?? null, reason: r.revoke_reason },
-      ]),
+      (
+        await db.query<{ id: string; revoked_at: Date | null; revoke_reason: string | null }>(
+          'SELECT id, revoked_at, revoke_reason FROM auth_sessions',
+        )
+      ).map((r) => [r.id, { revokedAt: r.revoked_at?.toISOString() ?? null, reason: r.revoke_reason }]),
     );
 
   it('marks sessions past expiry as expired, and deletes only what ended before the retention cut-off', async () => {
@@ -61,10 +80,14 @@ describe('session clean-up job', () => {
       [ids.revokedRecently]: { revokedAt: '2031-05-10T00:00:00.000Z', reason: 'logout' },
       [ids.revokedAtCutoff]: { revokedAt: '2031-05-02T00:00:00.000Z', reason: 'logout' },
     });
-    expect((await db.query<{ session_id: string }>('SELECT session_id FROM auth_refresh_tokens ORDER BY 1')).map((r) => r.session_id).toSorted()).toEqual(
-      [ids.live, ids.expiredRecently, ids.revokedRecently, ids.revokedAtCutoff].toSorted(),
+    expect(
+      (await db.query<{ session_id: string }>('SELECT session_id FROM auth_refresh_tokens ORDER BY 1'))
+        .map((r) => r.session_id)
+        .toSorted(),
+    ).toEqual([ids.live, ids.expiredRecently, ids.revokedRecently, ids.revokedAtCutoff].toSorted());
+    expect((await db.query<{ id: string }>('SELECT id FROM auth_devices')).map((r) => r.id).toSorted()).toEqual(
+      [goneButUsed, live].toSorted(),
     );
-    expect((await db.query<{ id: string }>('SELECT id FROM auth_devices')).map((r) => r.id).toSorted()).toEqual([goneButUsed, live].toSorted());
     expect(events).toEqual(
       expect.arrayContaining([
         new SessionsRevokedEvent('u1', [ids.expiredRecently], 'expired', expect.any(Date)),
@@ -75,15 +98,29 @@ describe('session clean-up job', () => {
     expect(events).toHaveLength(3);
 
     // A second run finds nothing more to do.
-    expect(await app.get(SessionCleanupService).run(NOW)).toEqual({ expiredSessions: 0, deletedSessions: 0, deletedDevices: 0 });
+    expect(await app.get(SessionCleanupService).run(NOW)).toEqual({
+      expiredSessions: 0,
+      deletedSessions: 0,
+      deletedDevices: 0,
+    });
   });
 
   it('works through more rows than one batch holds', async () => {
     await db.query('TRUNCATE auth_sessions, auth_devices CASCADE');
-    await db.query(`INSERT INTO auth_sessions (user_id, expires_at) SELECT 'u' || (i % 7), '2031-03-01T00:00:00Z' FROM generate_series(1, 2500) i`);
-    await db.query(`INSERT INTO auth_sessions (user_id, expires_at) SELECT 'keep', '2031-05-31T00:00:00Z' FROM generate_series(1, 1200) i`);
-    expect(await app.get(SessionCleanupService).run(NOW)).toEqual({ expiredSessions: 3700, deletedSessions: 2500, deletedDevices: 0 });
-    expect(await db.query(`SELECT revoke_reason, count(*)::int AS n FROM auth_sessions GROUP BY 1`)).toEqual([{ revoke_reason: 'expired', n: 1200 }]);
+    await db.query(
+      `INSERT INTO auth_sessions (user_id, expires_at) SELECT 'u' || (i % 7), '2031-03-01T00:00:00Z' FROM generate_series(1, 2500) i`,
+    );
+    await db.query(
+      `INSERT INTO auth_sessions (user_id, expires_at) SELECT 'keep', '2031-05-31T00:00:00Z' FROM generate_series(1, 1200) i`,
+    );
+    expect(await app.get(SessionCleanupService).run(NOW)).toEqual({
+      expiredSessions: 3700,
+      deletedSessions: 2500,
+      deletedDevices: 0,
+    });
+    expect(await db.query(`SELECT revoke_reason, count(*)::int AS n FROM auth_sessions GROUP BY 1`)).toEqual([
+      { revoke_reason: 'expired', n: 1200 },
+    ]);
   });
 
   it.each([

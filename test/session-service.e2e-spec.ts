@@ -30,9 +30,13 @@ describe('SessionService against PostgreSQL', () => {
 
   it('gives exactly one winner to concurrent revocations of one session', async () => {
     const { sessionId } = await sessions.createSession({ userId: user() });
-    const results = await Promise.all(Array.from({ length: 25 }, (_, i) => sessions.revokeSession(sessionId, i % 2 ? 'logout' : 'admin')));
+    const results = await Promise.all(
+      Array.from({ length: 25 }, (_, i) => sessions.revokeSession(sessionId, i % 2 ? 'logout' : 'admin')),
+    );
     expect(results.filter(Boolean)).toHaveLength(1);
-    const [row] = await db.query<{ revoke_reason: string }>('SELECT revoke_reason FROM auth_sessions WHERE id = $1', [sessionId]);
+    const [row] = await db.query<{ revoke_reason: string }>('SELECT revoke_reason FROM auth_sessions WHERE id = $1', [
+      sessionId,
+    ]);
     expect(['logout', 'admin']).toContain(row.revoke_reason);
     expect(await sessions.revokeSession(sessionId, 'logout')).toBe(false);
   });
@@ -43,14 +47,20 @@ describe('SessionService against PostgreSQL', () => {
     await sessions.createSession({ userId, deviceId: 'tablet' });
     await sessions.createSession({ userId, deviceId: 'phone' });
     await sessions.createSession({ userId });
-    const devices = await db.query('SELECT external_id, name, push_token FROM auth_devices WHERE user_id = $1 ORDER BY external_id', [userId]);
+    const devices = await db.query(
+      'SELECT external_id, name, push_token FROM auth_devices WHERE user_id = $1 ORDER BY external_id',
+      [userId],
+    );
     expect(devices).toEqual([
       { external_id: 'phone', name: null, push_token: null },
       { external_id: 'tablet', name: 'Tab', push_token: 'push-1' },
     ]);
 
     const revoked = await sessions.revokeDevice(userId, 'tablet', 'device_signout');
-    expect(revoked).toEqual({ deviceId: expect.any(String), revokedSessionIds: [expect.any(String), expect.any(String)] });
+    expect(revoked).toEqual({
+      deviceId: expect.any(String),
+      revokedSessionIds: [expect.any(String), expect.any(String)],
+    });
     expect(await rows(userId)).toEqual([
       { revoke_reason: 'device_signout', external_id: 'tablet', device_revoked: true },
       { revoke_reason: 'device_signout', external_id: 'tablet', device_revoked: true },
@@ -84,7 +94,9 @@ describe('SessionService against PostgreSQL', () => {
   it('ends every session of an account that ended (endUserSessions), with the reason given', async () => {
     const disabled = user();
     const deleted = user();
-    const mine = await Promise.all([1, 2].map(() => sessions.createSession({ userId: disabled, deviceId: 'pc' }).then((s) => s.sessionId)));
+    const mine = await Promise.all(
+      [1, 2].map(() => sessions.createSession({ userId: disabled, deviceId: 'pc' }).then((s) => s.sessionId)),
+    );
     await sessions.createSession({ userId: deleted });
     expect((await sessions.endUserSessions(disabled)).toSorted()).toEqual(mine.toSorted());
     expect(await sessions.endUserSessions(deleted, 'user_deleted')).toHaveLength(1);
@@ -95,7 +107,9 @@ describe('SessionService against PostgreSQL', () => {
   });
 
   it('validates claims against the session row and the user store', async () => {
-    const [{ id: userId }] = await db.query<{ id: string }>(`INSERT INTO users (email, password_hash) VALUES ('v@example.com', 'x') RETURNING id`);
+    const [{ id: userId }] = await db.query<{ id: string }>(
+      `INSERT INTO users (email, password_hash) VALUES ('v@example.com', 'x') RETURNING id`,
+    );
     const { sessionId } = await sessions.createSession({ userId, deviceId: 'watch' });
     await expect(sessions.validateSession({ sub: userId, sid: sessionId, jti: 'j' })).resolves.toEqual({
       userId,
@@ -104,6 +118,8 @@ describe('SessionService against PostgreSQL', () => {
       tokenId: 'j',
     });
     await sessions.revokeSession(sessionId, 'logout');
-    await expect(sessions.validateSession({ sub: userId, sid: sessionId, jti: 'j' })).rejects.toBeInstanceOf(SessionRevokedError);
+    await expect(sessions.validateSession({ sub: userId, sid: sessionId, jti: 'j' })).rejects.toBeInstanceOf(
+      SessionRevokedError,
+    );
   });
 });

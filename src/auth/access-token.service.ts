@@ -23,7 +23,9 @@ export interface SignedAccessToken {
 
 /** The key that verifies tokens: the secret for HS256, the public key otherwise. */
 export function verificationKey(signing: SigningOptions): KeyObject {
-  return signing.algorithm === 'HS256' ? createSecretKey(Buffer.from(signing.secret)) : createPublicKey(signing.publicKey);
+  return signing.algorithm === 'HS256'
+    ? createSecretKey(Buffer.from(signing.secret))
+    : createPublicKey(signing.publicKey);
 }
 
 /**
@@ -32,7 +34,9 @@ export function verificationKey(signing: SigningOptions): KeyObject {
  * (most of a request) with OpenSSL 3.
  */
 function signingKey(signing: SigningOptions): KeyObject {
-  return signing.algorithm === 'HS256' ? createSecretKey(Buffer.from(signing.secret)) : createPrivateKey(signing.privateKey);
+  return signing.algorithm === 'HS256'
+    ? createSecretKey(Buffer.from(signing.secret))
+    : createPrivateKey(signing.privateKey);
 }
 
 @Injectable()

@@ -30,26 +30,63 @@ describe('resolveAuthOptions', () => {
 
   it('keeps what the host sets', () => {
     const userStore = { findUser: async () => null };
-    const cookie = { name: 'at', sameSite: 'lax', secure: false, path: '/app', domain: 'example.com', clearSiteData: false } as const;
+    const cookie = {
+      name: 'at',
+      sameSite: 'lax',
+      secure: false,
+      path: '/app',
+      domain: 'example.com',
+      clearSiteData: false,
+    } as const;
     const cleanup = { intervalSeconds: 60, retentionDays: 7, batchSize: 10 };
     const revocation = { mode: 'strict', maxEntryAgeMs: 100, maxEntries: 10, heartbeatMs: 50 } as const;
     const rateLimit = { limit: 5, ttlSeconds: 10 };
-    const set = { signing, issuer: 'i', audience: 'a', accessTokenTtlSeconds: 60, sessionTtlSeconds: 3600, systemId: 'x', exposeErrorDetails: true, userStore, guardErrorMapper, cookie, cleanup, revocation, rateLimit };
+    const set = {
+      signing,
+      issuer: 'i',
+      audience: 'a',
+      accessTokenTtlSeconds: 60,
+      sessionTtlSeconds: 3600,
+      systemId: 'x',
+      exposeErrorDetails: true,
+      userStore,
+      guardErrorMapper,
+      cookie,
+      cleanup,
+      revocation,
+      rateLimit,
+    };
     expect(resolveAuthOptions(set)).toEqual(set);
   });
 
   it('turns the cookie on with secure defaults, and the clean-up job off', () => {
     const resolved = resolveAuthOptions({ signing, cookie: true, cleanup: false });
-    expect(resolved.cookie).toEqual({ name: '__Host-access_token', sameSite: 'strict', secure: true, path: '/', clearSiteData: true });
+    expect(resolved.cookie).toEqual({
+      name: '__Host-access_token',
+      sameSite: 'strict',
+      secure: true,
+      path: '/',
+      clearSiteData: true,
+    });
     expect(resolved.cleanup).toBeNull();
     expect(resolveAuthOptions({ signing, rateLimit: false }).rateLimit).toBeNull();
-    expect(resolveAuthOptions({ signing, cleanup: { retentionDays: 1 } }).cleanup).toEqual({ intervalSeconds: 3600, retentionDays: 1, batchSize: 1000 });
+    expect(resolveAuthOptions({ signing, cleanup: { retentionDays: 1 } }).cleanup).toEqual({
+      intervalSeconds: 3600,
+      retentionDays: 1,
+      batchSize: 1000,
+    });
   });
 
   it.each([
     [{}, 'the `signing` option is required'],
-    [{ signing: { secret: 'a-secret-without-its-algorithm-named-here' } }, `signing.algorithm must be 'HS256', 'RS256' or 'ES256' (got undefined)`],
-    [{ signing: { algorithm: 'none', secret: 'x' } }, `signing.algorithm must be 'HS256', 'RS256' or 'ES256' (got "none")`],
+    [
+      { signing: { secret: 'a-secret-without-its-algorithm-named-here' } },
+      `signing.algorithm must be 'HS256', 'RS256' or 'ES256' (got undefined)`,
+    ],
+    [
+      { signing: { algorithm: 'none', secret: 'x' } },
+      `signing.algorithm must be 'HS256', 'RS256' or 'ES256' (got "none")`,
+    ],
     [{ signing: { algorithm: 'HS256', secret: '' } }, 'HS256 needs a secret'],
     [{ signing: { algorithm: 'RS256', privateKey: 'k', publicKey: '' } }, 'RS256 needs privateKey and publicKey'],
     [{ signing, accessTokenTtlSeconds: 0 }, 'accessTokenTtlSeconds must be a positive integer'],

@@ -1,5 +1,12 @@
 import { allowAllUserStore, type AuthUserStore } from './auth-user-store.interface.js';
-import type { AccessTokenCookieOptions, AuthModuleOptions, RateLimitOptions, RevocationOptions, SessionCleanupOptions, SigningOptions } from './auth-options.interface.js';
+import type {
+  AccessTokenCookieOptions,
+  AuthModuleOptions,
+  RateLimitOptions,
+  RevocationOptions,
+  SessionCleanupOptions,
+  SigningOptions,
+} from './auth-options.interface.js';
 import { mapGuardErrorToGeneric } from './generic/generic-error.mapper.js';
 import type { ErrorMapper } from './routes/error-response.js';
 
@@ -15,7 +22,7 @@ export interface ResolvedAuthOptions {
   userStore: AuthUserStore;
   guardErrorMapper: ErrorMapper;
   /** Null when the cookie is off. */
-  cookie: Required<Omit<AccessTokenCookieOptions, 'domain'>> & Pick<AccessTokenCookieOptions, 'domain'> | null;
+  cookie: (Required<Omit<AccessTokenCookieOptions, 'domain'>> & Pick<AccessTokenCookieOptions, 'domain'>) | null;
   /** Null when the clean-up job is off. */
   cleanup: Required<SessionCleanupOptions> | null;
   revocation: Required<RevocationOptions>;
@@ -43,7 +50,9 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
   if (!options?.signing) throw new Error('AuthModule: the `signing` option is required');
   const signing = options.signing;
   if (!['HS256', 'RS256', 'ES256'].includes(signing.algorithm)) {
-    throw new Error(`AuthModule: signing.algorithm must be 'HS256', 'RS256' or 'ES256' (got ${JSON.stringify(signing.algorithm)})`);
+    throw new Error(
+      `AuthModule: signing.algorithm must be 'HS256', 'RS256' or 'ES256' (got ${JSON.stringify(signing.algorithm)})`,
+    );
   }
   if (signing.algorithm === 'HS256' && !signing.secret) throw new Error('AuthModule: HS256 needs a secret');
   if (signing.algorithm !== 'HS256' && (!signing.privateKey || !signing.publicKey)) {
@@ -65,27 +74,32 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
     rateLimit: options.rateLimit === false ? null : { ...AUTH_DEFAULTS.rateLimit, ...options.rateLimit },
   };
   if (resolved.rateLimit) positiveIntegers(resolved.rateLimit, ['limit', 'ttlSeconds'], 'rateLimit.');
-  if (resolved.revocation.mode !== 'cached' && resolved.revocation.mode !== 'strict') throw new Error('AuthModule: revocation.mode must be cached or strict');
+  if (resolved.revocation.mode !== 'cached' && resolved.revocation.mode !== 'strict')
+    throw new Error('AuthModule: revocation.mode must be cached or strict');
   positiveIntegers(resolved.revocation, ['maxEntryAgeMs', 'maxEntries', 'heartbeatMs'], 'revocation.');
   positiveIntegers(resolved, ['accessTokenTtlSeconds', 'sessionTtlSeconds']);
-  if (resolved.cleanup) positiveIntegers(resolved.cleanup, ['intervalSeconds', 'retentionDays', 'batchSize'], 'cleanup.');
+  if (resolved.cleanup)
+    positiveIntegers(resolved.cleanup, ['intervalSeconds', 'retentionDays', 'batchSize'], 'cleanup.');
   return resolved;
 }
 
 function positiveIntegers<T extends object>(values: T, keys: Array<keyof T & string>, prefix = ''): void {
   for (const key of keys) {
     const value = values[key];
-    if (!Number.isInteger(value) || (value as number) <= 0) throw new Error(`AuthModule: ${prefix}${key} must be a positive integer`);
+    if (!Number.isInteger(value) || (value as number) <= 0)
+      throw new Error(`AuthModule: ${prefix}${key} must be a positive integer`);
   }
 }
 
 function resolveCookie(option: AuthModuleOptions['cookie']): ResolvedAuthOptions['cookie'] {
   if (!option) return null;
   const cookie = { ...AUTH_DEFAULTS.cookie, ...(option === true ? {} : option) };
-  if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(cookie.name)) throw new Error('AuthModule: cookie.name is not a valid cookie name');
+  if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(cookie.name))
+    throw new Error('AuthModule: cookie.name is not a valid cookie name');
   if (cookie.name.startsWith('__Host-') && (!cookie.secure || cookie.path !== '/' || cookie.domain)) {
     throw new Error('AuthModule: a __Host- cookie needs secure: true, path "/" and no domain');
   }
-  if (cookie.sameSite === 'none' && !cookie.secure) throw new Error('AuthModule: cookie.sameSite "none" needs secure: true');
+  if (cookie.sameSite === 'none' && !cookie.secure)
+    throw new Error('AuthModule: cookie.sameSite "none" needs secure: true');
   return cookie;
 }

@@ -2,7 +2,8 @@
 export type LogoutRouteName = 'signout' | 'authLogout' | 'fibLogout' | 'v3Logout';
 
 /** Names of every route the module can mount, as used in the `routes` option. */
-export type AuthRouteName = LogoutRouteName | 'refresh' | 'logoutAll' | 'logoutOthers' | 'listSessions' | 'revokeSession';
+export type AuthRouteName =
+  LogoutRouteName | 'refresh' | 'logoutAll' | 'logoutOthers' | 'listSessions' | 'revokeSession';
 
 /** Where each route is mounted unless the host moves it. */
 export const DEFAULT_ROUTE_PATHS: Readonly<Record<AuthRouteName, string>> = {

@@ -93,6 +93,7 @@ export class AuthEventPublisher {
       else byUser.set(row.user_id, [row.id]);
     }
     const at = new Date();
-    for (const [userId, sessionIds] of byUser) this.emit(AuthEvent.sessionsRevoked, new SessionsRevokedEvent(userId, sessionIds, reason, at));
+    for (const [userId, sessionIds] of byUser)
+      this.emit(AuthEvent.sessionsRevoked, new SessionsRevokedEvent(userId, sessionIds, reason, at));
   }
 }

@@ -47,13 +47,21 @@ function withAuthParts(definition: DynamicModule, extras: AuthModuleExtras): Dyn
   const routes = logoutRoutes(extras.routes);
   return {
     ...definition,
-    imports: [...(definition.imports ?? []), TypeOrmModule.forFeature([AuthSession, AuthDevice], extras.dataSource), ScheduleModule.forRoot()],
+    imports: [
+      ...(definition.imports ?? []),
+      TypeOrmModule.forFeature([AuthSession, AuthDevice], extras.dataSource),
+      ScheduleModule.forRoot(),
+    ],
     controllers: routes.map((route) => route.controller),
     providers: [
       ...(definition.providers ?? []),
       { provide: AUTH_OPTIONS, useFactory: resolveAuthOptions, inject: [AUTH_MODULE_OPTIONS] },
       { provide: AUTH_DATA_SOURCE, useExisting: getDataSourceToken(extras.dataSource) },
-      { provide: AuthUserStore, useFactory: (options: ResolvedAuthOptions) => options.userStore, inject: [AUTH_OPTIONS] },
+      {
+        provide: AuthUserStore,
+        useFactory: (options: ResolvedAuthOptions) => options.userStore,
+        inject: [AUTH_OPTIONS],
+      },
       { provide: APP_FILTER, useClass: HostAuthErrorFilter },
       { provide: AUTH_MOUNTED_ROUTES, useValue: routes.map(({ method, path, mapper }) => ({ method, path, mapper })) },
       PreRouteErrorsInstaller,
@@ -69,6 +77,18 @@ function withAuthParts(definition: DynamicModule, extras: AuthModuleExtras): Dyn
       JwtStrategy,
       JwtGuard,
     ],
-    exports: [AUTH_OPTIONS, AUTH_RATE_LIMIT_STORAGE, AuthRateLimitGuard, AuthUserStore, SessionService, SessionCleanupService, RevocationCache, AuthCookieService, JwtStrategy, JwtGuard, TypeOrmModule],
+    exports: [
+      AUTH_OPTIONS,
+      AUTH_RATE_LIMIT_STORAGE,
+      AuthRateLimitGuard,
+      AuthUserStore,
+      SessionService,
+      SessionCleanupService,
+      RevocationCache,
+      AuthCookieService,
+      JwtStrategy,
+      JwtGuard,
+      TypeOrmModule,
+    ],
   };
 }

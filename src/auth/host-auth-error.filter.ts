@@ -18,6 +18,12 @@ export class HostAuthErrorFilter implements ExceptionFilter {
   ) {}
 
   catch(error: AuthError, host: ArgumentsHost): void {
-    renderError(this.adapterHost, host.switchToHttp().getResponse(), this.options.guardErrorMapper, error, this.options);
+    renderError(
+      this.adapterHost,
+      host.switchToHttp().getResponse(),
+      this.options.guardErrorMapper,
+      error,
+      this.options,
+    );
   }
 }

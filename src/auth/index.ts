@@ -19,8 +19,20 @@ export { AuthUserStore, allowAllUserStore, type AuthUser } from './auth-user-sto
 export { AuthDevice } from './device.entity.js';
 export { AuthSession } from './session.entity.js';
 export { SessionService } from './session.service.js';
-export type { AuthenticatedSession, CreateSessionInput, CreatedSession, LogoutOptions, RevokedDevice, SessionSummary } from './session.types.js';
-export { LISTENER_APPLICATION_NAME, REVOCATION_CHANNEL, RevocationCache, type CachedSession } from './revocation-cache.service.js';
+export type {
+  AuthenticatedSession,
+  CreateSessionInput,
+  CreatedSession,
+  LogoutOptions,
+  RevokedDevice,
+  SessionSummary,
+} from './session.types.js';
+export {
+  LISTENER_APPLICATION_NAME,
+  REVOCATION_CHANNEL,
+  RevocationCache,
+  type CachedSession,
+} from './revocation-cache.service.js';
 export { SESSION_CLEANUP_JOB, SessionCleanupService, type SessionCleanupResult } from './session-cleanup.service.js';
 export {
   AuthEvent,
@@ -35,7 +47,12 @@ export type { AccessTokenClaims } from './access-token.service.js';
 export { JwtGuard } from './jwt.guard.js';
 export { AUTH_RATE_LIMIT_STORAGE, AuthRateLimitGuard } from './rate-limit.guard.js';
 export { CurrentSession } from './current-session.decorator.js';
-export { GENERIC_ERRORS, mapGenericError, mapGuardErrorToGeneric, type GenericErrorBody } from './generic/generic-error.mapper.js';
+export {
+  GENERIC_ERRORS,
+  mapGenericError,
+  mapGuardErrorToGeneric,
+  type GenericErrorBody,
+} from './generic/generic-error.mapper.js';
 export { SIGNOUT_ERRORS, mapSignoutError, type SignoutErrorBody } from './signout/signout-error.mapper.js';
 export { mapFibError, type FibEnvelope } from './fib/fib-error.mapper.js';
 export { mapV3Error, type V3ErrorBody } from './v3/v3-error.mapper.js';

@@ -27,18 +27,24 @@ export class JwtGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const http = context.switchToHttp();
     const request = http.getRequest<Record<string | symbol, unknown>>();
-    request[RAW_AUTHORIZATION_FLAG] = this.reflector.getAllAndOverride<boolean>(RAW_AUTHORIZATION_ALLOWED, [context.getHandler(), context.getClass()]) ?? false;
+    request[RAW_AUTHORIZATION_FLAG] =
+      this.reflector.getAllAndOverride<boolean>(RAW_AUTHORIZATION_ALLOWED, [
+        context.getHandler(),
+        context.getClass(),
+      ]) ?? false;
     request[AUTH_SESSION_PROPERTY] = await new Promise<AuthenticatedSession>((resolve, reject) => {
-      const authenticate = this.strategy.getPassportInstance().authenticate(
-        JWT_STRATEGY_NAME,
-        { session: false },
-        (error: unknown, session: AuthenticatedSession | false, info: unknown) => {
-          // An unreachable database becomes a domain error, so the host's routes answer it too (503 by default).
-          if (error) reject(toDomainError(error));
-          else if (!session) reject(tokenErrorFrom(info));
-          else resolve(session);
-        },
-      );
+      const authenticate = this.strategy
+        .getPassportInstance()
+        .authenticate(
+          JWT_STRATEGY_NAME,
+          { session: false },
+          (error: unknown, session: AuthenticatedSession | false, info: unknown) => {
+            // An unreachable database becomes a domain error, so the host's routes answer it too (503 by default).
+            if (error) reject(toDomainError(error));
+            else if (!session) reject(tokenErrorFrom(info));
+            else resolve(session);
+          },
+        );
       authenticate(request, http.getResponse(), reject);
     });
     return true;

@@ -62,7 +62,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY_NAME) {
 function parseClaims(payload: Jwt['payload']): Pick<AccessTokenClaims, 'sub' | 'sid' | 'jti'> {
   if (typeof payload !== 'object' || payload === null) throw new InvalidTokenError('Token payload is not an object');
   const { sub, sid, jti } = payload as Record<string, unknown>;
-  if (typeof sub !== 'string' || sub.length === 0 || sub.length > 255) throw new InvalidTokenError('Token has no valid sub');
+  if (typeof sub !== 'string' || sub.length === 0 || sub.length > 255)
+    throw new InvalidTokenError('Token has no valid sub');
   if (typeof sid !== 'string' || !UUID_PATTERN.test(sid)) throw new InvalidTokenError('Token has no valid sid');
   if (typeof jti !== 'string' || jti.length === 0) throw new InvalidTokenError('Token has no valid jti');
   return { sub, sid, jti };
@@ -70,5 +71,8 @@ function parseClaims(payload: Jwt['payload']): Pick<AccessTokenClaims, 'sub' | '
 
 /** The Authorization header's token; without that header, the access-token cookie's. */
 function withCookieFallback(cookieName: string): typeof extractAccessToken {
-  return (request) => (request.headers.authorization === undefined ? accessTokenFromCookie(request, cookieName) : extractAccessToken(request));
+  return (request) =>
+    request.headers.authorization === undefined
+      ? accessTokenFromCookie(request, cookieName)
+      : extractAccessToken(request);
 }

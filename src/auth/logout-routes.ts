@@ -16,7 +16,10 @@ import { mapV3Error } from './v3/v3-error.mapper.js';
 import { V3LogoutController } from './v3/v3-logout.controller.js';
 
 /** Each route: its controller, its spec's mapper, and (for the pre-route error hooks) its method and any path parameters after the mount path. */
-const ROUTES: Record<AuthRouteName, { controller: Type; mapper: ErrorMapper; method?: MountedLogoutRoute['method']; params?: string }> = {
+const ROUTES: Record<
+  AuthRouteName,
+  { controller: Type; mapper: ErrorMapper; method?: MountedLogoutRoute['method']; params?: string }
+> = {
   signout: { controller: SignoutController, mapper: mapSignoutError },
   authLogout: { controller: GenericLogoutController, mapper: mapGenericError },
   fibLogout: { controller: FibLogoutController, mapper: mapFibError },
@@ -32,7 +35,9 @@ const ROUTES: Record<AuthRouteName, { controller: Type; mapper: ErrorMapper; met
  * The routes to mount: each one not switched off, as a subclass
  * carrying its path, so moving one route never touches the shared class.
  */
-export function logoutRoutes(routes: AuthModuleExtras['routes'] = {}): Array<MountedLogoutRoute & { controller: Type }> {
+export function logoutRoutes(
+  routes: AuthModuleExtras['routes'] = {},
+): Array<MountedLogoutRoute & { controller: Type }> {
   return (Object.keys(ROUTES) as AuthRouteName[]).flatMap((name) => {
     const option = routes[name] ?? true;
     if (option === false) return [];

@@ -32,7 +32,11 @@ export class AuthRateLimitGuard implements CanActivate {
     const ttlMs = rateLimit.ttlSeconds * 1000;
     const record = await this.storage.increment(key, ttlMs, rateLimit.limit, ttlMs, 'nest-signout');
     if (!record.isBlocked) return true;
-    this.adapterHost.httpAdapter.setHeader(http.getResponse(), 'Retry-After', String(Math.max(1, record.timeToBlockExpire)));
+    this.adapterHost.httpAdapter.setHeader(
+      http.getResponse(),
+      'Retry-After',
+      String(Math.max(1, record.timeToBlockExpire)),
+    );
     throw new TooManyRequestsError('Rate limit exceeded');
   }
 }

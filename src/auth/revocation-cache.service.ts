@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import pg from 'pg';
@@ -99,7 +105,8 @@ export class RevocationCache implements OnApplicationBootstrap, BeforeApplicatio
 
   evictUser(userId: string): void {
     this.currentEpoch++;
-    for (const [sessionId, entry] of this.entries.entries()) if (entry.userId === userId) this.entries.delete(sessionId);
+    for (const [sessionId, entry] of this.entries.entries())
+      if (entry.userId === userId) this.entries.delete(sessionId);
   }
 
   clear(): void {
@@ -108,7 +115,11 @@ export class RevocationCache implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   private async listen(): Promise<void> {
-    const client = new pg.Client({ ...this.connectionOptions(), application_name: LISTENER_APPLICATION_NAME, keepAlive: true });
+    const client = new pg.Client({
+      ...this.connectionOptions(),
+      application_name: LISTENER_APPLICATION_NAME,
+      keepAlive: true,
+    });
     client.on('notification', (message) => this.onNotification(message.payload));
     client.on('error', () => this.lost(client));
     client.on('end', () => this.lost(client));
@@ -116,7 +127,9 @@ export class RevocationCache implements OnApplicationBootstrap, BeforeApplicatio
       await client.connect();
       await client.query(`LISTEN ${REVOCATION_CHANNEL}`);
     } catch (error) {
-      this.logger.warn(`Cannot listen for revocations (${error instanceof Error ? error.message : String(error)}); the guard reads PostgreSQL on every request until it can`);
+      this.logger.warn(
+        `Cannot listen for revocations (${error instanceof Error ? error.message : String(error)}); the guard reads PostgreSQL on every request until it can`,
+      );
       await client.end().catch(() => undefined);
       this.scheduleReconnect();
       return;
@@ -182,7 +195,9 @@ export class RevocationCache implements OnApplicationBootstrap, BeforeApplicatio
 
   private lost(client: pg.Client): void {
     if (this.client !== client) return;
-    this.logger.warn('Lost the revocation listener; the guard reads PostgreSQL on every request until it listens again');
+    this.logger.warn(
+      'Lost the revocation listener; the guard reads PostgreSQL on every request until it listens again',
+    );
     this.drop();
     this.scheduleReconnect();
   }

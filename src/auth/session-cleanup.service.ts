@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import type { DataSource } from 'typeorm';
 import { RevokeReason } from './auth.constants.js';
@@ -72,14 +78,17 @@ export class SessionCleanupService implements OnApplicationBootstrap, BeforeAppl
     const cutoff = new Date(now.getTime() - retentionDays * DAY_MS);
     let expiredSessions = 0;
     for (;;) {
-      const marked = (await runQuery<{ id: string; user_id: string }>(this.db, this.sql.MARK_EXPIRED_SESSIONS, [now, batchSize])).records;
+      const marked = (
+        await runQuery<{ id: string; user_id: string }>(this.db, this.sql.MARK_EXPIRED_SESSIONS, [now, batchSize])
+      ).records;
       this.events.revoked(marked, RevokeReason.expired);
       expiredSessions += marked.length;
       if (marked.length < batchSize) break;
     }
     const deletedSessions = await this.deleteInBatches(this.sql.PURGE_SESSIONS, cutoff, batchSize);
     const deletedDevices = await this.deleteInBatches(this.sql.PURGE_DEVICES, cutoff, batchSize);
-    if (deletedSessions > 0) this.events.emit(AuthEvent.sessionsPurged, new SessionsPurgedEvent(deletedSessions, cutoff, new Date()));
+    if (deletedSessions > 0)
+      this.events.emit(AuthEvent.sessionsPurged, new SessionsPurgedEvent(deletedSessions, cutoff, new Date()));
     return { expiredSessions, deletedSessions, deletedDevices };
   }
 
@@ -97,7 +106,8 @@ export class SessionCleanupService implements OnApplicationBootstrap, BeforeAppl
     this.running = this.run();
     try {
       const result = await this.running;
-      if (result.expiredSessions + result.deletedSessions + result.deletedDevices > 0) this.logger.log(`Clean-up: ${JSON.stringify(result)}`);
+      if (result.expiredSessions + result.deletedSessions + result.deletedDevices > 0)
+        this.logger.log(`Clean-up: ${JSON.stringify(result)}`);
     } catch (error) {
       this.logger.error(`Clean-up failed: ${error instanceof Error ? error.message : String(error)}`);
     } finally {

@@ -22,10 +22,24 @@ import { AUTH_DATA_SOURCE } from './auth.tokens.js';
 import { hashRefreshToken, newRefreshToken } from './refresh-token.js';
 import { dataSourceSchema } from './db-schema.js';
 import { sessionSql, type SessionSql } from './session.sql.js';
-import type { AuthenticatedSession, CreateSessionInput, CreatedSession, LogoutOptions, RevokedDevice, SessionSummary } from './session.types.js';
+import type {
+  AuthenticatedSession,
+  CreateSessionInput,
+  CreatedSession,
+  LogoutOptions,
+  RevokedDevice,
+  SessionSummary,
+} from './session.types.js';
 
 type RevokedRow = { id: string; user_id: string };
-type SessionRow = { user_id: string; revoked: boolean; expired: boolean; expires_at: Date; stale: boolean; device_external_id: string | null };
+type SessionRow = {
+  user_id: string;
+  revoked: boolean;
+  expired: boolean;
+  expires_at: Date;
+  stale: boolean;
+  device_external_id: string | null;
+};
 
 @Injectable()
 export class SessionService {
@@ -57,7 +71,14 @@ export class SessionService {
     const signed = this.tokens.sign(input.userId, row.id, row.expires_at);
     this.events.emit(
       AuthEvent.sessionCreated,
-      new SessionCreatedEvent(input.userId, row.id, input.deviceId || null, input.ip ?? null, input.userAgent ?? null, new Date()),
+      new SessionCreatedEvent(
+        input.userId,
+        row.id,
+        input.deviceId || null,
+        input.ip ?? null,
+        input.userAgent ?? null,
+        new Date(),
+      ),
     );
     return { accessToken: signed.token, expiresIn: signed.expiresIn, sessionId: row.id, refreshToken };
   }
@@ -72,9 +93,18 @@ export class SessionService {
   async refreshSession(refreshToken: string): Promise<CreatedSession> {
     const presented = hashRefreshToken(refreshToken);
     const successor = newRefreshToken();
-    const [row] = await this.rows<{ id: string; user_id: string; expires_at: Date }>(this.sql.ROTATE_REFRESH_TOKEN, [presented, hashRefreshToken(successor)]);
+    const [row] = await this.rows<{ id: string; user_id: string; expires_at: Date }>(this.sql.ROTATE_REFRESH_TOKEN, [
+      presented,
+      hashRefreshToken(successor),
+    ]);
     if (!row) {
-      this.ended(await this.rows<RevokedRow>(this.sql.REVOKE_SESSION_OF_REUSED_TOKEN, [presented, RevokeReason.refreshTokenReuse]), RevokeReason.refreshTokenReuse);
+      this.ended(
+        await this.rows<RevokedRow>(this.sql.REVOKE_SESSION_OF_REUSED_TOKEN, [
+          presented,
+          RevokeReason.refreshTokenReuse,
+        ]),
+        RevokeReason.refreshTokenReuse,
+      );
       throw new InvalidRefreshTokenError();
     }
     await this.requireActiveUser(row.user_id);
@@ -89,10 +119,15 @@ export class SessionService {
    */
   async validateSession(claims: Pick<AccessTokenClaims, 'sub' | 'sid' | 'jti'>): Promise<AuthenticatedSession> {
     const cached = this.cache.get(claims.sid);
-    if (cached && cached.userId === claims.sub) return { userId: cached.userId, sessionId: claims.sid, deviceId: cached.deviceId, tokenId: claims.jti };
+    if (cached && cached.userId === claims.sub)
+      return { userId: cached.userId, sessionId: claims.sid, deviceId: cached.deviceId, tokenId: claims.jti };
     const epoch = this.cache.epoch;
     // The hot path: one primary-key read as a prepared statement on the pg pool, no ORM in between.
-    const { rows } = await pgPool(this.db).query<SessionRow>({ name: 'nest_signout_find_session', text: this.sql.FIND_SESSION, values: [claims.sid, LAST_USED_RESOLUTION_MS / 1000] });
+    const { rows } = await pgPool(this.db).query<SessionRow>({
+      name: 'nest_signout_find_session',
+      text: this.sql.FIND_SESSION,
+      values: [claims.sid, LAST_USED_RESOLUTION_MS / 1000],
+    });
     const [row] = rows;
     if (!row) throw new SessionNotFoundError();
     // A token whose sub is not its session's user was not issued by us: refuse it as a bad token.
@@ -101,7 +136,11 @@ export class SessionService {
     if (row.expired) throw new SessionExpiredError();
     await this.requireActiveUser(row.user_id);
     if (row.stale) await this.rows(this.sql.TOUCH_SESSION, [claims.sid]);
-    this.cache.fill(claims.sid, { userId: row.user_id, deviceId: row.device_external_id, expiresAtMs: row.expires_at.getTime() }, epoch);
+    this.cache.fill(
+      claims.sid,
+      { userId: row.user_id, deviceId: row.device_external_id, expiresAtMs: row.expires_at.getTime() },
+      epoch,
+    );
     return { userId: row.user_id, sessionId: claims.sid, deviceId: row.device_external_id, tokenId: claims.jti };
   }
 
@@ -117,7 +156,11 @@ export class SessionService {
    * of another user, an ended one or an unknown id are all UnknownSessionError:
    * the answer never tells them apart.
    */
-  async revokeUserSession(userId: string, sessionId: string, reason: RevokeReason = RevokeReason.sessionRevoked): Promise<void> {
+  async revokeUserSession(
+    userId: string,
+    sessionId: string,
+    reason: RevokeReason = RevokeReason.sessionRevoked,
+  ): Promise<void> {
     if (!UUID_PATTERN.test(sessionId)) throw new UnknownSessionError();
     const revoked = await this.rows<RevokedRow>(this.sql.REVOKE_USER_SESSION, [userId, sessionId, reason]);
     if (revoked.length === 0) throw new UnknownSessionError();
@@ -161,27 +204,46 @@ export class SessionService {
     const reason = options.reason ?? RevokeReason.logout;
     let deviceSessionIds: string[] = [];
     await this.transaction(async (query) => {
-      if (options.deviceId !== undefined && (await query(this.sql.FIND_DEVICE, [session.userId, options.deviceId])).length === 0) {
+      if (
+        options.deviceId !== undefined &&
+        (await query(this.sql.FIND_DEVICE, [session.userId, options.deviceId])).length === 0
+      ) {
         throw new UnknownDeviceError();
       }
       if ((await query(this.sql.REVOKE_SESSION, [session.sessionId, reason])).length === 0) {
-        const [row] = await query<{ revoke_reason: string | null }>(this.sql.SESSION_REVOKE_REASON, [session.sessionId]);
+        const [row] = await query<{ revoke_reason: string | null }>(this.sql.SESSION_REVOKE_REASON, [
+          session.sessionId,
+        ]);
         throw row?.revoke_reason === reason ? new SessionRevokedError() : new SessionConflictError();
       }
       if (options.deviceId !== undefined) {
-        const [device] = await query<{ session_ids: string[] }>(this.sql.REVOKE_DEVICE, [session.userId, options.deviceId, RevokeReason.deviceSignout]);
+        const [device] = await query<{ session_ids: string[] }>(this.sql.REVOKE_DEVICE, [
+          session.userId,
+          options.deviceId,
+          RevokeReason.deviceSignout,
+        ]);
         deviceSessionIds = device.session_ids;
       }
       if (options.pushToken !== undefined) await query(this.sql.CLEAR_PUSH_TOKEN, [session.userId, options.pushToken]);
     });
     this.ended([{ id: session.sessionId, user_id: session.userId }], reason);
-    this.ended(deviceSessionIds.map((id) => ({ id, user_id: session.userId })), RevokeReason.deviceSignout);
+    this.ended(
+      deviceSessionIds.map((id) => ({ id, user_id: session.userId })),
+      RevokeReason.deviceSignout,
+    );
   }
 
   /** Revokes a device of the user and every session on it. Returns null when the user has no such device. */
   async revokeDevice(userId: string, externalDeviceId: string, reason: RevokeReason): Promise<RevokedDevice | null> {
-    const [row] = await this.rows<{ device_id: string | null; session_ids: string[] }>(this.sql.REVOKE_DEVICE, [userId, externalDeviceId, reason]);
-    this.ended(row.session_ids.map((id) => ({ id, user_id: userId })), reason);
+    const [row] = await this.rows<{ device_id: string | null; session_ids: string[] }>(this.sql.REVOKE_DEVICE, [
+      userId,
+      externalDeviceId,
+      reason,
+    ]);
+    this.ended(
+      row.session_ids.map((id) => ({ id, user_id: userId })),
+      reason,
+    );
     return row.device_id ? { deviceId: row.device_id, revokedSessionIds: row.session_ids } : null;
   }
 
@@ -190,7 +252,11 @@ export class SessionService {
    * but `except` (e.g. the session that just changed the password). Returns the ids revoked.
    */
   async revokeUserSessions(userId: string, reason: RevokeReason, options: { except?: string } = {}): Promise<string[]> {
-    const revoked = await this.rows<RevokedRow>(this.sql.REVOKE_USER_SESSIONS, [userId, reason, options.except ?? null]);
+    const revoked = await this.rows<RevokedRow>(this.sql.REVOKE_USER_SESSIONS, [
+      userId,
+      reason,
+      options.except ?? null,
+    ]);
     this.cache.evictUser(userId);
     this.events.revoked(revoked, reason);
     return revoked.map((r) => r.id);
@@ -223,7 +289,9 @@ export class SessionService {
     return (await runQuery<T>(this.db, query, params)).records;
   }
 
-  private async transaction(work: (query: <T>(sql: string, params: unknown[]) => Promise<T[]>) => Promise<void>): Promise<void> {
+  private async transaction(
+    work: (query: <T>(sql: string, params: unknown[]) => Promise<T[]>) => Promise<void>,
+  ): Promise<void> {
     const runner = this.db.createQueryRunner();
     try {
       await runner.startTransaction();

@@ -33,7 +33,9 @@ describe('tokenErrorFrom', () => {
     expect(tokenErrorFrom(verifyError('garbage'))).toBeInstanceOf(MalformedTokenError);
     expect(tokenErrorFrom(verifyError('a.b.c'))).toBeInstanceOf(MalformedTokenError);
     expect(tokenErrorFrom(verifyError(`${good.slice(0, -2)}xx`))).toBeInstanceOf(TokenSignatureError);
-    expect(tokenErrorFrom(verifyError(jwt.sign({ sub: 'u' }, secret, { algorithm: 'HS384' })))).toBeInstanceOf(TokenSignatureError);
+    expect(tokenErrorFrom(verifyError(jwt.sign({ sub: 'u' }, secret, { algorithm: 'HS384' })))).toBeInstanceOf(
+      TokenSignatureError,
+    );
     expect(tokenErrorFrom(verifyError(jwt.sign({ sub: 'u', exp: 1 }, secret)))).toBeInstanceOf(TokenExpiredError);
     expect(tokenErrorFrom(verifyError(good, { algorithms: ['HS256'], issuer: 'x' }))).toBeInstanceOf(InvalidTokenError);
   });

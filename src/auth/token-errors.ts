@@ -18,7 +18,11 @@ export function tokenErrorFrom(info: unknown): AuthError {
   if (info.name === 'TokenExpiredError') return new TokenExpiredError();
   if (SIGNATURE_MESSAGES.has(info.message)) return new TokenSignatureError(info.message);
   // jsonwebtoken reports unparseable header or payload JSON as SyntaxError-derived messages.
-  if (MALFORMED_MESSAGES.has(info.message) || info instanceof SyntaxError || /^Unexpected token|JSON/.test(info.message)) {
+  if (
+    MALFORMED_MESSAGES.has(info.message) ||
+    info instanceof SyntaxError ||
+    /^Unexpected token|JSON/.test(info.message)
+  ) {
     return new MalformedTokenError(info.message);
   }
   return new InvalidTokenError(info.message);

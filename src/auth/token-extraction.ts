@@ -12,7 +12,10 @@ const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
 const BARE_TOKEN = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$/;
 
 /** The access token of a request: `Bearer <token>`, or the bare token where the route allows it. */
-export function extractAccessToken(request: { headers: Record<string, unknown>; [RAW_AUTHORIZATION_FLAG]?: boolean }): string | null {
+export function extractAccessToken(request: {
+  headers: Record<string, unknown>;
+  [RAW_AUTHORIZATION_FLAG]?: boolean;
+}): string | null {
   const header = request.headers.authorization;
   if (typeof header !== 'string') return null;
   const bearer = BEARER.exec(header);

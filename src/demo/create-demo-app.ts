@@ -6,7 +6,10 @@ import type { DemoConfig } from './demo.config.js';
 import { setupOpenApi } from './openapi.js';
 
 /** Builds the demo app on the configured HTTP adapter, ready to `listen` or to be driven by supertest. */
-export async function createDemoApp(config: DemoConfig, logger?: LoggerService | LogLevel[] | false): Promise<INestApplication> {
+export async function createDemoApp(
+  config: DemoConfig,
+  logger?: LoggerService | LogLevel[] | false,
+): Promise<INestApplication> {
   const module = AppModule.forRoot(config);
   // While the app closes, requests that arrive answer 503 with `Connection: close`; those in flight finish.
   // A failed start throws (Nest's default aborts the process), so main.ts can stop what it started.

@@ -13,7 +13,15 @@ import {
   UseGuards,
   ValidationPipe,
 } from '@nestjs/common';
-import { AuthCookieService, AuthRateLimitGuard, CurrentSession, GENERIC_ERRORS, JwtGuard, SessionService, type AuthenticatedSession } from '../auth/index.js';
+import {
+  AuthCookieService,
+  AuthRateLimitGuard,
+  CurrentSession,
+  GENERIC_ERRORS,
+  JwtGuard,
+  SessionService,
+  type AuthenticatedSession,
+} from '../auth/index.js';
 import { LoginDto } from './login.dto.js';
 import { DemoUsersService } from './users/demo-users.service.js';
 
@@ -44,7 +52,11 @@ export class DemoAuthController {
   ) {
     const user = await this.users.verifyCredentials(body.email, body.password);
     if (!user || user.disabled) {
-      throw new UnauthorizedException({ message: 'Unauthorized', description: 'Invalid email or password', code: 'INVALID_CREDENTIALS' });
+      throw new UnauthorizedException({
+        message: 'Unauthorized',
+        description: 'Invalid email or password',
+        code: 'INVALID_CREDENTIALS',
+      });
     }
     const session = await this.sessions.createSession({
       userId: user.id,
@@ -56,7 +68,13 @@ export class DemoAuthController {
     });
     // With the cookie option on, browsers get the access token as an HttpOnly cookie too.
     this.cookies.setAccessToken(response, session);
-    return { accessToken: session.accessToken, tokenType: 'Bearer', expiresIn: session.expiresIn, sessionId: session.sessionId, refreshToken: session.refreshToken };
+    return {
+      accessToken: session.accessToken,
+      tokenType: 'Bearer',
+      expiresIn: session.expiresIn,
+      sessionId: session.sessionId,
+      refreshToken: session.refreshToken,
+    };
   }
 
   @Get('me')

@@ -11,7 +11,9 @@ export interface DemoDatabase {
 const DEMO_DATABASE = 'nest_signout';
 
 /** `DATABASE_URL` when it is set; otherwise a real PostgreSQL embedded in `EMBEDDED_POSTGRES_DIR` (`.data/postgres`), kept across restarts. */
-export async function openDemoDatabase(env: Pick<DemoEnvironment, 'DATABASE_URL' | 'EMBEDDED_POSTGRES_DIR'>): Promise<DemoDatabase> {
+export async function openDemoDatabase(
+  env: Pick<DemoEnvironment, 'DATABASE_URL' | 'EMBEDDED_POSTGRES_DIR'>,
+): Promise<DemoDatabase> {
   if (env.DATABASE_URL) return { url: env.DATABASE_URL, stop: async () => undefined };
   const logger = new Logger('EmbeddedPostgres');
   logger.log(`DATABASE_URL is not set: starting an embedded PostgreSQL in ${env.EMBEDDED_POSTGRES_DIR}`);

@@ -85,7 +85,10 @@ describe('validateDemoEnvironment', () => {
   });
 
   it('takes an empty variable as unset', () => {
-    expect(validateDemoEnvironment({ PORT: '', HTTP_ADAPTER: '', JWT_SECRET: SECRET }).environment).toMatchObject({ PORT: 3000, HTTP_ADAPTER: 'fastify' });
+    expect(validateDemoEnvironment({ PORT: '', HTTP_ADAPTER: '', JWT_SECRET: SECRET }).environment).toMatchObject({
+      PORT: 3000,
+      HTTP_ADAPTER: 'fastify',
+    });
   });
 
   it.each([
@@ -95,15 +98,24 @@ describe('validateDemoEnvironment', () => {
     [{ PORT: '80.5' }, 'PORT must be an integer from 0 to 65535 (got "80.5")'],
     [{ HTTP_ADAPTER: 'koa' }, 'HTTP_ADAPTER must be fastify or express (got "koa")'],
     [{ AUTH_REVOCATION: 'sometimes' }, 'AUTH_REVOCATION must be cached or strict (got "sometimes")'],
-    [{ AUTH_RATE_LIMIT_PER_MINUTE: '-1' }, 'AUTH_RATE_LIMIT_PER_MINUTE must be an integer from 0 to 9007199254740991 (got "-1")'],
-    [{ AUTH_CLEANUP_INTERVAL_SECONDS: '3000000' }, 'AUTH_CLEANUP_INTERVAL_SECONDS must be an integer from 0 to 2147483 seconds (got "3000000")'],
+    [
+      { AUTH_RATE_LIMIT_PER_MINUTE: '-1' },
+      'AUTH_RATE_LIMIT_PER_MINUTE must be an integer from 0 to 9007199254740991 (got "-1")',
+    ],
+    [
+      { AUTH_CLEANUP_INTERVAL_SECONDS: '3000000' },
+      'AUTH_CLEANUP_INTERVAL_SECONDS must be an integer from 0 to 2147483 seconds (got "3000000")',
+    ],
     [{ DB_TIMEOUT_MS: '0' }, 'DB_TIMEOUT_MS must be an integer from 1 to 2147483647 ms (got "0")'],
     [{ SHUTDOWN_TIMEOUT_MS: '-5' }, 'SHUTDOWN_TIMEOUT_MS must be an integer from 0 to 2147483647 ms (got "-5")'],
     [{ AUTH_COOKIE: 'yes' }, 'AUTH_COOKIE must be true or false (got "yes")'],
     [{ AUDIT_LOG: '0' }, 'AUDIT_LOG must be true or false (got "0")'],
     [{ NODE_ENV: 'prod' }, 'NODE_ENV must be development, production or test (got "prod")'],
     [{ DEMO_USER_EMAIL: 'demo' }, 'DEMO_USER_EMAIL must be an email address (got "demo")'],
-    [{ DEMO_USER_PASSWORD: 'p'.repeat(1025) }, 'DEMO_USER_PASSWORD must be at most 1024 characters: the login route refuses longer passwords'],
+    [
+      { DEMO_USER_PASSWORD: 'p'.repeat(1025) },
+      'DEMO_USER_PASSWORD must be at most 1024 characters: the login route refuses longer passwords',
+    ],
     [{ DATABASE_URL: 'mysql://secret@db/app' }, 'DATABASE_URL must be a postgres:// or postgresql:// URL'],
   ])('%o is refused: %s', (env, problem) => {
     expect(problemsOf(env)).toEqual([problem]);
@@ -127,7 +139,9 @@ describe('validateDemoEnvironment', () => {
 
   describe('JWT_SECRET', () => {
     it('is required in production', () => {
-      expect(problemsOf({ NODE_ENV: 'production' })).toEqual(['JWT_SECRET is required when NODE_ENV=production (generate one with: openssl rand -base64 32)']);
+      expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
+        'JWT_SECRET is required when NODE_ENV=production (generate one with: openssl rand -base64 32)',
+      ]);
     });
 
     it('must be 32 bytes in production, counted in UTF-8 bytes, and is never echoed', () => {

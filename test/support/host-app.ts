@@ -2,7 +2,15 @@ import { Controller, Get, Module, Param, Post, UseGuards, type INestApplication 
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AuthModule, CurrentSession, JwtGuard, SessionService, type AuthenticatedSession, type AuthModuleExtras, type AuthModuleOptions } from '../../src/auth/index.js';
+import {
+  AuthModule,
+  CurrentSession,
+  JwtGuard,
+  SessionService,
+  type AuthenticatedSession,
+  type AuthModuleExtras,
+  type AuthModuleOptions,
+} from '../../src/auth/index.js';
 import type { Adapter } from './test-app.js';
 
 /** A host's own routes: a sign-in without passwords, and a route of its own behind JwtGuard (also used by test/host-connection). */
@@ -23,7 +31,12 @@ export class HostController {
 }
 
 /** A host app of its own (not the demo): its own connection, AuthModule as given, optionally a global prefix; on Fastify unless told. */
-export async function createHostApp(url: string, options: AuthModuleOptions & AuthModuleExtras, prefix?: string, adapter: Adapter = 'fastify'): Promise<INestApplication> {
+export async function createHostApp(
+  url: string,
+  options: AuthModuleOptions & AuthModuleExtras,
+  prefix?: string,
+  adapter: Adapter = 'fastify',
+): Promise<INestApplication> {
   @Module({
     imports: [TypeOrmModule.forRoot({ type: 'postgres', url, autoLoadEntities: true }), AuthModule.forRoot(options)],
     controllers: [HostController],

@@ -49,7 +49,14 @@ export const ROUTE_SPECS: RouteSpec[] = [
     brokenJson: [400, signoutError('BAD_REQUEST', 5, 'Malformed request')],
     notJson: [415, signoutError('UNSUPPORTED_MEDIA_TYPE', 8, 'Request body must be JSON')],
     tooLarge: [413, signoutError('PAYLOAD_TOO_LARGE', 7, 'Request body is too large')],
-    internal: [500, signoutError('COMMON', 0, "Sorry for inconvenience. We're fixing the issue. If you have urgent questions, contact support")],
+    internal: [
+      500,
+      signoutError(
+        'COMMON',
+        0,
+        "Sorry for inconvenience. We're fixing the issue. If you have urgent questions, contact support",
+      ),
+    ],
   },
   {
     name: 'authLogout',

@@ -12,7 +12,12 @@ export const DEMO_EMAIL = 'demo@example.com';
 export const DEMO_PASSWORD = 'demo-password';
 
 /** The demo app on a test database, initialised but not listening: supertest drives its HTTP server. */
-export function createTestApp(databaseUrl: string, adapter: Adapter, overrides: Partial<DemoConfig> = {}, logger?: LoggerService): Promise<INestApplication> {
+export function createTestApp(
+  databaseUrl: string,
+  adapter: Adapter,
+  overrides: Partial<DemoConfig> = {},
+  logger?: LoggerService,
+): Promise<INestApplication> {
   return createDemoApp(
     {
       databaseUrl,
@@ -40,7 +45,11 @@ export function createTestApp(databaseUrl: string, adapter: Adapter, overrides: 
  * For a describe block: a fresh database and the demo app on it before its
  * tests, both closed after. `receive` hands them to the block's variables.
  */
-export function useTestApp(adapter: Adapter, receive: (opened: { db: TestDatabase; app: INestApplication }) => void, overrides: Partial<DemoConfig> = {}): void {
+export function useTestApp(
+  adapter: Adapter,
+  receive: (opened: { db: TestDatabase; app: INestApplication }) => void,
+  overrides: Partial<DemoConfig> = {},
+): void {
   let opened: { db: TestDatabase; app: INestApplication } | undefined;
   beforeAll(async () => {
     const db = await createTestDatabase();

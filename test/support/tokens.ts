@@ -15,14 +15,27 @@ export interface ForgeOptions {
 export function decodeToken(token: string): { header: Record<string, unknown>; payload: Record<string, unknown> } {
   const decoded = jwt.decode(token, { complete: true });
   if (!decoded || typeof decoded.payload === 'string') throw new Error('not a JWT');
-  return { header: decoded.header as unknown as Record<string, unknown>, payload: decoded.payload as Record<string, unknown> };
+  return {
+    header: decoded.header as unknown as Record<string, unknown>,
+    payload: decoded.payload as Record<string, unknown>,
+  };
 }
 
 /** Signs a token like ours (or deliberately unlike it) for attack and edge cases. */
 export function forgeToken(base: { sub: string; sid: string }, options: ForgeOptions = {}): string {
   const now = Math.floor(Date.now() / 1000);
-  const claims = { sub: base.sub, sid: base.sid, jti: randomUUID(), iat: now, exp: now + 600, iss: 'nest-signout', aud: 'nest-signout-api', ...options.claims };
-  for (const [key, value] of Object.entries(claims)) if (value === undefined) delete (claims as Record<string, unknown>)[key];
+  const claims = {
+    sub: base.sub,
+    sid: base.sid,
+    jti: randomUUID(),
+    iat: now,
+    exp: now + 600,
+    iss: 'nest-signout',
+    aud: 'nest-signout-api',
+    ...options.claims,
+  };
+  for (const [key, value] of Object.entries(claims))
+    if (value === undefined) delete (claims as Record<string, unknown>)[key];
   const algorithm = options.algorithm ?? 'HS256';
   const header: Record<string, unknown> = { alg: algorithm, typ: 'at+jwt', ...options.header };
   for (const [key, value] of Object.entries(header)) if (value === undefined) delete header[key];

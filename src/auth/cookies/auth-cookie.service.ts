@@ -26,7 +26,10 @@ export class AuthCookieService {
   setAccessToken(response: unknown, session: { accessToken: string; expiresIn: number }): void {
     const cookie = this.options.cookie;
     if (!cookie) return;
-    this.adapterHost.httpAdapter.setCookie(response, cookie.name, session.accessToken, { ...this.attributes(), maxAge: session.expiresIn });
+    this.adapterHost.httpAdapter.setCookie(response, cookie.name, session.accessToken, {
+      ...this.attributes(),
+      maxAge: session.expiresIn,
+    });
   }
 
   /** Expires the cookie (empty value, past date) and, unless switched off, sends Clear-Site-Data. */

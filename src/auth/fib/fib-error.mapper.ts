@@ -1,5 +1,10 @@
 import { AuthError } from '../auth.errors.js';
-import { type ErrorResponse, REFUSED_TOKEN_KINDS, SAME_NAMED_KINDS, kindsAnsweredBy } from '../routes/error-response.js';
+import {
+  type ErrorResponse,
+  REFUSED_TOKEN_KINDS,
+  SAME_NAMED_KINDS,
+  kindsAnsweredBy,
+} from '../routes/error-response.js';
 
 /** The envelope of fib-authentication-management-logout.md, for success and errors alike. */
 export interface FibEnvelope {
@@ -7,7 +12,10 @@ export interface FibEnvelope {
   data: Record<string, never>;
 }
 
-export const fibEnvelope = (code: number, name: string, message: string): FibEnvelope => ({ status: { code, name, message }, data: {} });
+export const fibEnvelope = (code: number, name: string, message: string): FibEnvelope => ({
+  status: { code, name, message },
+  data: {},
+});
 
 const FIB_ERRORS = {
   badRequest: [400, 'BAD_REQUEST', 'The request could not be read.'],
@@ -24,7 +32,13 @@ const FIB_ERRORS = {
 type FibErrorName = keyof typeof FIB_ERRORS;
 
 const BY_KIND: Record<string, FibErrorName> = {
-  ...kindsAnsweredBy('unauthorized', [...REFUSED_TOKEN_KINDS, 'missing_token', 'session_not_found', 'session_conflict', 'invalid_refresh_token']),
+  ...kindsAnsweredBy('unauthorized', [
+    ...REFUSED_TOKEN_KINDS,
+    'missing_token',
+    'session_not_found',
+    'session_conflict',
+    'invalid_refresh_token',
+  ]),
   token_signature: 'signature',
   user_not_found: 'userNotFound',
   user_disabled: 'disabled',
@@ -34,6 +48,7 @@ const BY_KIND: Record<string, FibErrorName> = {
 
 /** Domain error -> status and envelope of the FIB spec (`status.code` is the HTTP status). */
 export function mapFibError(error: unknown): ErrorResponse<FibEnvelope> {
-  const [code, name, message] = FIB_ERRORS[error instanceof AuthError ? (BY_KIND[error.kind] ?? 'internal') : 'internal'];
+  const [code, name, message] =
+    FIB_ERRORS[error instanceof AuthError ? (BY_KIND[error.kind] ?? 'internal') : 'internal'];
   return { status: code, body: fibEnvelope(code, name, message) };
 }

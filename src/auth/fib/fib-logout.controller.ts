@@ -23,19 +23,32 @@ export class FibLogoutController {
   @Post()
   @HttpCode(200)
   @ApiLogoutRoute('Logging a user out of the system', FIB_SCHEMA, [
-    { status: 200, description: 'User has been successfully logged out.', example: fibEnvelope(200, 'OK', 'User has been successfully logged out.') },
+    {
+      status: 200,
+      description: 'User has been successfully logged out.',
+      example: fibEnvelope(200, 'OK', 'User has been successfully logged out.'),
+    },
     {
       status: 401,
-      description: 'Either user signature or `refreshToken` are not valid, or the `accessToken` bearer token could not be parsed from the `Authorization` header.',
+      description:
+        'Either user signature or `refreshToken` are not valid, or the `accessToken` bearer token could not be parsed from the `Authorization` header.',
       example: fibEnvelope(401, 'UNAUTHORIZED', 'The access token is missing, invalid, expired or revoked.'),
     },
-    { status: 404, description: 'User has not been found.', example: fibEnvelope(404, 'NOT_FOUND', 'User has not been found.') },
+    {
+      status: 404,
+      description: 'User has not been found.',
+      example: fibEnvelope(404, 'NOT_FOUND', 'User has not been found.'),
+    },
     {
       status: 422,
       description: 'User signature either could not be decoded or verified, or the `publicKey` string is not valid.',
       example: fibEnvelope(422, 'UNPROCESSABLE_ENTITY', 'The access token signature could not be verified.'),
     },
-    { status: 500, description: 'Internal server error.', example: fibEnvelope(500, 'INTERNAL_SERVER_ERROR', 'Internal server error.') },
+    {
+      status: 500,
+      description: 'Internal server error.',
+      example: fibEnvelope(500, 'INTERNAL_SERVER_ERROR', 'Internal server error.'),
+    },
   ])
   async logout(@CurrentSession() session: AuthenticatedSession, @JsonBody() _body: object): Promise<FibEnvelope> {
     await this.sessions.logout(session);

@@ -1,5 +1,10 @@
 import { AuthError } from '../auth.errors.js';
-import { type ErrorResponse, REFUSED_TOKEN_KINDS, SAME_NAMED_KINDS, kindsAnsweredBy } from '../routes/error-response.js';
+import {
+  type ErrorResponse,
+  REFUSED_TOKEN_KINDS,
+  SAME_NAMED_KINDS,
+  kindsAnsweredBy,
+} from '../routes/error-response.js';
 
 /** The error body of the generic spec (`POST /auth/logout`). */
 export interface GenericErrorBody {
@@ -8,7 +13,10 @@ export interface GenericErrorBody {
   code: string;
 }
 
-const entry = (status: number, message: string, description: string, code: string) => ({ status, body: { message, description, code } });
+const entry = (status: number, message: string, description: string, code: string) => ({
+  status,
+  body: { message, description, code },
+});
 
 /** Every answer of the generic spec, by name. */
 export const GENERIC_ERRORS = {
@@ -24,7 +32,12 @@ export const GENERIC_ERRORS = {
   tooManyRequests: entry(429, 'Too many requests', 'Too many requests, try again later', 'TOO_MANY_REQUESTS'),
   internal: entry(500, 'Internal server error', 'The server could not complete the request', 'INTERNAL_ERROR'),
   // The spec documents no 5xx; an unreachable database is this route's 503.
-  unavailable: entry(503, 'Service unavailable', 'The service is temporarily unavailable, try again later', 'SERVICE_UNAVAILABLE'),
+  unavailable: entry(
+    503,
+    'Service unavailable',
+    'The service is temporarily unavailable, try again later',
+    'SERVICE_UNAVAILABLE',
+  ),
 } as const satisfies Record<string, ErrorResponse<GenericErrorBody>>;
 
 type GenericErrorName = keyof typeof GENERIC_ERRORS;
@@ -41,7 +54,10 @@ const BY_KIND: Record<string, GenericErrorName> = {
   ...SAME_NAMED_KINDS,
 };
 
-const answer = (name: GenericErrorName): ErrorResponse<GenericErrorBody> => ({ status: GENERIC_ERRORS[name].status, body: { ...GENERIC_ERRORS[name].body } });
+const answer = (name: GenericErrorName): ErrorResponse<GenericErrorBody> => ({
+  status: GENERIC_ERRORS[name].status,
+  body: { ...GENERIC_ERRORS[name].body },
+});
 
 /** Domain error -> status and body of the generic spec; anything unexpected is its 500. */
 export function mapGenericError(error: unknown): ErrorResponse<GenericErrorBody> {

@@ -23,14 +23,41 @@ export class GenericLogoutController {
   @HttpCode(200)
   @ApiLogoutRoute('Logout from the system', GENERIC_SCHEMA, [
     { status: 200, description: 'Logout successful', example: { message: 'Logged out successfully' } },
-    { status: 400, description: 'Bad Request - Invalid input data', example: example('Invalid input data', 'The request data did not pass validation', 'INVALID_INPUT') },
-    { status: 401, description: 'Unauthorized - Invalid or missing authentication token', example: example('Unauthorized', 'Invalid, expired or missing bearer token', 'UNAUTHORIZED') },
-    { status: 403, description: 'Forbidden - Insufficient permissions', example: example('Forbidden', "You don't have permission to access this resource", 'FORBIDDEN') },
-    { status: 404, description: 'Not Found - Resource not found', example: example('Resource not found', 'The requested resource could not be found', 'NOT_FOUND') },
-    { status: 409, description: 'Conflict - Resource already exists or state conflict', example: example('Resource conflict', 'The resource already exists or is in an invalid state', 'CONFLICT') },
-    { status: 422, description: 'Unprocessable Entity - Validation error', example: example('Validation error', 'The request data failed validation rules', 'VALIDATION_ERROR') },
+    {
+      status: 400,
+      description: 'Bad Request - Invalid input data',
+      example: example('Invalid input data', 'The request data did not pass validation', 'INVALID_INPUT'),
+    },
+    {
+      status: 401,
+      description: 'Unauthorized - Invalid or missing authentication token',
+      example: example('Unauthorized', 'Invalid, expired or missing bearer token', 'UNAUTHORIZED'),
+    },
+    {
+      status: 403,
+      description: 'Forbidden - Insufficient permissions',
+      example: example('Forbidden', "You don't have permission to access this resource", 'FORBIDDEN'),
+    },
+    {
+      status: 404,
+      description: 'Not Found - Resource not found',
+      example: example('Resource not found', 'The requested resource could not be found', 'NOT_FOUND'),
+    },
+    {
+      status: 409,
+      description: 'Conflict - Resource already exists or state conflict',
+      example: example('Resource conflict', 'The resource already exists or is in an invalid state', 'CONFLICT'),
+    },
+    {
+      status: 422,
+      description: 'Unprocessable Entity - Validation error',
+      example: example('Validation error', 'The request data failed validation rules', 'VALIDATION_ERROR'),
+    },
   ])
-  async logout(@CurrentSession() session: AuthenticatedSession, @JsonBody({ forbidUnknownFields: true }) _body: object): Promise<{ message: string }> {
+  async logout(
+    @CurrentSession() session: AuthenticatedSession,
+    @JsonBody({ forbidUnknownFields: true }) _body: object,
+  ): Promise<{ message: string }> {
     await this.sessions.logout(session);
     return { message: 'Logged out successfully' };
   }

@@ -24,10 +24,22 @@ export class RefreshController {
   @ApiOperation({ summary: 'Trade a refresh token for a new token pair (the old refresh token stops working)' })
   @ApiBody({ type: RefreshBody })
   @ApiResponse({ status: 200, description: '{accessToken, refreshToken, tokenType, expiresIn, sessionId}' })
-  @ApiResponse({ status: 401, description: 'Unknown, already used, or of an ended session; a reused token ends its session' })
-  async refresh(@JsonBody({ dto: RefreshBody, forbidUnknownFields: true }) body: RefreshBody, @Res({ passthrough: true }) response: unknown) {
+  @ApiResponse({
+    status: 401,
+    description: 'Unknown, already used, or of an ended session; a reused token ends its session',
+  })
+  async refresh(
+    @JsonBody({ dto: RefreshBody, forbidUnknownFields: true }) body: RefreshBody,
+    @Res({ passthrough: true }) response: unknown,
+  ) {
     const session = await this.sessions.refreshSession(body.refreshToken);
     this.cookies.setAccessToken(response, session);
-    return { accessToken: session.accessToken, refreshToken: session.refreshToken, tokenType: 'Bearer', expiresIn: session.expiresIn, sessionId: session.sessionId };
+    return {
+      accessToken: session.accessToken,
+      refreshToken: session.refreshToken,
+      tokenType: 'Bearer',
+      expiresIn: session.expiresIn,
+      sessionId: session.sessionId,
+    };
   }
 }

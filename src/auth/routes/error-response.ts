@@ -21,10 +21,21 @@ export interface ErrorMapperOptions {
 }
 
 /** A token that does not, or no longer, authenticates: every spec answers these with its 401 (FIB: a bad signature is its 422). */
-export const REFUSED_TOKEN_KINDS = ['malformed_token', 'token_signature', 'invalid_token', 'token_expired', 'session_revoked', 'session_expired'] as const;
+export const REFUSED_TOKEN_KINDS = [
+  'malformed_token',
+  'token_signature',
+  'invalid_token',
+  'token_expired',
+  'session_revoked',
+  'session_expired',
+] as const;
 
 /** Kinds every spec answers with an entry of the same name in its own table. */
-export const SAME_NAMED_KINDS = { payload_too_large: 'payloadTooLarge', unsupported_media_type: 'unsupportedMediaType', too_many_requests: 'tooManyRequests' } as const;
+export const SAME_NAMED_KINDS = {
+  payload_too_large: 'payloadTooLarge',
+  unsupported_media_type: 'unsupportedMediaType',
+  too_many_requests: 'tooManyRequests',
+} as const;
 
 /** One answer name for many error kinds, as entries of a mapper's kind table. */
 export function kindsAnsweredBy<Name extends string>(name: Name, kinds: readonly string[]): Record<string, Name> {
@@ -41,7 +52,8 @@ export type ErrorMapper<Body = unknown> = (error: unknown, options: ErrorMapperO
  */
 export function toDomainError(error: unknown): unknown {
   if (error instanceof AuthError) return error;
-  if (isDatabaseUnavailable(error)) return new DatabaseUnavailableError('The database is unavailable', { cause: error });
+  if (isDatabaseUnavailable(error))
+    return new DatabaseUnavailableError('The database is unavailable', { cause: error });
   const status = statusOf(error);
   const message = error instanceof Error ? error.message : 'Bad request';
   if (status === 413) return new PayloadTooLargeError(message);
@@ -60,12 +72,33 @@ function statusOf(error: unknown): number | undefined {
 }
 
 /** Connection-level failures of pg (refused, reset, timed out, server shutting down), as opposed to a failing statement. */
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006']);
-const UNAVAILABLE_MESSAGE = /Connection terminated|timeout exceeded when trying to connect|Query read timeout|Client has encountered a connection error|Connection ended/i;
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+]);
+const UNAVAILABLE_MESSAGE =
+  /Connection terminated|timeout exceeded when trying to connect|Query read timeout|Client has encountered a connection error|Connection ended/i;
 
 function isDatabaseUnavailable(error: unknown): boolean {
   for (let current = error, depth = 0; typeof current === 'object' && current !== null && depth < 4; depth++) {
-    const { code, message, driverError, cause } = current as { code?: unknown; message?: unknown; driverError?: unknown; cause?: unknown };
+    const { code, message, driverError, cause } = current as {
+      code?: unknown;
+      message?: unknown;
+      driverError?: unknown;
+      cause?: unknown;
+    };
     if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
     if (typeof message === 'string' && UNAVAILABLE_MESSAGE.test(message)) return true;
     current = driverError ?? cause;

@@ -21,15 +21,21 @@ function hasBody(headers: Record<string, string | string[] | undefined>): boolea
  * (whatever the Content-Type) is an empty one; a body that is not JSON, not an
  * object, or fails its DTO is a domain error the route's filter answers.
  */
-export function readJsonBody(request: { headers: Record<string, string | string[] | undefined>; body?: unknown }, options: JsonBodyOptions): object {
+export function readJsonBody(
+  request: { headers: Record<string, string | string[] | undefined>; body?: unknown },
+  options: JsonBodyOptions,
+): object {
   const { headers, body } = request;
   if (!hasBody(headers)) return options.dto ? validated(options.dto, {}, options) : {};
   const contentType = headers['content-type'];
-  if (typeof contentType !== 'string' || !JSON_TYPE.test(contentType)) throw new UnsupportedMediaTypeError('The body must be JSON');
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new MalformedRequestError('The body must be a JSON object');
+  if (typeof contentType !== 'string' || !JSON_TYPE.test(contentType))
+    throw new UnsupportedMediaTypeError('The body must be JSON');
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new MalformedRequestError('The body must be a JSON object');
   if (!options.dto) {
     const [unknown] = Object.keys(body);
-    if (options.forbidUnknownFields && unknown !== undefined) throw new RequestValidationError(unknown, `property ${unknown} should not exist`);
+    if (options.forbidUnknownFields && unknown !== undefined)
+      throw new RequestValidationError(unknown, `property ${unknown} should not exist`);
     return {};
   }
   return validated(options.dto, body, options);
@@ -37,8 +43,16 @@ export function readJsonBody(request: { headers: Record<string, string | string[
 
 function validated(dto: Type<object>, body: object, options: JsonBodyOptions): object {
   const instance = plainToInstance(dto, body);
-  const [error] = validateSync(instance, { whitelist: true, forbidNonWhitelisted: options.forbidUnknownFields ?? false, forbidUnknownValues: false });
-  if (error) throw new RequestValidationError(error.property, Object.values(error.constraints ?? {})[0] ?? `${error.property} is invalid`);
+  const [error] = validateSync(instance, {
+    whitelist: true,
+    forbidNonWhitelisted: options.forbidUnknownFields ?? false,
+    forbidUnknownValues: false,
+  });
+  if (error)
+    throw new RequestValidationError(
+      error.property,
+      Object.values(error.constraints ?? {})[0] ?? `${error.property} is invalid`,
+    );
   return instance;
 }
 

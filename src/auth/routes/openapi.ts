@@ -12,7 +12,11 @@ export interface DocumentedResponse {
 }
 
 /** A documented logout route: tag, summary, bearer security and every documented status with its schema and example. */
-export function ApiLogoutRoute(summary: string, schema: Record<string, unknown>, responses: DocumentedResponse[]): MethodDecorator {
+export function ApiLogoutRoute(
+  summary: string,
+  schema: Record<string, unknown>,
+  responses: DocumentedResponse[],
+): MethodDecorator {
   return applyDecorators(
     ApiTags('logout'),
     ApiOperation({ summary }),
@@ -43,7 +47,11 @@ export const SIGNOUT_ERROR_SCHEMA = {
     systemId: { type: 'string', description: 'Identifier of the component.' },
     originalMessage: { type: 'string', description: 'The original error message.' },
     errorStackTrace: { type: 'string', description: 'The place where the error occurred in the code.' },
-    data: { type: 'object', additionalProperties: { type: 'object' }, description: 'Additional data related to the error.' },
+    data: {
+      type: 'object',
+      additionalProperties: { type: 'object' },
+      description: 'Additional data related to the error.',
+    },
     error: { type: 'string', description: 'Identifier of the error.' },
   },
 };

@@ -25,7 +25,12 @@ const normalizePath = (...parts: string[]) => `/${parts.join('/').split('/').fil
 
 /** A mounted path as a matcher: literal segments, and `:name` segments matching any one segment. */
 const pathPattern = (path: string) =>
-  new RegExp(`^${path.split('/').map((segment) => (segment.startsWith(':') ? '[^/]+' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('/')}$`);
+  new RegExp(
+    `^${path
+      .split('/')
+      .map((segment) => (segment.startsWith(':') ? '[^/]+' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+      .join('/')}$`,
+  );
 
 /**
  * Some requests fail before any route code runs: the adapter's body parser
@@ -57,7 +62,10 @@ export class PreRouteErrorsInstaller implements OnModuleInit {
   }
 
   /** Express hands body-parser errors to error middleware; this one sits before Nest's and takes only our routes. */
-  private installOnExpress(app: { use(handler: (error: unknown, req: RawRequest, res: unknown, next: Next) => void): void }, mapperFor: (request: RawRequest) => ErrorMapper | undefined): void {
+  private installOnExpress(
+    app: { use(handler: (error: unknown, req: RawRequest, res: unknown, next: Next) => void): void },
+    mapperFor: (request: RawRequest) => ErrorMapper | undefined,
+  ): void {
     app.use((error, request, response, next) => {
       const mapper = mapperFor(request);
       if (!mapper) return next(error);
@@ -69,14 +77,17 @@ export class PreRouteErrorsInstaller implements OnModuleInit {
     // No body at all: drop the JSON content type so Fastify does not refuse the empty body.
     fastify.addHook('onRequest', (request, _reply, done) => {
       const { headers } = request;
-      const empty = headers['transfer-encoding'] === undefined && (headers['content-length'] === undefined || headers['content-length'] === '0');
+      const empty =
+        headers['transfer-encoding'] === undefined &&
+        (headers['content-length'] === undefined || headers['content-length'] === '0');
       if (empty && headers['content-type'] !== undefined && mapperFor(request)) delete headers['content-type'];
       done();
     });
     // Errors Fastify raised before the handler reach Nest's default body; answer them in the route's spec instead.
     fastify.addHook('preSerialization', (request, reply, payload, done) => {
       const mapper = reply.statusCode >= 400 ? mapperFor(request) : undefined;
-      if (!mapper || (typeof payload === 'object' && payload !== null && renderedErrorBodies.has(payload))) return done(null, payload);
+      if (!mapper || (typeof payload === 'object' && payload !== null && renderedErrorBodies.has(payload)))
+        return done(null, payload);
       const { status, body } = mapper(toDomainError({ statusCode: reply.statusCode }), this.options);
       reply.code(status);
       done(null, body);
@@ -88,6 +99,11 @@ interface FastifyLike {
   addHook(name: 'onRequest', hook: (request: RawRequest, reply: unknown, done: () => void) => void): void;
   addHook(
     name: 'preSerialization',
-    hook: (request: RawRequest, reply: { statusCode: number; code(status: number): void }, payload: unknown, done: (error: null, payload: unknown) => void) => void,
+    hook: (
+      request: RawRequest,
+      reply: { statusCode: number; code(status: number): void },
+      payload: unknown,
+      done: (error: null, payload: unknown) => void,
+    ) => void,
   ): void;
 }

@@ -32,7 +32,10 @@ export class LogoutAllController {
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: 'Log out of every session of the user, this one included' })
   @ApiResponse({ status: 200, description: '{"message", "revokedSessions"}' })
-  async logoutAll(@CurrentSession() session: AuthenticatedSession, @JsonBody({ forbidUnknownFields: true }) _body: object): Promise<LogoutScopeResponse> {
+  async logoutAll(
+    @CurrentSession() session: AuthenticatedSession,
+    @JsonBody({ forbidUnknownFields: true }) _body: object,
+  ): Promise<LogoutScopeResponse> {
     const revoked = await this.sessions.revokeUserSessions(session.userId, RevokeReason.logoutAll);
     return { message: 'Logged out of all sessions', revokedSessions: revoked.length };
   }
@@ -52,8 +55,13 @@ export class LogoutOthersController {
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: 'Log out of every other session of the user' })
   @ApiResponse({ status: 200, description: '{"message", "revokedSessions"}' })
-  async logoutOthers(@CurrentSession() session: AuthenticatedSession, @JsonBody({ forbidUnknownFields: true }) _body: object): Promise<LogoutScopeResponse> {
-    const revoked = await this.sessions.revokeUserSessions(session.userId, RevokeReason.logoutOthers, { except: session.sessionId });
+  async logoutOthers(
+    @CurrentSession() session: AuthenticatedSession,
+    @JsonBody({ forbidUnknownFields: true }) _body: object,
+  ): Promise<LogoutScopeResponse> {
+    const revoked = await this.sessions.revokeUserSessions(session.userId, RevokeReason.logoutOthers, {
+      except: session.sessionId,
+    });
     return { message: 'Logged out of all other sessions', revokedSessions: revoked.length };
   }
 }

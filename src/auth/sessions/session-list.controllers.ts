@@ -24,7 +24,10 @@ export class SessionListController {
   @Get()
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: "List the user's active sessions" })
-  @ApiResponse({ status: 200, description: '{"sessions": [{id, current, deviceId, deviceName, ip, userAgent, createdAt, lastUsedAt, expiresAt}]}' })
+  @ApiResponse({
+    status: 200,
+    description: '{"sessions": [{id, current, deviceId, deviceName, ip, userAgent, createdAt, lastUsedAt, expiresAt}]}',
+  })
   async list(@CurrentSession() session: AuthenticatedSession): Promise<SessionListResponse> {
     return { sessions: await this.sessions.listSessions(session.userId, session.sessionId) };
   }
@@ -49,7 +52,10 @@ export class SessionRevokeController {
   @ApiParam({ name: 'id', description: 'A session id from GET /auth/sessions' })
   @ApiResponse({ status: 200, description: '{"message": "Session revoked", "revokedSessions": 1}' })
   @ApiResponse({ status: 404, description: 'Not a live session of this user' })
-  async revoke(@CurrentSession() session: AuthenticatedSession, @Param('id') id: string): Promise<{ message: string; revokedSessions: number }> {
+  async revoke(
+    @CurrentSession() session: AuthenticatedSession,
+    @Param('id') id: string,
+  ): Promise<{ message: string; revokedSessions: number }> {
     await this.sessions.revokeUserSession(session.userId, id);
     return { message: 'Session revoked', revokedSessions: 1 };
   }

@@ -1,5 +1,11 @@
 import { AuthError, RequestValidationError, UnknownDeviceError } from '../auth.errors.js';
-import { type ErrorMapperOptions, type ErrorResponse, REFUSED_TOKEN_KINDS, SAME_NAMED_KINDS, kindsAnsweredBy } from '../routes/error-response.js';
+import {
+  type ErrorMapperOptions,
+  type ErrorResponse,
+  REFUSED_TOKEN_KINDS,
+  SAME_NAMED_KINDS,
+  kindsAnsweredBy,
+} from '../routes/error-response.js';
 
 /** The error body of signout.crypterium.md (`POST /signout`). */
 export interface SignoutErrorBody {
@@ -25,7 +31,12 @@ export const DEVICE_HEADER = 'X-DeviceId';
 
 /** Stable identifiers: `error` and `errorId` never change meaning once published. */
 export const SIGNOUT_ERRORS = {
-  common: { status: 500, error: 'COMMON', errorId: 0, message: "Sorry for inconvenience. We're fixing the issue. If you have urgent questions, contact support" },
+  common: {
+    status: 500,
+    error: 'COMMON',
+    errorId: 0,
+    message: "Sorry for inconvenience. We're fixing the issue. If you have urgent questions, contact support",
+  },
   unauthorized: { status: 401, error: 'UNAUTHORIZED', errorId: 1, message: 'Invalid, expired or missing access token' },
   accountDisabled: { status: 403, error: 'ACCOUNT_DISABLED', errorId: 2, message: 'Account is disabled' },
   userNotFound: { status: 404, error: 'USER_NOT_FOUND', errorId: 3, message: 'User not found' },
@@ -33,14 +44,30 @@ export const SIGNOUT_ERRORS = {
   badRequest: { status: 400, error: 'BAD_REQUEST', errorId: 5, message: 'Malformed request' },
   validation: { status: 400, error: 'VALIDATION_ERROR', errorId: 6, message: 'Request validation failed' },
   payloadTooLarge: { status: 413, error: 'PAYLOAD_TOO_LARGE', errorId: 7, message: 'Request body is too large' },
-  unsupportedMediaType: { status: 415, error: 'UNSUPPORTED_MEDIA_TYPE', errorId: 8, message: 'Request body must be JSON' },
-  tooManyRequests: { status: 429, error: 'TOO_MANY_REQUESTS', errorId: 9, message: 'Too many requests, try again later' },
+  unsupportedMediaType: {
+    status: 415,
+    error: 'UNSUPPORTED_MEDIA_TYPE',
+    errorId: 8,
+    message: 'Request body must be JSON',
+  },
+  tooManyRequests: {
+    status: 429,
+    error: 'TOO_MANY_REQUESTS',
+    errorId: 9,
+    message: 'Too many requests, try again later',
+  },
 } as const satisfies Record<string, SignoutError>;
 
 type SignoutErrorName = keyof typeof SIGNOUT_ERRORS;
 
 const BY_KIND: Record<string, SignoutErrorName> = {
-  ...kindsAnsweredBy('unauthorized', [...REFUSED_TOKEN_KINDS, 'missing_token', 'session_not_found', 'session_conflict', 'invalid_refresh_token']),
+  ...kindsAnsweredBy('unauthorized', [
+    ...REFUSED_TOKEN_KINDS,
+    'missing_token',
+    'session_not_found',
+    'session_conflict',
+    'invalid_refresh_token',
+  ]),
   user_not_found: 'userNotFound',
   user_disabled: 'accountDisabled',
   unknown_device: 'deviceNotFound',

@@ -1,5 +1,10 @@
 import { AuthError } from '../auth.errors.js';
-import { type ErrorResponse, REFUSED_TOKEN_KINDS, SAME_NAMED_KINDS, kindsAnsweredBy } from '../routes/error-response.js';
+import {
+  type ErrorResponse,
+  REFUSED_TOKEN_KINDS,
+  SAME_NAMED_KINDS,
+  kindsAnsweredBy,
+} from '../routes/error-response.js';
 
 /** The error body of signinghub-v3-logout.txt (`POST /v3/logout`). */
 export interface V3ErrorBody {
@@ -22,7 +27,12 @@ type V3ErrorName = keyof typeof V3_ERRORS;
 
 const BY_KIND: Record<string, V3ErrorName> = {
   missing_token: 'authenticationRequired',
-  ...kindsAnsweredBy('authorizationDenied', [...REFUSED_TOKEN_KINDS, 'session_not_found', 'session_conflict', 'invalid_refresh_token']),
+  ...kindsAnsweredBy('authorizationDenied', [
+    ...REFUSED_TOKEN_KINDS,
+    'session_not_found',
+    'session_conflict',
+    'invalid_refresh_token',
+  ]),
   user_disabled: 'disabled',
   user_not_found: 'userNotFound',
   ...kindsAnsweredBy('badRequest', ['unknown_device', 'malformed_request', 'request_validation']),

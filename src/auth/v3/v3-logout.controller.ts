@@ -27,9 +27,16 @@ export class V3LogoutController {
     { status: 401, description: 'Unauthorized', example: { Message: 'Request authorization denied' } },
     { status: 403, description: 'Forbidden', example: { Message: 'Account is disabled' } },
     { status: 404, description: 'Not Found', example: { Message: 'User not found' } },
-    { status: 500, description: 'Internal Server Error', example: { Message: 'An internal server error occurred while processing the request' } },
+    {
+      status: 500,
+      description: 'Internal Server Error',
+      example: { Message: 'An internal server error occurred while processing the request' },
+    },
   ])
-  async logout(@CurrentSession() session: AuthenticatedSession, @JsonBody({ dto: V3LogoutBody }) body: V3LogoutBody): Promise<void> {
+  async logout(
+    @CurrentSession() session: AuthenticatedSession,
+    @JsonBody({ dto: V3LogoutBody }) body: V3LogoutBody,
+  ): Promise<void> {
     await this.sessions.logout(session, { pushToken: body.device_token });
   }
 }

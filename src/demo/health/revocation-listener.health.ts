@@ -17,8 +17,13 @@ export class RevocationListenerHealthIndicator {
 
   check<const Key extends string>(key: Key) {
     const indicator = this.health.check(key);
-    if (this.options.revocation.mode === 'strict') return indicator.up({ mode: 'strict', note: 'no listener in strict mode: every request reads PostgreSQL' });
+    if (this.options.revocation.mode === 'strict')
+      return indicator.up({ mode: 'strict', note: 'no listener in strict mode: every request reads PostgreSQL' });
     if (this.cache.listening) return indicator.up({ mode: 'cached', listening: true });
-    return indicator.down({ mode: 'cached', listening: false, message: 'not listening for revocations: the guard reads PostgreSQL on every request until it listens again' });
+    return indicator.down({
+      mode: 'cached',
+      listening: false,
+      message: 'not listening for revocations: the guard reads PostgreSQL on every request until it listens again',
+    });
   }
 }
