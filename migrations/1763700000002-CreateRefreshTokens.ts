@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { authTables, dataSourceSchema } from '../src/auth/db-schema.js';
+import { authTables, dataSourceSchema } from '../src/auth/sessions/db-schema.js';
 
 /** Refresh tokens, stored only as SHA-256 hashes, each bound to its session. */
 export class CreateRefreshTokens1763700000002 implements MigrationInterface {

@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { authTables, dataSourceSchema } from '../src/auth/db-schema.js';
+import { authTables, dataSourceSchema } from '../src/auth/sessions/db-schema.js';
 
 /** The clean-up job finds ended sessions and signed-out devices by these, a batch at a time. */
 export class SessionCleanupIndexes1763700000003 implements MigrationInterface {

@@ -1,5 +1,11 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { authTables, dataSourceSchema } from '../src/auth/db-schema.js';
+import {
+  PAYLOAD,
+  PER_SESSION_NOTIFY_LIMIT,
+  REVOCATION_CHANNEL,
+  sqlLiteral,
+} from '../src/auth/revocation/revocation-protocol.js';
+import { authTables, dataSourceSchema } from '../src/auth/sessions/db-schema.js';
 
 /**
  * Every revocation (or expiry moved to the past) of a session, whoever makes it (the module, an admin's SQL), tells every
@@ -20,6 +26,12 @@ export class RevocationNotify1763700000004 implements MigrationInterface {
     // (harmless: evicting what is not cached), and an expiry shortened to a later time is left to the
     // cache's entry age. Statement triggers cannot name columns, so it also runs for updates of
     // last_used_at and finds nothing to tell.
+    const [channel, perUser, perSession, limit] = [
+      sqlLiteral(REVOCATION_CHANNEL),
+      sqlLiteral(PAYLOAD.user),
+      sqlLiteral(PAYLOAD.session),
+      sqlLiteral(PER_SESSION_NOTIFY_LIMIT),
+    ];
     await queryRunner.query(`
       CREATE FUNCTION ${t.notifyFunction}() RETURNS trigger LANGUAGE plpgsql AS $$
       DECLARE
@@ -27,18 +39,18 @@ export class RevocationNotify1763700000004 implements MigrationInterface {
       BEGIN
         IF TG_OP = 'UPDATE' THEN
           SELECT count(*) INTO ended FROM new_rows WHERE revoked_at IS NOT NULL OR expires_at <= now();
-          IF ended > 100 THEN
-            PERFORM pg_notify('auth_session_revoked', 'u:' || user_id)
+          IF ended > ${limit} THEN
+            PERFORM pg_notify(${channel}, ${perUser} || user_id)
             FROM (SELECT DISTINCT user_id FROM new_rows WHERE revoked_at IS NOT NULL OR expires_at <= now()) ended_users;
           ELSIF ended > 0 THEN
-            PERFORM pg_notify('auth_session_revoked', 's:' || id) FROM new_rows WHERE revoked_at IS NOT NULL OR expires_at <= now();
+            PERFORM pg_notify(${channel}, ${perSession} || id) FROM new_rows WHERE revoked_at IS NOT NULL OR expires_at <= now();
           END IF;
         ELSE
           SELECT count(*) INTO ended FROM old_rows WHERE revoked_at IS NULL;
-          IF ended > 100 THEN
-            PERFORM pg_notify('auth_session_revoked', 'u:' || user_id) FROM (SELECT DISTINCT user_id FROM old_rows WHERE revoked_at IS NULL) ended_users;
+          IF ended > ${limit} THEN
+            PERFORM pg_notify(${channel}, ${perUser} || user_id) FROM (SELECT DISTINCT user_id FROM old_rows WHERE revoked_at IS NULL) ended_users;
           ELSIF ended > 0 THEN
-            PERFORM pg_notify('auth_session_revoked', 's:' || id) FROM old_rows WHERE revoked_at IS NULL;
+            PERFORM pg_notify(${channel}, ${perSession} || id) FROM old_rows WHERE revoked_at IS NULL;
           END IF;
         END IF;
         RETURN NULL;

@@ -1,9 +1,10 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { EventEmitterModule } from '@nestjs/event-emitter';
+import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from './auth/index.js';
-import type { DemoConfig } from './demo/demo.config.js';
+import { DEMO_TOKEN_CLAIMS, type DemoConfig } from './demo/demo.config.js';
 import { AuditLogListener } from './demo/audit-log.listener.js';
 import { benchParts } from './demo/bench/bench-routes.js';
 import { DemoAuthController } from './demo/demo-auth.controller.js';
@@ -26,6 +27,8 @@ export class AppModule {
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => config] }),
         // The module's audit events (auth.session.*) go through the host's emitter.
         EventEmitterModule.forRoot({ wildcard: true }),
+        // The host owns the schedule: the module's clean-up job registers in this SchedulerRegistry.
+        ScheduleModule.forRoot(),
         TypeOrmModule.forRootAsync({
           inject: [ConfigService],
           useFactory: (settings: ConfigService<DemoConfig, true>) => ({
@@ -49,6 +52,7 @@ export class AppModule {
           inject: [ConfigService, DemoUsersService],
           useFactory: (settings: ConfigService<DemoConfig, true>, users: DemoUsersService) => ({
             signing: { algorithm: 'HS256', secret: settings.get('jwtSecret', { infer: true }) },
+            ...DEMO_TOKEN_CLAIMS,
             exposeErrorDetails: settings.get('exposeErrorDetails', { infer: true }),
             userStore: users,
             cookie: settings.get('accessTokenCookie', { infer: true }),
@@ -71,7 +75,6 @@ export class AppModule {
       ],
       providers: [
         DemoSeedService,
-        ...healthParts.providers,
         ...(config.auditLog ? [AuditLogListener] : []),
         ...(config.benchRoutes ? benchParts.providers : []),
       ],

@@ -108,7 +108,7 @@ describe.each(ADAPTERS)('audit events (%s)', (adapter) => {
     const other = await login(app, { email: user.email, password: user.password });
     const admin = await newUser(app);
     events = [];
-    await app.get(SessionService).endUserSessions(admin.userId, 'admin');
+    await app.get(SessionService).revokeUserSessions(admin.userId, 'admin');
     expect(events).toEqual([
       ['auth.session.revoked', new SessionsRevokedEvent(admin.userId, [admin.sessionId], 'admin', anyDate)],
     ]);

@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RevocationCache } from '../src/auth/index.js';
+import { RevocationCache } from './support/internals.js';
 import { ROUTE_SPECS, type RouteSpec } from './support/logout-routes.js';
 import type { LoggedIn } from './support/session-client.js';
 import { ADAPTERS, createTestApp } from './support/test-app.js';

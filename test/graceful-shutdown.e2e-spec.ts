@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEMO_APPLICATION_NAME } from '../src/app.module.js';
-import { LISTENER_APPLICATION_NAME } from '../src/auth/index.js';
+import { LISTENER_APPLICATION_NAME } from './support/internals.js';
 import { spawnDemo, type DemoProcess } from './support/demo-process.js';
 import { ADAPTERS, TEST_SECRET } from './support/test-app.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';

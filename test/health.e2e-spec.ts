@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import pg from 'pg';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { LISTENER_APPLICATION_NAME, RevocationCache } from '../src/auth/index.js';
+import { LISTENER_APPLICATION_NAME, RevocationCache } from './support/internals.js';
 import { DATABASE_PING_TIMEOUT_MS } from '../src/demo/health/health.controller.js';
 import { ADAPTERS, createTestApp, useTestApp } from './support/test-app.js';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';

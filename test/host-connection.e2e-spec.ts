@@ -5,7 +5,7 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuthModule, SessionCleanupService, authMigrations } from '../src/auth/index.js';
+import { AuthModule, SessionService, authMigrations } from '../src/auth/index.js';
 import { HostController } from './support/host-app.js';
 import { ROUTE_SPECS } from './support/logout-routes.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
@@ -141,7 +141,9 @@ describe('a named host connection with its own schema', () => {
         { revoke_reason: 'logout_all' },
         { revoke_reason: 'logout_all' },
       ]);
-      const cleanup = await app.get(SessionCleanupService).run(new Date(Date.now() + 400 * 24 * 3600 * 1000));
+      const cleanup = await app
+        .get(SessionService)
+        .deleteExpiredSessions(new Date(Date.now() + 400 * 24 * 3600 * 1000));
       // Every session of this adapter's run has ended (four logouts, two ended by logout/all); the other adapter's went with its own run.
       expect(cleanup).toEqual({ expiredSessions: 0, deletedSessions: 6, deletedDevices: 0 });
       expect(await db.query(`SELECT id FROM ${SCHEMA}.auth_sessions WHERE user_id = $1`, [userId])).toEqual([]);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sessionSql } from '../src/auth/session.sql.js';
+import { sessionSql } from './support/internals.js';
 
 const sql = sessionSql();
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';

@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { LISTENER_APPLICATION_NAME, REVOCATION_CHANNEL, RevocationCache } from '../src/auth/index.js';
+import { LISTENER_APPLICATION_NAME, REVOCATION_CHANNEL, RevocationCache } from './support/internals.js';
 import { ADAPTERS, createTestApp } from './support/test-app.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 import { newUser } from './support/users.js';

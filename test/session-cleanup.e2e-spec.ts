@@ -2,12 +2,8 @@ import type { INestApplication } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { describe, expect, it } from 'vitest';
-import {
-  SESSION_CLEANUP_JOB,
-  SessionCleanupService,
-  SessionsPurgedEvent,
-  SessionsRevokedEvent,
-} from '../src/auth/index.js';
+import { SessionService, SessionsPurgedEvent, SessionsRevokedEvent } from '../src/auth/index.js';
+import { SESSION_CLEANUP_JOB } from './support/internals.js';
 import { createTestApp, useTestApp } from './support/test-app.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 
@@ -70,7 +66,7 @@ describe('session clean-up job', () => {
     const events: unknown[] = [];
     app.get(EventEmitter2).onAny((_name, payload) => events.push(payload));
 
-    const result = await app.get(SessionCleanupService).run(NOW);
+    const result = await app.get(SessionService).deleteExpiredSessions(NOW);
 
     expect(result).toEqual({ expiredSessions: 2, deletedSessions: 2, deletedDevices: 1 });
     expect(await sessions()).toEqual({
@@ -98,7 +94,7 @@ describe('session clean-up job', () => {
     expect(events).toHaveLength(3);
 
     // A second run finds nothing more to do.
-    expect(await app.get(SessionCleanupService).run(NOW)).toEqual({
+    expect(await app.get(SessionService).deleteExpiredSessions(NOW)).toEqual({
       expiredSessions: 0,
       deletedSessions: 0,
       deletedDevices: 0,
@@ -113,7 +109,7 @@ describe('session clean-up job', () => {
     await db.query(
       `INSERT INTO auth_sessions (user_id, expires_at) SELECT 'keep', '2031-05-31T00:00:00Z' FROM generate_series(1, 1200) i`,
     );
-    expect(await app.get(SessionCleanupService).run(NOW)).toEqual({
+    expect(await app.get(SessionService).deleteExpiredSessions(NOW)).toEqual({
       expiredSessions: 3700,
       deletedSessions: 2500,
       deletedDevices: 0,

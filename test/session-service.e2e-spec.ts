@@ -31,14 +31,14 @@ describe('SessionService against PostgreSQL', () => {
   it('gives exactly one winner to concurrent revocations of one session', async () => {
     const { sessionId } = await sessions.createSession({ userId: user() });
     const results = await Promise.all(
-      Array.from({ length: 25 }, (_, i) => sessions.revokeSession(sessionId, i % 2 ? 'logout' : 'admin')),
+      Array.from({ length: 25 }, (_, i) => sessions.revokeSession(sessionId, { reason: i % 2 ? 'logout' : 'admin' })),
     );
     expect(results.filter(Boolean)).toHaveLength(1);
     const [row] = await db.query<{ revoke_reason: string }>('SELECT revoke_reason FROM auth_sessions WHERE id = $1', [
       sessionId,
     ]);
     expect(['logout', 'admin']).toContain(row.revoke_reason);
-    expect(await sessions.revokeSession(sessionId, 'logout')).toBe(false);
+    expect(await sessions.revokeSession(sessionId, { reason: 'logout' })).toBe(false);
   });
 
   it('registers one device per client device id and revokes it with all its sessions', async () => {
@@ -85,25 +85,25 @@ describe('SessionService against PostgreSQL', () => {
     const other = user();
     const ids = await Promise.all([1, 2, 3].map(() => sessions.createSession({ userId }).then((s) => s.sessionId)));
     await sessions.createSession({ userId: other });
-    await sessions.revokeSession(ids[0], 'logout');
+    await sessions.revokeSession(ids[0], { reason: 'logout' });
     expect((await sessions.revokeUserSessions(userId, 'logout_all')).toSorted()).toEqual([ids[1], ids[2]].toSorted());
     expect((await rows(userId)).map((r) => r.revoke_reason).toSorted()).toEqual(['logout', 'logout_all', 'logout_all']);
     expect(await rows(other)).toEqual([{ revoke_reason: null, external_id: null, device_revoked: false }]);
   });
 
-  it('ends every session of an account that ended (endUserSessions), with the reason given', async () => {
+  it('ends every session of an account that ended (revokeUserSessions), with the reason given', async () => {
     const disabled = user();
     const deleted = user();
     const mine = await Promise.all(
       [1, 2].map(() => sessions.createSession({ userId: disabled, deviceId: 'pc' }).then((s) => s.sessionId)),
     );
     await sessions.createSession({ userId: deleted });
-    expect((await sessions.endUserSessions(disabled)).toSorted()).toEqual(mine.toSorted());
-    expect(await sessions.endUserSessions(deleted, 'user_deleted')).toHaveLength(1);
+    expect((await sessions.revokeUserSessions(disabled, 'user_disabled')).toSorted()).toEqual(mine.toSorted());
+    expect(await sessions.revokeUserSessions(deleted, 'user_deleted')).toHaveLength(1);
     expect((await rows(disabled)).map((r) => r.revoke_reason)).toEqual(['user_disabled', 'user_disabled']);
     expect((await rows(deleted)).map((r) => r.revoke_reason)).toEqual(['user_deleted']);
     // Nothing left to end.
-    expect(await sessions.endUserSessions(disabled)).toEqual([]);
+    expect(await sessions.revokeUserSessions(disabled, 'user_disabled')).toEqual([]);
   });
 
   it('validates claims against the session row and the user store', async () => {
@@ -117,7 +117,7 @@ describe('SessionService against PostgreSQL', () => {
       deviceId: 'watch',
       tokenId: 'j',
     });
-    await sessions.revokeSession(sessionId, 'logout');
+    await sessions.revokeSession(sessionId, { reason: 'logout' });
     await expect(sessions.validateSession({ sub: userId, sid: sessionId, jti: 'j' })).rejects.toBeInstanceOf(
       SessionRevokedError,
     );

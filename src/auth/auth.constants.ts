@@ -5,19 +5,6 @@ export type LogoutRouteName = 'signout' | 'authLogout' | 'fibLogout' | 'v3Logout
 export type AuthRouteName =
   LogoutRouteName | 'refresh' | 'logoutAll' | 'logoutOthers' | 'listSessions' | 'revokeSession';
 
-/** Where each route is mounted unless the host moves it. */
-export const DEFAULT_ROUTE_PATHS: Readonly<Record<AuthRouteName, string>> = {
-  signout: 'signout',
-  authLogout: 'auth/logout',
-  fibLogout: 'auth/api/v1/authentication-management/logout',
-  v3Logout: 'v3/logout',
-  refresh: 'auth/refresh',
-  logoutAll: 'auth/logout/all',
-  logoutOthers: 'auth/logout/others',
-  listSessions: 'auth/sessions',
-  revokeSession: 'auth/sessions',
-};
-
 /** The JWT `typ` header our access tokens carry (RFC 9068). */
 export const ACCESS_TOKEN_TYPE = 'at+jwt';
 
@@ -41,3 +28,5 @@ export const LAST_USED_RESOLUTION_MS = 60_000;
 
 /** Session ids are UUIDs; anything else names no session. */
 export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** The host's TypeORM data source, whichever name it has. */
+export const AUTH_DATA_SOURCE = Symbol('AUTH_DATA_SOURCE');

@@ -1,5 +1,5 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
-import type { AuthModuleExtras, AuthModuleOptions } from './auth-options.interface.js';
+import type { AuthModuleExtras, AuthModuleOptions } from './options/auth-options.interface.js';
 
 export const {
   ConfigurableModuleClass: ConfigurableAuthModule,

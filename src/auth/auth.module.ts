@@ -1,36 +1,41 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { ScheduleModule } from '@nestjs/schedule';
+import { ThrottlerStorage } from '@nestjs/throttler';
 import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
-import { AccessTokenService } from './access-token.service.js';
+import { AUTH_DATA_SOURCE } from './auth.constants.js';
 import {
   AUTH_ASYNC_OPTIONS_TYPE,
   AUTH_MODULE_OPTIONS,
   AUTH_OPTIONS_TYPE,
   ConfigurableAuthModule,
 } from './auth.module-definition.js';
-import { AUTH_OPTIONS, resolveAuthOptions, type ResolvedAuthOptions } from './auth-options.resolve.js';
-import type { AuthModuleExtras } from './auth-options.interface.js';
-import { AuthEventPublisher } from './auth.events.js';
-import { AUTH_DATA_SOURCE } from './auth.tokens.js';
-import { AuthCookieService, ClearAuthCookieInterceptor } from './cookies/auth-cookie.service.js';
 import { AuthUserStore } from './auth-user-store.interface.js';
-import { AuthDevice } from './device.entity.js';
-import { HostAuthErrorFilter } from './host-auth-error.filter.js';
-import { JwtGuard } from './jwt.guard.js';
-import { JwtStrategy } from './jwt.strategy.js';
-import { logoutRoutes } from './logout-routes.js';
-import { AUTH_MOUNTED_ROUTES, PreRouteErrorsInstaller } from './routes/pre-route-errors.js';
-import { AuthSession } from './session.entity.js';
-import { ThrottlerStorageService } from '@nestjs/throttler';
-import { AUTH_RATE_LIMIT_STORAGE, AuthRateLimitGuard } from './rate-limit.guard.js';
-import { RevocationCache } from './revocation-cache.service.js';
-import { SessionCleanupService } from './session-cleanup.service.js';
-import { SessionService } from './session.service.js';
+import { AuthEventPublisher } from './events/auth.events.js';
+import { JwtGuard } from './guard/jwt.guard.js';
+import { AuthCookieService, ClearAuthCookieInterceptor } from './http/auth-cookie.service.js';
+import { AuthRouteGuard } from './http/auth-route.guard.js';
+import { AuthErrorRenderer } from './http/error-renderer.js';
+import { HostAuthErrorFilter } from './http/host-auth-error.filter.js';
+import { AUTH_MOUNTED_ROUTES, MountedRoutes } from './http/mounted-routes.js';
+import { PreRouteErrorsInstaller } from './http/pre-route-errors.js';
+import { AUTH_RATE_LIMIT_STORAGE, AuthRateLimitGuard, rateLimitStorage } from './http/rate-limit.guard.js';
+import type { AuthModuleExtras } from './options/auth-options.interface.js';
+import { AUTH_OPTIONS, resolveAuthOptions, type ResolvedAuthOptions } from './options/resolve-options.js';
+import { RevocationCache } from './revocation/revocation-cache.js';
+import { RevocationHealthIndicator } from './revocation/revocation-health.indicator.js';
+import { mountRoutes } from './routes/route-table.js';
+import { AuthDevice } from './sessions/entities/device.entity.js';
+import { AuthSession } from './sessions/entities/session.entity.js';
+import { SessionCleanupService } from './sessions/session-cleanup.service.js';
+import { SessionRepository } from './sessions/session.repository.js';
+import { SessionService } from './sessions/session.service.js';
+import { AccessTokenService } from './tokens/access-token.service.js';
 
 /**
  * Sessions and devices in the host's PostgreSQL, the revocation-aware JwtGuard,
- * and the documented logout routes.
+ * and the documented logout routes. It calls no other module's `forRoot()`: it
+ * uses the host's TypeORM connection, and the host's ThrottlerStorage,
+ * SchedulerRegistry and EventEmitter2 when the host has them.
  */
 @Module({})
 export class AuthModule extends ConfigurableAuthModule {
@@ -44,14 +49,10 @@ export class AuthModule extends ConfigurableAuthModule {
 }
 
 function withAuthParts(definition: DynamicModule, extras: AuthModuleExtras): DynamicModule {
-  const routes = logoutRoutes(extras.routes);
+  const routes = mountRoutes(extras.routes);
   return {
     ...definition,
-    imports: [
-      ...(definition.imports ?? []),
-      TypeOrmModule.forFeature([AuthSession, AuthDevice], extras.dataSource),
-      ScheduleModule.forRoot(),
-    ],
+    imports: [...(definition.imports ?? []), TypeOrmModule.forFeature([AuthSession, AuthDevice], extras.dataSource)],
     controllers: routes.map((route) => route.controller),
     providers: [
       ...(definition.providers ?? []),
@@ -63,32 +64,39 @@ function withAuthParts(definition: DynamicModule, extras: AuthModuleExtras): Dyn
         inject: [AUTH_OPTIONS],
       },
       { provide: APP_FILTER, useClass: HostAuthErrorFilter },
-      { provide: AUTH_MOUNTED_ROUTES, useValue: routes.map(({ method, path, mapper }) => ({ method, path, mapper })) },
+      { provide: AUTH_MOUNTED_ROUTES, useValue: routes },
+      {
+        provide: AUTH_RATE_LIMIT_STORAGE,
+        useFactory: rateLimitStorage,
+        inject: [AUTH_OPTIONS, { token: ThrottlerStorage, optional: true }],
+      },
+      MountedRoutes,
+      AuthErrorRenderer,
       PreRouteErrorsInstaller,
       AuthEventPublisher,
-      { provide: AUTH_RATE_LIMIT_STORAGE, useFactory: () => new ThrottlerStorageService() },
       AuthRateLimitGuard,
+      AuthRouteGuard,
       AccessTokenService,
+      SessionRepository,
       RevocationCache,
+      RevocationHealthIndicator,
       SessionService,
       SessionCleanupService,
       AuthCookieService,
       ClearAuthCookieInterceptor,
-      JwtStrategy,
       JwtGuard,
     ],
+    // AUTH_OPTIONS and the rate-limit storage are exported only because a host module that puts JwtGuard or
+    // AuthRateLimitGuard on its own routes builds its own instance of them, from these.
     exports: [
       AUTH_OPTIONS,
       AUTH_RATE_LIMIT_STORAGE,
       AuthRateLimitGuard,
       AuthUserStore,
       SessionService,
-      SessionCleanupService,
-      RevocationCache,
       AuthCookieService,
-      JwtStrategy,
       JwtGuard,
-      TypeOrmModule,
+      RevocationHealthIndicator,
     ],
   };
 }

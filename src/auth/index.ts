@@ -1,4 +1,6 @@
+/** The module: `AuthModule.forRoot(options)` / `forRootAsync(...)`, sessions in the host's PostgreSQL. */
 export { AuthModule } from './auth.module.js';
+/** Options of `AuthModule.forRoot`, and the extras fixed when the module is defined. */
 export type {
   AccessTokenCookieOptions,
   AuthModuleExtras,
@@ -10,30 +12,30 @@ export type {
   RevocationOptions,
   SessionCleanupOptions,
   SigningOptions,
-} from './auth-options.interface.js';
-export { AUTH_OPTIONS, type ResolvedAuthOptions } from './auth-options.resolve.js';
-export { AUTH_MODULE_OPTIONS } from './auth.module-definition.js';
-export { DEFAULT_ROUTE_PATHS, RevokeReason, type AuthRouteName, type LogoutRouteName } from './auth.constants.js';
-export * from './auth.errors.js';
+} from './options/auth-options.interface.js';
+/** Route names of the `routes` option, and the revoke reasons written on ended sessions. */
+export { RevokeReason, type AuthRouteName, type LogoutRouteName } from './auth.constants.js';
+/** Domain errors (what went wrong, never how to answer), and the union of their kinds. */
+export * from './errors/auth.errors.js';
+/** The host's user-status port: does a user exist, is it enabled. */
 export { AuthUserStore, allowAllUserStore, type AuthUser } from './auth-user-store.interface.js';
-export { AuthDevice } from './device.entity.js';
-export { AuthSession } from './session.entity.js';
-export { SessionService } from './session.service.js';
+/** The device table's entity. */
+export { AuthDevice } from './sessions/entities/device.entity.js';
+/** The session table's entity. */
+export { AuthSession } from './sessions/entities/session.entity.js';
+/** Open, refresh, validate, list and end sessions. */
+export { SessionService } from './sessions/session.service.js';
+/** What SessionService takes and returns. */
 export type {
   AuthenticatedSession,
   CreateSessionInput,
   CreatedSession,
-  LogoutOptions,
   RevokedDevice,
+  SessionCleanupResult,
   SessionSummary,
-} from './session.types.js';
-export {
-  LISTENER_APPLICATION_NAME,
-  REVOCATION_CHANNEL,
-  RevocationCache,
-  type CachedSession,
-} from './revocation-cache.service.js';
-export { SESSION_CLEANUP_JOB, SessionCleanupService, type SessionCleanupResult } from './session-cleanup.service.js';
+  SignOutOptions,
+} from './sessions/session.types.js';
+/** Audit events: names, payload classes, and the map of one to the other. */
 export {
   AuthEvent,
   SessionCreatedEvent,
@@ -41,22 +43,36 @@ export {
   SessionsPurgedEvent,
   SessionsRevokedEvent,
   type AuthEventPayloads,
-} from './auth.events.js';
-export { AuthCookieService, CLEAR_SITE_DATA } from './cookies/auth-cookie.service.js';
-export type { AccessTokenClaims } from './access-token.service.js';
-export { JwtGuard } from './jwt.guard.js';
-export { AUTH_RATE_LIMIT_STORAGE, AuthRateLimitGuard } from './rate-limit.guard.js';
-export { CurrentSession } from './current-session.decorator.js';
+} from './events/auth.events.js';
+/** The access-token cookie of cookie mode: set it on the host's sign-in response. */
+export { AuthCookieService } from './http/auth-cookie.service.js';
+/** The revocation-aware guard; usable on routes, controllers or as the app's `APP_GUARD`. */
+export { JwtGuard } from './guard/jwt.guard.js';
+/** Lets a route through a global JwtGuard without a token. */
+export { Public } from './guard/public.decorator.js';
+/** The authenticated session of a request (its `request.user`). */
+export { CurrentSession } from './guard/current-session.decorator.js';
+/** Lets a route take the bare token in `Authorization`, without `Bearer `. */
+export { AllowRawAuthorization } from './guard/allow-raw-authorization.decorator.js';
+/** The module's per-client rate limit, for the host's own sign-in route. */
+export { AuthRateLimitGuard } from './http/rate-limit.guard.js';
+/** The revocation listener as a @nestjs/terminus health indicator. */
+export { RevocationHealthIndicator, type RevocationHealth } from './revocation/revocation-health.indicator.js';
+/** The generic spec's mapper, and the default answer of JwtGuard on the host's routes. */
 export {
-  GENERIC_ERRORS,
   mapGenericError,
   mapGuardErrorToGeneric,
   type GenericErrorBody,
-} from './generic/generic-error.mapper.js';
-export { SIGNOUT_ERRORS, mapSignoutError, type SignoutErrorBody } from './signout/signout-error.mapper.js';
-export { mapFibError, type FibEnvelope } from './fib/fib-error.mapper.js';
-export { mapV3Error, type V3ErrorBody } from './v3/v3-error.mapper.js';
-export type { ErrorMapper, ErrorMapperOptions, ErrorResponse } from './routes/error-response.js';
-export { AUTH_SECURITY_SCHEME } from './routes/openapi.js';
-export { AllowRawAuthorization } from './token-extraction.js';
+} from './routes/specs/generic/generic-error.mapper.js';
+/** The `/signout` spec's mapper. */
+export { mapSignoutError, type SignoutErrorBody } from './routes/specs/signout/signout-error.mapper.js';
+/** The FIB spec's mapper. */
+export { mapFibError, type FibEnvelope } from './routes/specs/fib/fib-error.mapper.js';
+/** The SigningHub v3 spec's mapper. */
+export { mapV3Error, type V3ErrorBody } from './routes/specs/v3/v3-error.mapper.js';
+/** What a mapper is, takes and returns (for a custom `guardErrorMapper`). */
+export type { ErrorMapper, ErrorMapperOptions, ErrorResponse } from './http/error-response.js';
+/** Name of the bearer security scheme the routes' OpenAPI operations use; declare it in the host's document. */
+export { AUTH_SECURITY_SCHEME } from './http/openapi.js';
+/** The module's TypeORM migrations, in order: add them to the host's `migrations`. */
 export { authMigrations } from '../../migrations/index.js';

@@ -44,3 +44,6 @@ export function toDemoConfig(env: DemoEnvironment, databaseUrl: string): DemoCon
     benchRoutes: env.BENCH_ROUTES,
   };
 }
+
+/** The `iss` and `aud` of the demo's access tokens (the module's defaults, written out for the bench's baseline). */
+export const DEMO_TOKEN_CLAIMS = { issuer: 'nest-signout', audience: 'nest-signout-api' } as const;

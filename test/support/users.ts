@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
-import { RevocationCache } from '../../src/auth/index.js';
+import { RevocationCache } from './internals.js';
 import { DemoUsersService } from '../../src/demo/users/demo-users.service.js';
 import { login, type LoggedIn } from './session-client.js';
 import type { TestDatabase } from './test-database.js';

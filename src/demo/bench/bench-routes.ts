@@ -3,7 +3,8 @@ import { Controller, Get, Inject, Injectable, ParseIntPipe, Query, Req, UseGuard
 import { AuthGuard, PassportStrategy } from '@nestjs/passport';
 import { DataSource } from 'typeorm';
 import { ExtractJwt, Strategy } from 'passport-jwt';
-import { AUTH_OPTIONS, type ResolvedAuthOptions } from '../../auth/index.js';
+import { ConfigService } from '@nestjs/config';
+import { DEMO_TOKEN_CLAIMS, type DemoConfig } from '../demo.config.js';
 
 /**
  * What a plain passport-jwt guard costs: the same signature and claim checks as JwtGuard, no session
@@ -12,15 +13,14 @@ import { AUTH_OPTIONS, type ResolvedAuthOptions } from '../../auth/index.js';
  */
 @Injectable()
 class StatelessJwtStrategy extends PassportStrategy(Strategy, 'bench-stateless-jwt') {
-  constructor(@Inject(AUTH_OPTIONS) options: ResolvedAuthOptions) {
-    if (options.signing.algorithm !== 'HS256') throw new Error('The bench expects HS256');
+  constructor(@Inject(ConfigService) settings: ConfigService<DemoConfig, true>) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
       // The same key object as JwtGuard's, so the two differ only by the session check.
-      secretOrKey: createSecretKey(Buffer.from(options.signing.secret)) as unknown as string,
+      secretOrKey: createSecretKey(Buffer.from(settings.get('jwtSecret', { infer: true }))) as unknown as string,
       algorithms: ['HS256'],
-      issuer: options.issuer,
-      audience: options.audience,
+      issuer: DEMO_TOKEN_CLAIMS.issuer,
+      audience: DEMO_TOKEN_CLAIMS.audience,
     });
   }
 
@@ -59,5 +59,5 @@ class BenchController {
   }
 }
 
-/** Added to the demo's root module (which has AuthModule's options and the TypeORM connection) when the bench asks for them. */
+/** Added to the demo's root module (which has the demo's settings and the TypeORM connection) when the bench asks for them. */
 export const benchParts = { controllers: [BenchController], providers: [StatelessJwtStrategy] };

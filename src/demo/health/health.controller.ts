@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import { RevocationListenerHealthIndicator } from './revocation-listener.health.js';
+import { RevocationHealthIndicator } from '../../auth/index.js';
 
 /** The longest a database ping may take before /health reports the database down. */
 export const DATABASE_PING_TIMEOUT_MS = 1000;
@@ -11,7 +11,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
-    private readonly revocations: RevocationListenerHealthIndicator,
+    private readonly revocations: RevocationHealthIndicator,
   ) {}
 
   @Get()

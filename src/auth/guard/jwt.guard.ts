@@ -1,0 +1,74 @@
+import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { toDomainError } from '../http/error-response.js';
+import { AUTH_OPTIONS, type ResolvedAuthOptions } from '../options/resolve-options.js';
+import { SessionService } from '../sessions/session.service.js';
+import type { AuthenticatedSession } from '../sessions/session.types.js';
+import { tokenErrorFrom } from '../tokens/token-errors.js';
+import { RAW_AUTHORIZATION_ALLOWED } from './allow-raw-authorization.decorator.js';
+import { JWT_STRATEGY, JwtStrategy } from './jwt.strategy.js';
+import { IS_PUBLIC } from './public.decorator.js';
+
+/**
+ * Lets a request through only with a valid access token of a live session of an enabled user, and
+ * leaves that session at `request.user` (passport's convention; `@CurrentSession()` reads it).
+ * Refusals are domain errors (see auth.errors.ts), answered by the route's exception filter, or on
+ * the host's routes by the module's global filter. Routes marked `@Public()` pass without a token,
+ * so the guard can be the host's `APP_GUARD`. Works on Express and Fastify alike; a GraphQL host
+ * overrides `getRequest`.
+ *
+ * Each guard instance (the module's, a host module's, an `APP_GUARD`) builds its own JwtStrategy in
+ * its own passport instance, from the module's options and SessionService, so a host module needs
+ * nothing but those two from AuthModule. It drives that passport instance rather than
+ * @nestjs/passport's AuthGuard, which always uses the process-wide passport singleton.
+ */
+@Injectable()
+export class JwtGuard implements CanActivate {
+  private readonly strategy: JwtStrategy;
+
+  constructor(
+    @Inject(AUTH_OPTIONS) options: ResolvedAuthOptions,
+    sessions: SessionService,
+    private readonly reflector: Reflector,
+  ) {
+    this.strategy = new JwtStrategy(options, sessions);
+  }
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (this.metadata(IS_PUBLIC, context)) return true;
+    await this.authenticate(context);
+    return true;
+  }
+
+  /** The request that carries the token and receives `user`. Override for other transports (GraphQL: the context's req). */
+  getRequest(context: ExecutionContext): Record<string, unknown> {
+    return context.switchToHttp().getRequest();
+  }
+
+  /** Authenticates the request whatever its route's metadata says about being public, and returns its session. */
+  async authenticate(context: ExecutionContext): Promise<AuthenticatedSession> {
+    const request = this.getRequest(context);
+    const strategy = this.metadata(RAW_AUTHORIZATION_ALLOWED, context) ? JWT_STRATEGY.allowRaw : JWT_STRATEGY.bearer;
+    const session = await new Promise<AuthenticatedSession>((resolve, reject) => {
+      const authenticate = this.strategy
+        .getPassportInstance()
+        .authenticate(
+          strategy,
+          { session: false },
+          (error: unknown, user: AuthenticatedSession | false, info: unknown) => {
+            // An unreachable database becomes a domain error, so the host's routes answer it too (503 by default).
+            if (error) reject(toDomainError(error));
+            else if (!user) reject(tokenErrorFrom(info));
+            else resolve(user);
+          },
+        );
+      authenticate(request, undefined, reject);
+    });
+    request.user = session;
+    return session;
+  }
+
+  private metadata(key: string, context: ExecutionContext): boolean {
+    return this.reflector.getAllAndOverride<boolean>(key, [context.getHandler(), context.getClass()]) ?? false;
+  }
+}

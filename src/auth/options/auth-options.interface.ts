@@ -1,0 +1,120 @@
+import type { ThrottlerStorage } from '@nestjs/throttler';
+import type { AuthRouteName } from '../auth.constants.js';
+import type { AuthUserStore } from '../auth-user-store.interface.js';
+import type { ErrorMapper } from '../http/error-response.js';
+
+/** Symmetric signing: one shared secret signs and verifies. */
+export interface HmacSigningOptions {
+  /** The only accepted algorithm; tokens claiming any other are refused. */
+  algorithm: 'HS256';
+  /** At least 32 bytes of secret; the demo refuses shorter ones. */
+  secret: string;
+}
+
+/** Asymmetric signing: the private key signs, the public key verifies. */
+export interface KeyPairSigningOptions {
+  /** The only accepted algorithm; tokens claiming any other are refused. */
+  algorithm: 'RS256' | 'ES256';
+  /** PEM private key used to sign access tokens. */
+  privateKey: string;
+  /** PEM public key used to verify them. */
+  publicKey: string;
+}
+
+export type SigningOptions = HmacSigningOptions | KeyPairSigningOptions;
+
+/** Options of `AuthModule.forRoot` / the factory of `forRootAsync`. */
+export interface AuthModuleOptions {
+  /** How access tokens are signed and verified. Required. */
+  signing: SigningOptions;
+  /** `iss` claim written and required. Default `nest-signout`. */
+  issuer?: string;
+  /** `aud` claim written and required. Default `nest-signout-api`. */
+  audience?: string;
+  /** Access-token lifetime in seconds. Default 900 (15 minutes). */
+  accessTokenTtlSeconds?: number;
+  /** Session lifetime in seconds, from login. Default 2,592,000 (30 days). */
+  sessionTtlSeconds?: number;
+  /** `systemId` written in `/signout` error bodies. Default `core`. */
+  systemId?: string;
+  /** Put original messages and stack traces in error bodies that allow them. Default false: never in production. */
+  exposeErrorDetails?: boolean;
+  /** The host's user-status port. Default: every user exists and is enabled. */
+  userStore?: AuthUserStore;
+  /** How JwtGuard's refusals answer on the host's own routes. Default: the generic `{message, description, code}` body (`mapGuardErrorToGeneric`). */
+  guardErrorMapper?: ErrorMapper;
+  /** Also carry the access token in an HttpOnly cookie, for browser clients. Default false (Authorization header only). */
+  cookie?: boolean | AccessTokenCookieOptions;
+  /** The scheduled clean-up of ended sessions; `false` switches it off. Default: on, hourly, 30 days' retention. */
+  cleanup?: false | SessionCleanupOptions;
+  /** How JwtGuard checks that a session is still live. Default: `cached`. */
+  revocation?: RevocationOptions;
+  /** Per-client rate limit of the module's routes (and of any route with AuthRateLimitGuard); `false` switches it off. Default 30 per minute per route and client IP. */
+  rateLimit?: false | RateLimitOptions;
+}
+
+export interface RateLimitOptions {
+  /** Where hits are counted. Default: the host's `ThrottlerStorage` (ThrottlerModule's) if it has one, else in memory. */
+  storage?: ThrottlerStorage;
+  /** Requests allowed per client and route in each window. Default 30. */
+  limit?: number;
+  /** The window, and how long a client over the limit is refused. Default 60. */
+  ttlSeconds?: number;
+}
+
+/**
+ * `strict`: every request reads its session row (one primary-key read) and asks the user store.
+ * `cached`: validated sessions are kept in memory for at most `maxEntryAgeMs`; every revocation
+ * (PostgreSQL LISTEN/NOTIFY, sent by a trigger in the revoking transaction) evicts them on every
+ * instance, and the instance that revokes evicts before it answers. While the listening connection
+ * is down the cache is empty and the guard runs strict.
+ */
+export interface RevocationOptions {
+  /** Default `cached`. */
+  mode?: 'cached' | 'strict';
+  /** Longest a cached session is trusted without reading it again, even if a notification were lost. Default 5000 ms. */
+  maxEntryAgeMs?: number;
+  /** Most sessions kept per instance (least recently used go first). Default 100,000. */
+  maxEntries?: number;
+  /** How often the listening connection is checked; a check that fails or takes longer drops to strict until it listens again. Default 1000 ms. */
+  heartbeatMs?: number;
+}
+
+/** The access-token cookie. JwtGuard reads it when a request has no Authorization header. */
+export interface AccessTokenCookieOptions {
+  /** Default `__Host-access_token`: the prefix makes browsers insist on Secure, `Path=/` and no Domain. */
+  name?: string;
+  /** Default `strict`; `none` needs `secure`. */
+  sameSite?: 'strict' | 'lax' | 'none';
+  /** Default true. Turn off only for plain-HTTP development, with a name without the `__Host-` prefix. */
+  secure?: boolean;
+  /** Default none (host-only cookie). */
+  domain?: string;
+  /** Default `/`. */
+  path?: string;
+  /** Logout routes also send `Clear-Site-Data: "cache", "cookies", "storage"`. Default true. */
+  clearSiteData?: boolean;
+}
+
+/** The clean-up job: marks expired sessions, then deletes what ended longer ago than the retention period. */
+export interface SessionCleanupOptions {
+  /** Seconds between runs (the first run comes one interval after start). Default 3600. */
+  intervalSeconds?: number;
+  /** Ended sessions (expired or revoked) and signed-out devices are kept this long for audit. Default 30. */
+  retentionDays?: number;
+  /** Rows per statement, so no run holds many row locks at once. Default 1000. */
+  batchSize?: number;
+}
+
+/** A logout route is mounted (`true` or a path) or not (`false`). */
+export type LogoutRouteOption = boolean | { path: string };
+
+/** Options fixed when the module is defined, because they change its routes and providers. */
+export interface AuthModuleExtras {
+  /** Register the module globally. Default false. */
+  isGlobal?: boolean;
+  /** Which routes are mounted (the four logout routes, `refresh`), and where. Default: all, at their default paths. */
+  routes?: Partial<Record<AuthRouteName, LogoutRouteOption>>;
+  /** Name of the host's TypeORM data source the module uses. Default: the host's default connection. */
+  dataSource?: string;
+}

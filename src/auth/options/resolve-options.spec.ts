@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { resolveAuthOptions } from './resolve-options.js';
+import { mapGuardErrorToGeneric } from '../routes/specs/generic/generic-error.mapper.js';
+
+const signing = { algorithm: 'HS256', secret: 's'.repeat(32) } as const;
+const guardErrorMapper = () => ({ status: 401, body: {} });
+
+describe('resolveAuthOptions', () => {
+  it('applies every default in one place', async () => {
+    const resolved = resolveAuthOptions({ signing });
+    expect(resolved.guardErrorMapper).toBe(mapGuardErrorToGeneric);
+    expect({ ...resolved, userStore: undefined, guardErrorMapper: undefined }).toEqual({
+      signing,
+      issuer: 'nest-signout',
+      audience: 'nest-signout-api',
+      accessTokenTtlSeconds: 900,
+      sessionTtlSeconds: 2_592_000,
+      systemId: 'core',
+      exposeErrorDetails: false,
+      userStore: undefined,
+      guardErrorMapper: undefined,
+      cookie: null,
+      cleanup: { intervalSeconds: 3600, retentionDays: 30, batchSize: 1000 },
+      revocation: { mode: 'cached', maxEntryAgeMs: 5000, maxEntries: 100_000, heartbeatMs: 1000 },
+      rateLimit: { limit: 30, ttlSeconds: 60 },
+    });
+    // Without a host store, every user exists and is enabled.
+    await expect(resolved.userStore.findUser('u1')).resolves.toEqual({ id: 'u1', disabled: false });
+  });
+
+  it('keeps what the host sets', () => {
+    const userStore = { findUser: async () => null };
+    const cookie = {
+      name: 'at',
+      sameSite: 'lax',
+      secure: false,
+      path: '/app',
+      domain: 'example.com',
+      clearSiteData: false,
+    } as const;
+    const cleanup = { intervalSeconds: 60, retentionDays: 7, batchSize: 10 };
+    const revocation = { mode: 'strict', maxEntryAgeMs: 100, maxEntries: 10, heartbeatMs: 50 } as const;
+    const rateLimit = { limit: 5, ttlSeconds: 10 };
+    const set = {
+      signing,
+      issuer: 'i',
+      audience: 'a',
+      accessTokenTtlSeconds: 60,
+      sessionTtlSeconds: 3600,
+      systemId: 'x',
+      exposeErrorDetails: true,
+      userStore,
+      guardErrorMapper,
+      cookie,
+      cleanup,
+      revocation,
+      rateLimit,
+    };
+    expect(resolveAuthOptions(set)).toEqual(set);
+  });
+
+  it('turns the cookie on with secure defaults, and the clean-up job off', () => {
+    const resolved = resolveAuthOptions({ signing, cookie: true, cleanup: false });
+    expect(resolved.cookie).toEqual({
+      name: '__Host-access_token',
+      sameSite: 'strict',
+      secure: true,
+      path: '/',
+      clearSiteData: true,
+    });
+    expect(resolved.cleanup).toBeNull();
+    expect(resolveAuthOptions({ signing, rateLimit: false }).rateLimit).toBeNull();
+    expect(resolveAuthOptions({ signing, cleanup: { retentionDays: 1 } }).cleanup).toEqual({
+      intervalSeconds: 3600,
+      retentionDays: 1,
+      batchSize: 1000,
+    });
+  });
+
+  it.each([
+    [{}, 'the `signing` option is required'],
+    [
+      { signing: { secret: 'a-secret-without-its-algorithm-named-here' } },
+      `signing.algorithm must be 'HS256', 'RS256' or 'ES256' (got undefined)`,
+    ],
+    [
+      { signing: { algorithm: 'none', secret: 'x' } },
+      `signing.algorithm must be 'HS256', 'RS256' or 'ES256' (got "none")`,
+    ],
+    [{ signing: { algorithm: 'HS256', secret: '' } }, 'HS256 needs a secret'],
+    [{ signing: { algorithm: 'RS256', privateKey: 'k', publicKey: '' } }, 'RS256 needs privateKey and publicKey'],
+    [{ signing, accessTokenTtlSeconds: 0 }, 'accessTokenTtlSeconds must be a positive integer'],
+    [{ signing, sessionTtlSeconds: 1.5 }, 'sessionTtlSeconds must be a positive integer'],
+    [{ signing, cleanup: { batchSize: 0 } }, 'cleanup.batchSize must be a positive integer'],
+    [{ signing, rateLimit: { limit: 0 } }, 'rateLimit.limit must be a positive integer'],
+    [{ signing, revocation: { mode: 'lazy' } }, 'revocation.mode must be cached or strict'],
+    [{ signing, revocation: { maxEntryAgeMs: -1 } }, 'revocation.maxEntryAgeMs must be a positive integer'],
+    [{ signing, cookie: { secure: false } }, 'a __Host- cookie needs secure: true'],
+    [{ signing, cookie: { domain: 'example.com' } }, 'a __Host- cookie needs secure: true, path "/" and no domain'],
+    [{ signing, cookie: { name: 'a b' } }, 'cookie.name is not a valid cookie name'],
+    [{ signing, cookie: { name: 'at', sameSite: 'none', secure: false } }, 'cookie.sameSite "none" needs secure: true'],
+  ])('refuses %j', (options, message) => {
+    expect(() => resolveAuthOptions(options as never)).toThrow(message);
+  });
+});

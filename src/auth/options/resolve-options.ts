@@ -1,0 +1,105 @@
+import { allowAllUserStore, type AuthUserStore } from '../auth-user-store.interface.js';
+import type {
+  AccessTokenCookieOptions,
+  AuthModuleOptions,
+  RateLimitOptions,
+  RevocationOptions,
+  SessionCleanupOptions,
+  SigningOptions,
+} from './auth-options.interface.js';
+import { mapGuardErrorToGeneric } from '../routes/specs/generic/generic-error.mapper.js';
+import type { ErrorMapper } from '../http/error-response.js';
+
+/** Every option with its default applied; the rest of the module reads only this. */
+export interface ResolvedAuthOptions {
+  signing: SigningOptions;
+  issuer: string;
+  audience: string;
+  accessTokenTtlSeconds: number;
+  sessionTtlSeconds: number;
+  systemId: string;
+  exposeErrorDetails: boolean;
+  userStore: AuthUserStore;
+  guardErrorMapper: ErrorMapper;
+  /** Null when the cookie is off. */
+  cookie: (Required<Omit<AccessTokenCookieOptions, 'domain'>> & Pick<AccessTokenCookieOptions, 'domain'>) | null;
+  /** Null when the clean-up job is off. */
+  cleanup: Required<SessionCleanupOptions> | null;
+  revocation: Required<RevocationOptions>;
+  /** Null when rate limiting is off. */
+  rateLimit: (Required<Omit<RateLimitOptions, 'storage'>> & Pick<RateLimitOptions, 'storage'>) | null;
+}
+
+export const AUTH_OPTIONS = Symbol('AUTH_OPTIONS');
+
+/** Every default, in one place. */
+export const AUTH_DEFAULTS = {
+  issuer: 'nest-signout',
+  audience: 'nest-signout-api',
+  accessTokenTtlSeconds: 15 * 60,
+  sessionTtlSeconds: 30 * 24 * 60 * 60,
+  systemId: 'core',
+  exposeErrorDetails: false,
+  cookie: { name: '__Host-access_token', sameSite: 'strict', secure: true, path: '/', clearSiteData: true },
+  cleanup: { intervalSeconds: 3600, retentionDays: 30, batchSize: 1000 },
+  revocation: { mode: 'cached', maxEntryAgeMs: 5000, maxEntries: 100_000, heartbeatMs: 1000 },
+  rateLimit: { limit: 30, ttlSeconds: 60 },
+} as const;
+
+export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOptions {
+  if (!options?.signing) throw new Error('AuthModule: the `signing` option is required');
+  const signing = options.signing;
+  if (!['HS256', 'RS256', 'ES256'].includes(signing.algorithm)) {
+    throw new Error(
+      `AuthModule: signing.algorithm must be 'HS256', 'RS256' or 'ES256' (got ${JSON.stringify(signing.algorithm)})`,
+    );
+  }
+  if (signing.algorithm === 'HS256' && !signing.secret) throw new Error('AuthModule: HS256 needs a secret');
+  if (signing.algorithm !== 'HS256' && (!signing.privateKey || !signing.publicKey)) {
+    throw new Error(`AuthModule: ${signing.algorithm} needs privateKey and publicKey`);
+  }
+  const resolved: ResolvedAuthOptions = {
+    signing,
+    issuer: options.issuer ?? AUTH_DEFAULTS.issuer,
+    audience: options.audience ?? AUTH_DEFAULTS.audience,
+    accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? AUTH_DEFAULTS.accessTokenTtlSeconds,
+    sessionTtlSeconds: options.sessionTtlSeconds ?? AUTH_DEFAULTS.sessionTtlSeconds,
+    systemId: options.systemId ?? AUTH_DEFAULTS.systemId,
+    exposeErrorDetails: options.exposeErrorDetails ?? AUTH_DEFAULTS.exposeErrorDetails,
+    userStore: options.userStore ?? allowAllUserStore,
+    guardErrorMapper: options.guardErrorMapper ?? mapGuardErrorToGeneric,
+    cookie: resolveCookie(options.cookie),
+    cleanup: options.cleanup === false ? null : { ...AUTH_DEFAULTS.cleanup, ...options.cleanup },
+    revocation: { ...AUTH_DEFAULTS.revocation, ...options.revocation },
+    rateLimit: options.rateLimit === false ? null : { ...AUTH_DEFAULTS.rateLimit, ...options.rateLimit },
+  };
+  if (resolved.rateLimit) positiveIntegers(resolved.rateLimit, ['limit', 'ttlSeconds'], 'rateLimit.');
+  if (resolved.revocation.mode !== 'cached' && resolved.revocation.mode !== 'strict')
+    throw new Error('AuthModule: revocation.mode must be cached or strict');
+  positiveIntegers(resolved.revocation, ['maxEntryAgeMs', 'maxEntries', 'heartbeatMs'], 'revocation.');
+  positiveIntegers(resolved, ['accessTokenTtlSeconds', 'sessionTtlSeconds']);
+  if (resolved.cleanup)
+    positiveIntegers(resolved.cleanup, ['intervalSeconds', 'retentionDays', 'batchSize'], 'cleanup.');
+  return resolved;
+}
+
+function positiveIntegers<T extends object>(values: T, keys: Array<keyof T & string>, prefix = ''): void {
+  for (const key of keys) {
+    const value = values[key];
+    if (!Number.isInteger(value) || (value as number) <= 0)
+      throw new Error(`AuthModule: ${prefix}${key} must be a positive integer`);
+  }
+}
+
+function resolveCookie(option: AuthModuleOptions['cookie']): ResolvedAuthOptions['cookie'] {
+  if (!option) return null;
+  const cookie = { ...AUTH_DEFAULTS.cookie, ...(option === true ? {} : option) };
+  if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(cookie.name))
+    throw new Error('AuthModule: cookie.name is not a valid cookie name');
+  if (cookie.name.startsWith('__Host-') && (!cookie.secure || cookie.path !== '/' || cookie.domain)) {
+    throw new Error('AuthModule: a __Host- cookie needs secure: true, path "/" and no domain');
+  }
+  if (cookie.sameSite === 'none' && !cookie.secure)
+    throw new Error('AuthModule: cookie.sameSite "none" needs secure: true');
+  return cookie;
+}

@@ -1,0 +1,226 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
+import pg from 'pg';
+import { AUTH_OPTIONS, type ResolvedAuthOptions } from '../options/resolve-options.js';
+import { SessionRepository } from '../sessions/session.repository.js';
+import { LISTENER_APPLICATION_NAME, PAYLOAD, REVOCATION_CHANNEL, parseRevocation } from './revocation-protocol.js';
+
+/** What the guard needs of a session it validated recently. */
+export interface CachedSession {
+  userId: string;
+  deviceId: string | null;
+  expiresAtMs: number;
+}
+
+const RECONNECT_MIN_MS = 100;
+const RECONNECT_MAX_MS = 5000;
+
+/**
+ * The `cached` revocation mode: validated sessions in a size-bounded LRU, each
+ * trusted for at most `maxEntryAgeMs`, evicted on every instance by the
+ * revocation trigger's NOTIFY. It answers only while its LISTEN connection is
+ * up: when that drops (or a heartbeat fails) the cache is emptied and stays
+ * empty, so the guard reads PostgreSQL on every request until it listens again.
+ *
+ * Loads race with revocations: see getOrLoad.
+ */
+@Injectable()
+export class RevocationCache implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('RevocationCache');
+  private readonly entries: LRUCache<string, CachedSession>;
+  private currentEpoch = 0;
+  private client: pg.Client | null = null;
+  private stopped = false;
+  private reconnectDelay = RECONNECT_MIN_MS;
+  private reconnectTimer: NodeJS.Timeout | null = null;
+  private heartbeat: NodeJS.Timeout | null = null;
+  private readonly enabled: boolean;
+  private readonly waiting = new Map<string, () => void>();
+
+  constructor(
+    private readonly repository: SessionRepository,
+    @Inject(AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,
+  ) {
+    const { mode, maxEntries, maxEntryAgeMs } = options.revocation;
+    this.enabled = mode === 'cached';
+    this.entries = new LRUCache({ max: maxEntries, ttl: maxEntryAgeMs, ttlAutopurge: false, updateAgeOnGet: false });
+  }
+
+  /** True while revocations from other instances reach this one: only then does the cache answer. */
+  get listening(): boolean {
+    return this.client !== null;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.enabled) await this.listen();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    const client = this.client;
+    this.drop();
+    await client?.end().catch(() => undefined);
+  }
+
+  /** A live cached session, or undefined (not cached, too old, or not listening). */
+  get(sessionId: string): CachedSession | undefined {
+    if (!this.client) return undefined;
+    const entry = this.entries.get(sessionId);
+    return entry && entry.expiresAtMs > Date.now() ? entry : undefined;
+  }
+
+  /**
+   * The session from the cache, or from `load` (the database), cached when it is live. A load carries
+   * the epoch read before it started, and any eviction in between (local or notified) moves the
+   * epoch: then the loaded session is returned but not cached, since it may already be revoked.
+   * `load` returns null for what must not be cached (a session it refused).
+   */
+  async getOrLoad(sessionId: string, load: () => Promise<CachedSession | null>): Promise<CachedSession | null> {
+    const cached = this.get(sessionId);
+    if (cached) return cached;
+    const epoch = this.currentEpoch;
+    const loaded = await load();
+    if (loaded && this.client && epoch === this.currentEpoch) this.entries.set(sessionId, loaded);
+    return loaded;
+  }
+
+  evictSession(sessionId: string): void {
+    this.currentEpoch++;
+    this.entries.delete(sessionId);
+  }
+
+  evictUser(userId: string): void {
+    this.currentEpoch++;
+    for (const [sessionId, entry] of this.entries.entries())
+      if (entry.userId === userId) this.entries.delete(sessionId);
+  }
+
+  clear(): void {
+    this.currentEpoch++;
+    this.entries.clear();
+  }
+
+  private async listen(): Promise<void> {
+    const client = new pg.Client({
+      ...this.connectionOptions(),
+      application_name: LISTENER_APPLICATION_NAME,
+      keepAlive: true,
+    });
+    client.on('notification', (message) => this.onNotification(message.payload));
+    client.on('error', () => this.lost(client));
+    client.on('end', () => this.lost(client));
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${REVOCATION_CHANNEL}`);
+    } catch (error) {
+      this.logger.warn(
+        `Cannot listen for revocations (${error instanceof Error ? error.message : String(error)}); the guard reads PostgreSQL on every request until it can`,
+      );
+      await client.end().catch(() => undefined);
+      this.scheduleReconnect();
+      return;
+    }
+    if (this.stopped) {
+      await client.end().catch(() => undefined);
+      return;
+    }
+    this.clear();
+    this.client = client;
+    this.reconnectDelay = RECONNECT_MIN_MS;
+    this.startHeartbeat(client);
+  }
+
+  /**
+   * Resolves once every revocation committed before the call has reached this
+   * instance: it sends a marker through the same channel, and PostgreSQL
+   * delivers notifications in commit order. Without a listener there is
+   * nothing cached to wait for.
+   */
+  async sync(): Promise<void> {
+    if (!this.client) return;
+    const marker = `${PAYLOAD.marker}${randomUUID()}`;
+    const arrived = new Promise<void>((resolve) => this.waiting.set(marker, resolve));
+    await this.repository.notify(REVOCATION_CHANNEL, marker);
+    await arrived;
+  }
+
+  private onNotification(payload: string | undefined): void {
+    const message = parseRevocation(payload);
+    if (message.kind === 'marker') {
+      this.waiting.get(message.marker)?.();
+      this.waiting.delete(message.marker);
+    } else if (message.kind === 'session') this.evictSession(message.sessionId);
+    else if (message.kind === 'user') this.evictUser(message.userId);
+    else this.clear();
+  }
+
+  /** A query on the listening connection that fails or hangs means notifications may not arrive: stop trusting the cache. */
+  private startHeartbeat(client: pg.Client): void {
+    const { heartbeatMs } = this.options.revocation;
+    let inFlight = false;
+    this.heartbeat = setInterval(() => {
+      if (inFlight) return;
+      inFlight = true;
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise((_resolve, reject) => {
+        timer = setTimeout(() => reject(new Error('heartbeat timed out')), 2 * heartbeatMs);
+      });
+      Promise.race([client.query('SELECT 1'), timeout])
+        .catch(() => {
+          this.lost(client);
+          void client.end().catch(() => undefined);
+        })
+        .finally(() => {
+          clearTimeout(timer);
+          inFlight = false;
+        });
+    }, heartbeatMs);
+    this.heartbeat.unref();
+  }
+
+  private lost(client: pg.Client): void {
+    if (this.client !== client) return;
+    this.logger.warn(
+      'Lost the revocation listener; the guard reads PostgreSQL on every request until it listens again',
+    );
+    this.drop();
+    this.scheduleReconnect();
+  }
+
+  private drop(): void {
+    this.client = null;
+    // Nothing is cached any more, so whoever waits for a sync has nothing to wait for.
+    for (const resolve of this.waiting.values()) resolve();
+    this.waiting.clear();
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = null;
+    this.clear();
+  }
+
+  private scheduleReconnect(): void {
+    if (this.stopped || this.reconnectTimer) return;
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
+      void this.listen();
+    }, this.reconnectDelay);
+    this.reconnectTimer.unref();
+    this.reconnectDelay = Math.min(this.reconnectDelay * 2, RECONNECT_MAX_MS);
+  }
+
+  /** The host connection's own settings (TypeORM's pg pool), so the listener reaches the same database the same way. */
+  private connectionOptions(): pg.ClientConfig {
+    return this.repository.connectionOptions();
+  }
+}

@@ -1,0 +1,95 @@
+import { Controller, type Type } from '@nestjs/common';
+import type { AuthRouteName } from '../auth.constants.js';
+import type { ErrorMapper } from '../http/error-response.js';
+import { documentAnswers } from '../http/openapi.js';
+import type { AuthModuleExtras } from '../options/auth-options.interface.js';
+import { RefreshController } from './refresh/refresh.controller.js';
+import { LogoutAllController, LogoutOthersController } from './scopes/logout-scope.controllers.js';
+import { SessionListController, SessionRevokeController } from './sessions/session-list.controllers.js';
+import { mapFibError } from './specs/fib/fib-error.mapper.js';
+import { FibLogoutController } from './specs/fib/fib-logout.controller.js';
+import { mapGenericError } from './specs/generic/generic-error.mapper.js';
+import { GenericLogoutController } from './specs/generic/generic-logout.controller.js';
+import { mapSignoutError } from './specs/signout/signout-error.mapper.js';
+import { SignoutController } from './specs/signout/signout.controller.js';
+import { mapV3Error } from './specs/v3/v3-error.mapper.js';
+import { V3LogoutController } from './specs/v3/v3-logout.controller.js';
+
+/** What the module knows of a route: who answers it, in which spec's body, and where it is mounted by default. */
+interface RouteRow {
+  controller: Type;
+  /** The spec whose bodies every error of the route is answered in (SpecExceptionFilter, pre-route errors, OpenAPI). */
+  mapper: ErrorMapper;
+  method: MountedRoute['method'];
+  /** The default mount path; the `routes` option may move it. */
+  path: string;
+  /** Path parameters after the mount path, as the controller's handler declares them. */
+  params?: string;
+}
+
+/** The only place that ties a route to its spec. */
+const ROUTE_TABLE = {
+  signout: { controller: SignoutController, mapper: mapSignoutError, method: 'POST', path: 'signout' },
+  authLogout: { controller: GenericLogoutController, mapper: mapGenericError, method: 'POST', path: 'auth/logout' },
+  fibLogout: {
+    controller: FibLogoutController,
+    mapper: mapFibError,
+    method: 'POST',
+    path: 'auth/api/v1/authentication-management/logout',
+  },
+  v3Logout: { controller: V3LogoutController, mapper: mapV3Error, method: 'POST', path: 'v3/logout' },
+  refresh: { controller: RefreshController, mapper: mapGenericError, method: 'POST', path: 'auth/refresh' },
+  logoutAll: { controller: LogoutAllController, mapper: mapGenericError, method: 'POST', path: 'auth/logout/all' },
+  logoutOthers: {
+    controller: LogoutOthersController,
+    mapper: mapGenericError,
+    method: 'POST',
+    path: 'auth/logout/others',
+  },
+  listSessions: { controller: SessionListController, mapper: mapGenericError, method: 'GET', path: 'auth/sessions' },
+  revokeSession: {
+    controller: SessionRevokeController,
+    mapper: mapGenericError,
+    method: 'DELETE',
+    path: 'auth/sessions',
+    params: ':id',
+  },
+} as const satisfies Record<AuthRouteName, RouteRow>;
+
+// The OpenAPI examples of each route are its own mapper's answers, so they cannot drift from what it sends.
+for (const row of Object.values(ROUTE_TABLE)) documentAnswers(row.controller, row.mapper);
+
+/** A route as mounted by one AuthModule: method, path (without the host's prefix; `:name` segments are parameters), mapper. */
+export interface MountedRoute {
+  name: AuthRouteName;
+  method: 'POST' | 'GET' | 'DELETE';
+  path: string;
+  mapper: ErrorMapper;
+  controller: Type;
+}
+
+/** The path a route is mounted at by default. */
+export const defaultRoutePath = (name: AuthRouteName): string => ROUTE_TABLE[name].path;
+
+/**
+ * The routes one AuthModule mounts: each one not switched off, at its configured path.
+ *
+ * Paths are configurable per application, and Nest reads a controller's path from the class's
+ * metadata, so each mounted route is a subclass of its controller carrying that path (same name,
+ * same handlers): setting the path on the shared class would move the route of every application in
+ * the process. This is the only place where that happens.
+ */
+export function mountRoutes(routes: AuthModuleExtras['routes'] = {}): MountedRoute[] {
+  return (Object.keys(ROUTE_TABLE) as AuthRouteName[]).flatMap((name) => {
+    const option = routes[name] ?? true;
+    if (option === false) return [];
+    const row: RouteRow = ROUTE_TABLE[name];
+    const path = typeof option === 'object' ? option.path : row.path;
+    const controller = class extends row.controller {};
+    Object.defineProperty(controller, 'name', { value: row.controller.name });
+    Controller(path)(controller);
+    return [
+      { name, method: row.method, path: row.params ? `${path}/${row.params}` : path, mapper: row.mapper, controller },
+    ];
+  });
+}

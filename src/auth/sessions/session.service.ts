@@ -1,0 +1,291 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { LAST_USED_RESOLUTION_MS, RevokeReason, UUID_PATTERN } from '../auth.constants.js';
+import {
+  InvalidRefreshTokenError,
+  InvalidTokenError,
+  SessionConflictError,
+  SessionExpiredError,
+  SessionNotFoundError,
+  SessionRevokedError,
+  UnknownDeviceError,
+  UserDisabledError,
+  UserNotFoundError,
+} from '../errors/auth.errors.js';
+import { AuthEvent, AuthEventPublisher, SessionCreatedEvent, SessionRefreshedEvent } from '../events/auth.events.js';
+import { AUTH_DEFAULTS, AUTH_OPTIONS, type ResolvedAuthOptions } from '../options/resolve-options.js';
+import type { CachedSession } from '../revocation/revocation-cache.js';
+import { RevocationCache } from '../revocation/revocation-cache.js';
+import { AccessTokenService, type AccessTokenClaims } from '../tokens/access-token.service.js';
+import { hashRefreshToken, newRefreshToken } from '../tokens/refresh-token.js';
+import { SessionRepository } from './session.repository.js';
+import type {
+  AuthenticatedSession,
+  CreateSessionInput,
+  CreatedSession,
+  RevokedDevice,
+  SessionCleanupResult,
+  SessionSummary,
+  SignOutOptions,
+} from './session.types.js';
+
+type RevokedRow = { id: string; user_id: string };
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Sessions and devices: open, refresh, validate, list and end them. Every state change is one
+ * statement (or one transaction) of SessionRepository; every revocation is forgotten by this
+ * instance's cache before the caller is answered, and reaches the others through the trigger.
+ */
+@Injectable()
+export class SessionService {
+  constructor(
+    private readonly repository: SessionRepository,
+    @Inject(AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,
+    private readonly tokens: AccessTokenService,
+    private readonly events: AuthEventPublisher,
+    private readonly cache: RevocationCache,
+  ) {}
+
+  private get sql() {
+    return this.repository.sql;
+  }
+
+  /** Opens a session (and registers or re-activates its device) and signs its first access token. */
+  async createSession(input: CreateSessionInput): Promise<CreatedSession> {
+    const refreshToken = newRefreshToken();
+    const [row] = await this.repository.rows<{ id: string; expires_at: Date }>(this.sql.CREATE_SESSION, [
+      input.userId,
+      input.deviceId || null,
+      input.deviceName ?? null,
+      input.pushToken ?? null,
+      this.options.sessionTtlSeconds,
+      input.ip ?? null,
+      input.userAgent ?? null,
+      hashRefreshToken(refreshToken),
+    ]);
+    const signed = this.tokens.sign(input.userId, row.id, row.expires_at);
+    this.events.emit(
+      AuthEvent.sessionCreated,
+      new SessionCreatedEvent(
+        input.userId,
+        row.id,
+        input.deviceId || null,
+        input.ip ?? null,
+        input.userAgent ?? null,
+        new Date(),
+      ),
+    );
+    return { accessToken: signed.token, expiresIn: signed.expiresIn, sessionId: row.id, refreshToken };
+  }
+
+  /**
+   * Trades a refresh token for a new access and refresh token pair (rotation).
+   * An already-rotated token presented again is taken as stolen: its session is
+   * revoked (`refresh_token_reuse`). Unknown, rotated, or of an ended session:
+   * InvalidRefreshTokenError. A logout needs no extra step: the session's end
+   * ends its refresh tokens.
+   */
+  async refreshSession(refreshToken: string): Promise<CreatedSession> {
+    const presented = hashRefreshToken(refreshToken);
+    const successor = newRefreshToken();
+    const [row] = await this.repository.rows<{ id: string; user_id: string; expires_at: Date }>(
+      this.sql.ROTATE_REFRESH_TOKEN,
+      [presented, hashRefreshToken(successor)],
+    );
+    if (!row) {
+      const reason = RevokeReason.refreshTokenReuse;
+      this.ended(
+        await this.repository.rows<RevokedRow>(this.sql.REVOKE_SESSION_OF_REUSED_TOKEN, [presented, reason]),
+        reason,
+      );
+      throw new InvalidRefreshTokenError();
+    }
+    await this.requireActiveUser(row.user_id);
+    const signed = this.tokens.sign(row.user_id, row.id, row.expires_at);
+    this.events.emit(AuthEvent.sessionRefreshed, new SessionRefreshedEvent(row.user_id, row.id, new Date()));
+    return { accessToken: signed.token, expiresIn: signed.expiresIn, sessionId: row.id, refreshToken: successor };
+  }
+
+  /**
+   * Checks that verified token claims still name a live session of an enabled
+   * user. Throws the domain error that says why not.
+   */
+  async validateSession(claims: Pick<AccessTokenClaims, 'sub' | 'sid' | 'jti'>): Promise<AuthenticatedSession> {
+    const session = await this.cache.getOrLoad(claims.sid, () => this.loadLiveSession(claims));
+    // A token whose sub is not its session's user was not issued by us: refuse it as a bad token.
+    if (!session || session.userId !== claims.sub)
+      throw new InvalidTokenError('Token subject does not own its session');
+    return { userId: session.userId, sessionId: claims.sid, deviceId: session.deviceId, tokenId: claims.jti };
+  }
+
+  /** The user's live sessions, most recently used first; `currentSessionId` marks the caller's own. */
+  async listSessions(userId: string, currentSessionId?: string): Promise<SessionSummary[]> {
+    const rows = await this.repository.rows<{
+      id: string;
+      created_at: Date;
+      last_used_at: Date;
+      expires_at: Date;
+      ip: string | null;
+      user_agent: string | null;
+      device_id: string | null;
+      device_name: string | null;
+    }>(this.sql.LIST_SESSIONS, [userId]);
+    return rows.map((row) => ({
+      id: row.id,
+      current: row.id === currentSessionId,
+      deviceId: row.device_id,
+      deviceName: row.device_name,
+      ip: row.ip,
+      userAgent: row.user_agent,
+      createdAt: row.created_at,
+      lastUsedAt: row.last_used_at,
+      expiresAt: row.expires_at,
+    }));
+  }
+
+  /**
+   * Signs out the session a request came with, in one transaction with what goes
+   * with it: a device of the user signed out (all its sessions), a push token
+   * removed. A device that is not the user's changes nothing (UnknownDeviceError).
+   * When another request revoked the session first: a second sign-out of the same
+   * token is a stale token (SessionRevokedError); any other revocation that won
+   * the race is a conflict (SessionConflictError).
+   */
+  async signOut(session: AuthenticatedSession, options: SignOutOptions = {}): Promise<void> {
+    const reason = options.reason ?? RevokeReason.logout;
+    let deviceSessionIds: string[] = [];
+    await this.repository.transaction(async (query) => {
+      const { deviceId, pushToken } = options;
+      if (deviceId !== undefined && (await query(this.sql.FIND_DEVICE, [session.userId, deviceId])).length === 0) {
+        throw new UnknownDeviceError();
+      }
+      if ((await query(this.sql.REVOKE_SESSION, [session.sessionId, reason])).length === 0) {
+        const [row] = await query<{ revoke_reason: string | null }>(this.sql.SESSION_REVOKE_REASON, [
+          session.sessionId,
+        ]);
+        throw row?.revoke_reason === reason ? new SessionRevokedError() : new SessionConflictError();
+      }
+      if (deviceId !== undefined) {
+        const signedOut = RevokeReason.deviceSignout;
+        const [device] = await query<{ session_ids: string[] }>(this.sql.REVOKE_DEVICE, [
+          session.userId,
+          deviceId,
+          signedOut,
+        ]);
+        deviceSessionIds = device.session_ids;
+      }
+      if (pushToken !== undefined) await query(this.sql.CLEAR_PUSH_TOKEN, [session.userId, pushToken]);
+    });
+    this.ended([{ id: session.sessionId, user_id: session.userId }], reason);
+    this.ended(
+      deviceSessionIds.map((id) => ({ id, user_id: session.userId })),
+      RevokeReason.deviceSignout,
+    );
+  }
+
+  /**
+   * Ends one live session (not revoked, not expired), e.g. from a session list or an admin tool.
+   * With `userId`, only a session of that user: another user's session, an ended one and an unknown
+   * id all return false, so an answer built on it never tells them apart.
+   */
+  async revokeSession(sessionId: string, options: { userId?: string; reason?: RevokeReason } = {}): Promise<boolean> {
+    if (!UUID_PATTERN.test(sessionId)) return false;
+    const reason = options.reason ?? RevokeReason.sessionRevoked;
+    const revoked = await this.repository.rows<RevokedRow>(this.sql.REVOKE_LIVE_SESSION, [
+      sessionId,
+      options.userId ?? null,
+      reason,
+    ]);
+    this.ended(revoked, reason);
+    return revoked.length === 1;
+  }
+
+  /** Signs out a device of the user and every session on it. Returns null when the user has no such device. */
+  async revokeDevice(userId: string, externalDeviceId: string, reason: RevokeReason): Promise<RevokedDevice | null> {
+    const [row] = await this.repository.rows<{ device_id: string | null; session_ids: string[] }>(
+      this.sql.REVOKE_DEVICE,
+      [userId, externalDeviceId, reason],
+    );
+    this.ended(
+      row.session_ids.map((id) => ({ id, user_id: userId })),
+      reason,
+    );
+    return row.device_id ? { deviceId: row.device_id, revokedSessionIds: row.session_ids } : null;
+  }
+
+  /**
+   * Ends every live session of the user in one statement, however many, but `except` (e.g. the
+   * session that just changed the password). Call it with `user_disabled` / `user_deleted` when the
+   * host ends an account: JwtGuard and refresh do the same when they find the user so. Returns the
+   * ids revoked.
+   */
+  async revokeUserSessions(userId: string, reason: RevokeReason, options: { except?: string } = {}): Promise<string[]> {
+    const revoked = await this.repository.rows<RevokedRow>(this.sql.REVOKE_USER_SESSIONS, [
+      userId,
+      reason,
+      options.except ?? null,
+    ]);
+    this.cache.evictUser(userId);
+    this.events.revoked(revoked, reason);
+    return revoked.map((r) => r.id);
+  }
+
+  /**
+   * One clean-up run, as of `now`: marks live sessions past their expiry as revoked (`expired`, as of
+   * their expiry), then deletes sessions (with their refresh tokens) and signed-out devices that
+   * ended longer ago than the retention period. Every statement touches at most `batchSize` rows and
+   * skips rows a request holds, so a run never blocks logins or logouts for long, and several
+   * instances may run it at once. The schedule calls it; so may a host with `cleanup: false`.
+   */
+  async deleteExpiredSessions(now: Date = new Date()): Promise<SessionCleanupResult> {
+    const { retentionDays, batchSize } = this.options.cleanup ?? AUTH_DEFAULTS.cleanup;
+    const cutoff = new Date(now.getTime() - retentionDays * DAY_MS);
+    let expiredSessions = 0;
+    for (;;) {
+      const marked = await this.repository.rows<RevokedRow>(this.sql.MARK_EXPIRED_SESSIONS, [now, batchSize]);
+      this.events.revoked(marked, RevokeReason.expired);
+      expiredSessions += marked.length;
+      if (marked.length < batchSize) break;
+    }
+    const deletedSessions = await this.deleteInBatches(this.sql.PURGE_SESSIONS, cutoff, batchSize);
+    const deletedDevices = await this.deleteInBatches(this.sql.PURGE_DEVICES, cutoff, batchSize);
+    if (deletedSessions > 0) this.events.purged(deletedSessions, cutoff);
+    return { expiredSessions, deletedSessions, deletedDevices };
+  }
+
+  private async deleteInBatches(statement: string, cutoff: Date, batchSize: number): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const deleted = await this.repository.affected(statement, [cutoff, batchSize]);
+      total += deleted;
+      if (deleted < batchSize) return total;
+    }
+  }
+
+  /** The session row behind verified claims, refused with the domain error that says why it is not live. */
+  private async loadLiveSession(claims: Pick<AccessTokenClaims, 'sub' | 'sid'>): Promise<CachedSession> {
+    const row = await this.repository.findSession(claims.sid, LAST_USED_RESOLUTION_MS / 1000);
+    if (!row) throw new SessionNotFoundError();
+    if (row.user_id !== claims.sub) throw new InvalidTokenError('Token subject does not own its session');
+    if (row.revoked) throw new SessionRevokedError();
+    if (row.expired) throw new SessionExpiredError();
+    await this.requireActiveUser(row.user_id);
+    if (row.stale) await this.repository.affected(this.sql.TOUCH_SESSION, [claims.sid]);
+    return { userId: row.user_id, deviceId: row.device_external_id, expiresAtMs: row.expires_at.getTime() };
+  }
+
+  /** After a committed revocation: this instance forgets the sessions before anyone is answered, and the audit event goes out. */
+  private ended(rows: RevokedRow[], reason: RevokeReason): void {
+    for (const row of rows) this.cache.evictSession(row.id);
+    this.events.revoked(rows, reason);
+  }
+
+  /** The host's word on the user: missing or disabled ends all the user's sessions, then refuses. */
+  private async requireActiveUser(userId: string): Promise<void> {
+    const user = await this.options.userStore.findUser(userId);
+    if (user && !user.disabled) return;
+    await this.revokeUserSessions(userId, user ? RevokeReason.userDisabled : RevokeReason.userDeleted);
+    throw user ? new UserDisabledError() : new UserNotFoundError();
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * Every statement the session store runs. Each state change is one statement
+ * guarded by `revoked_at IS NULL`, so concurrent revocations have one winner.
+ * Table names are qualified with the data source's schema (see db-schema.ts).
+ */
+import { authTables } from './db-schema.js';
+
+export type SessionSql = ReturnType<typeof sessionSql>;
+
+export function sessionSql(schema?: string) {
+  const t = authTables(schema);
+  return {
+    /** $1 user, $2 external device id|null, $3 device name, $4 push token, $5 ttl seconds, $6 ip, $7 user agent, $8 refresh token hash. */
+    CREATE_SESSION: `
+      WITH device AS (
+        INSERT INTO ${t.devices} AS d (user_id, external_id, name, push_token)
+        SELECT $1, $2::text, $3, $4 WHERE $2::text IS NOT NULL
+        ON CONFLICT (user_id, external_id) DO UPDATE
+          SET name = COALESCE(EXCLUDED.name, d.name),
+              push_token = COALESCE(EXCLUDED.push_token, d.push_token),
+              revoked_at = NULL
+        RETURNING id
+      ), session AS (
+        INSERT INTO ${t.sessions} (user_id, device_id, expires_at, ip, user_agent)
+        VALUES ($1, (SELECT id FROM device), now() + make_interval(secs => $5), $6, $7)
+        RETURNING id, expires_at
+      ), refresh AS (
+        INSERT INTO ${t.refreshTokens} (token_hash, session_id) SELECT $8, id FROM session
+      )
+      SELECT id, expires_at FROM session`,
+
+    /** $1 session id, $2 last-use resolution in seconds. */
+    FIND_SESSION: `
+      SELECT s.user_id, s.revoked_at IS NOT NULL AS revoked, s.expires_at <= now() AS expired, s.expires_at,
+             s.last_used_at < now() - make_interval(secs => $2) AS stale, d.external_id AS device_external_id
+      FROM ${t.sessions} s LEFT JOIN ${t.devices} d ON d.id = s.device_id
+      WHERE s.id = $1`,
+
+    /** $1 session id. */
+    TOUCH_SESSION: `UPDATE ${t.sessions} SET last_used_at = now() WHERE id = $1 AND revoked_at IS NULL`,
+
+    /** $1 session id, $2 reason. */
+    REVOKE_SESSION: `
+      UPDATE ${t.sessions} SET revoked_at = now(), revoke_reason = $2
+      WHERE id = $1 AND revoked_at IS NULL
+      RETURNING id, user_id`,
+
+    /** $1 session id. */
+    SESSION_REVOKE_REASON: `SELECT revoke_reason FROM ${t.sessions} WHERE id = $1`,
+
+    /** $1 user, $2 external device id, $3 reason. One row: the device's id (null when the user has no such device) and the sessions revoked. */
+    REVOKE_DEVICE: `
+      WITH device AS (
+        UPDATE ${t.devices} SET revoked_at = COALESCE(revoked_at, now())
+        WHERE user_id = $1 AND external_id = $2
+        RETURNING id
+      ), sessions AS (
+        UPDATE ${t.sessions} SET revoked_at = now(), revoke_reason = $3
+        WHERE device_id = (SELECT id FROM device) AND revoked_at IS NULL
+        RETURNING id
+      )
+      SELECT (SELECT id FROM device) AS device_id, ARRAY(SELECT id FROM sessions) AS session_ids`,
+
+    /** $1 user, $2 reason, $3 a session id to spare, or null. */
+    REVOKE_USER_SESSIONS: `
+      UPDATE ${t.sessions} SET revoked_at = now(), revoke_reason = $2
+      WHERE user_id = $1 AND revoked_at IS NULL AND ($3::uuid IS NULL OR id <> $3::uuid)
+      RETURNING id, user_id`,
+
+    /** $1 session id, $2 its user or null for any, $3 reason. Only a live session (of that user); no row otherwise. */
+    REVOKE_LIVE_SESSION: `
+      UPDATE ${t.sessions} SET revoked_at = now(), revoke_reason = $3
+      WHERE id = $1 AND ($2::text IS NULL OR user_id = $2::text) AND revoked_at IS NULL AND expires_at > now()
+      RETURNING id, user_id`,
+
+    /** $1 user. The user's live sessions, most recently used first. */
+    LIST_SESSIONS: `
+      SELECT s.id, s.created_at, s.last_used_at, s.expires_at, host(s.ip) AS ip, s.user_agent,
+             d.external_id AS device_id, d.name AS device_name
+      FROM ${t.sessions} s LEFT JOIN ${t.devices} d ON d.id = s.device_id
+      WHERE s.user_id = $1 AND s.revoked_at IS NULL AND s.expires_at > now()
+      ORDER BY s.last_used_at DESC, s.created_at DESC`,
+
+    /** $1 user, $2 external device id. */
+    FIND_DEVICE: `SELECT id FROM ${t.devices} WHERE user_id = $1 AND external_id = $2`,
+
+    /** $1 user, $2 push token: the user's devices that carry it stop carrying it. */
+    CLEAR_PUSH_TOKEN: `UPDATE ${t.devices} SET push_token = NULL WHERE user_id = $1 AND push_token = $2 RETURNING id`,
+
+    /** $1 presented refresh token hash, $2 its successor's hash. Rotates a live token of a live session; no row otherwise. */
+    ROTATE_REFRESH_TOKEN: `
+      WITH used AS (
+        UPDATE ${t.refreshTokens} r SET rotated_at = now()
+        FROM ${t.sessions} s
+        WHERE r.token_hash = $1 AND r.rotated_at IS NULL
+          AND s.id = r.session_id AND s.revoked_at IS NULL AND s.expires_at > now()
+        RETURNING s.id, s.user_id, s.expires_at
+      ), successor AS (
+        INSERT INTO ${t.refreshTokens} (token_hash, session_id) SELECT $2, id FROM used
+      )
+      SELECT id, user_id, expires_at FROM used`,
+
+    /** $1 presented refresh token hash, $2 reason. An already-rotated token came back: its session ends. */
+    REVOKE_SESSION_OF_REUSED_TOKEN: `
+      UPDATE ${t.sessions} SET revoked_at = now(), revoke_reason = $2
+      WHERE id = (SELECT session_id FROM ${t.refreshTokens} WHERE token_hash = $1 AND rotated_at IS NOT NULL)
+        AND revoked_at IS NULL
+      RETURNING id, user_id`,
+
+    /**
+     * Clean-up, each in bounded batches (`FOR UPDATE SKIP LOCKED`: never waits on
+     * rows a request is changing). $1 the job's clock, $2 batch size. Sessions past
+     * their expiry are marked revoked as of their expiry (reason `expired`).
+     */
+    MARK_EXPIRED_SESSIONS: `
+      WITH batch AS (
+        SELECT id FROM ${t.sessions} WHERE revoked_at IS NULL AND expires_at <= $1
+        ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED
+      )
+      UPDATE ${t.sessions} s SET revoked_at = s.expires_at, revoke_reason = 'expired'
+      FROM batch WHERE s.id = batch.id
+      RETURNING s.id, s.user_id`,
+
+    /** $1 cut-off (clock minus retention), $2 batch size. Sessions (and their refresh tokens) that ended before the cut-off. */
+    PURGE_SESSIONS: `
+      DELETE FROM ${t.sessions} WHERE id IN (
+        SELECT id FROM ${t.sessions} WHERE expires_at < $1 OR revoked_at < $1
+        LIMIT $2 FOR UPDATE SKIP LOCKED
+      )`,
+
+    /** $1 cut-off, $2 batch size. Devices signed out before the cut-off that no session refers to any more. */
+    PURGE_DEVICES: `
+      DELETE FROM ${t.devices} WHERE id IN (
+        SELECT d.id FROM ${t.devices} d
+        WHERE d.revoked_at < $1 AND NOT EXISTS (SELECT 1 FROM ${t.sessions} s WHERE s.device_id = d.id)
+        LIMIT $2 FOR UPDATE SKIP LOCKED
+      )`,
+  } as const;
+}

@@ -1,0 +1,71 @@
+import type { RevokeReason } from '../auth.constants.js';
+
+/** What `createSession` needs: the user, and optionally the client's device and request facts. */
+export interface CreateSessionInput {
+  userId: string;
+  /** The client's own device id; sessions of one device can be revoked together. */
+  deviceId?: string;
+  deviceName?: string;
+  pushToken?: string;
+  ip?: string;
+  userAgent?: string;
+}
+
+export interface CreatedSession {
+  accessToken: string;
+  /** Seconds until the access token expires. */
+  expiresIn: number;
+  sessionId: string;
+  /** Opaque, single-use: `refreshSession` trades it for a new pair. */
+  refreshToken: string;
+}
+
+/** The session behind a request that passed `JwtGuard`. */
+export interface AuthenticatedSession {
+  userId: string;
+  sessionId: string;
+  /** The client's device id, or null for a session without a device. */
+  deviceId: string | null;
+  /** The access token's `jti`. */
+  tokenId: string;
+}
+
+export interface RevokedDevice {
+  deviceId: string;
+  revokedSessionIds: string[];
+}
+
+/** What else a sign-out ends, beside the session itself. */
+export interface SignOutOptions {
+  /** Revoke reason written on the session. Default `logout`. */
+  reason?: RevokeReason;
+  /** The client's id of one of the user's devices: that device and all its sessions are signed out too. */
+  deviceId?: string;
+  /** A push token to remove from the user's devices. */
+  pushToken?: string;
+}
+
+/** One live session, as a session list shows it. */
+export interface SessionSummary {
+  id: string;
+  /** The session of the request that asked. */
+  current: boolean;
+  /** The client's device id and name, or null for a session without a device. */
+  deviceId: string | null;
+  deviceName: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  createdAt: Date;
+  lastUsedAt: Date;
+  expiresAt: Date;
+}
+
+/** What one clean-up run did. */
+export interface SessionCleanupResult {
+  /** Live sessions found past their expiry and marked revoked (`expired`). */
+  expiredSessions: number;
+  /** Sessions deleted because they ended before the retention cut-off. */
+  deletedSessions: number;
+  /** Signed-out devices deleted because no session refers to them any more. */
+  deletedDevices: number;
+}
