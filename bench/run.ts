@@ -63,7 +63,8 @@ async function login(base: string): Promise<{ accessToken: string; userId: strin
 /** Sessions inserted in one statement, with access tokens signed as the module signs them. */
 async function seedSessions(db: pg.Client, userId: string, count: number): Promise<string[]> {
   const { rows: ids } = await db.query<{ id: string }>(
-    `INSERT INTO auth_sessions (user_id, expires_at) SELECT $1, now() + interval '1 day' FROM generate_series(1, $2) RETURNING id`,
+    `INSERT INTO auth_sessions (user_id, expires_at)
+     SELECT $1, now() + interval '1 day' FROM generate_series(1, $2) RETURNING id`,
     [userId, count],
   );
   return ids.map(({ id }) => sign(userId, id));
@@ -83,7 +84,8 @@ async function load(name: string, options: autocannon.Options): Promise<autocann
   if (WARMUP > 0 && !options.amount) await autocannon({ ...options, duration: WARMUP });
   const result = await autocannon({ connections: CONNECTIONS, duration: DURATION, ...options });
   log(
-    `  ${name}: ${Math.round(perSecond(result))} req/s, p99 ${result.latency.p99} ms, non-2xx ${result.non2xx}, errors ${result.errors}`,
+    `  ${name}: ${Math.round(perSecond(result))} req/s, p99 ${result.latency.p99} ms, ` +
+      `non-2xx ${result.non2xx}, errors ${result.errors}`,
   );
   return result;
 }
@@ -194,7 +196,10 @@ async function benchAdapter(databaseUrl: string, db: pg.Client, adapter: Adapter
   }
 }
 
-/** `count` requests from 8 concurrent clients; the i-th is `request(i)`. Latencies in ms, two decimals; every answer must be 200. */
+/**
+ * `count` requests from 8 concurrent clients; the i-th is `request(i)`. Latencies in ms, two decimals; every answer
+ * must be 200.
+ */
 async function timedRequests(
   count: number,
   request: (i: number) => [string, string, string],
@@ -250,7 +255,10 @@ async function benchPropagation(
 
 const round = (value: number) => Math.round(value * 100) / 100;
 
-/** Guard (strict) and logout p99 with 1,000 sessions, then with 1,000,000; logout/all of a 10,000-session user; query plans. */
+/**
+ * Guard (strict) and logout p99 with 1,000 sessions, then with 1,000,000; logout/all of a 10,000-session user; query
+ * plans.
+ */
 async function benchScale(databaseUrl: string, db: pg.Client) {
   log('scale (fastify, strict)');
   const server = await startServer(databaseUrl, 'fastify', 'strict');
@@ -277,13 +285,15 @@ async function benchScale(databaseUrl: string, db: pg.Client) {
   try {
     await db.query('TRUNCATE auth_sessions CASCADE');
     await db.query(
-      `INSERT INTO auth_sessions (user_id, expires_at) SELECT 'seed-' || (i % 100000), now() + interval '1 day' FROM generate_series(1, 1000) i`,
+      `INSERT INTO auth_sessions (user_id, expires_at)
+       SELECT 'seed-' || (i % 100000), now() + interval '1 day' FROM generate_series(1, 1000) i`,
     );
     await db.query('ANALYZE auth_sessions');
     const small = await measure('1,000 sessions');
     log('  seeding 1,000,000 sessions');
     await db.query(`INSERT INTO auth_sessions (user_id, expires_at, revoked_at, revoke_reason)
-      SELECT 'seed-' || (i % 100000), now() + interval '1 day', CASE WHEN i % 3 = 0 THEN now() END, CASE WHEN i % 3 = 0 THEN 'logout' END
+      SELECT 'seed-' || (i % 100000), now() + interval '1 day',
+             CASE WHEN i % 3 = 0 THEN now() END, CASE WHEN i % 3 = 0 THEN 'logout' END
       FROM generate_series(1, 1000000) i`);
     await db.query('ANALYZE auth_sessions');
     const large = await measure('1,000,000 sessions');
@@ -356,7 +366,9 @@ function table(): string {
   ];
   for (const row of rows) {
     lines.push(
-      `| ${row.adapter} | ${row.scenario} | ${row.requestsPerSecond} | ${row.p50} | ${row.p99} | ${row.errors} | ${ratio(row.adapter, row.scenario, 'stateless passport-jwt guard')} | ${ratio(row.adapter, row.scenario, 'GET /ping (no guard)')} |`,
+      `| ${row.adapter} | ${row.scenario} | ${row.requestsPerSecond} | ${row.p50} | ${row.p99} | ${row.errors} ` +
+        `| ${ratio(row.adapter, row.scenario, 'stateless passport-jwt guard')} ` +
+        `| ${ratio(row.adapter, row.scenario, 'GET /ping (no guard)')} |`,
     );
   }
   return lines.join('\n');
@@ -400,15 +412,19 @@ async function main(): Promise<void> {
       writeFileSync(SMOKE ? 'bench/results.smoke.json' : 'bench/results.json', `${JSON.stringify(results, null, 2)}\n`);
     if (propagation) {
       process.stdout.write(
-        `\n${table()}\n\nRevocation propagation to another instance: p50 ${propagation.p50} ms, p99 ${propagation.p99} ms, max ${propagation.max} ms (${propagation.samples} logouts)\n`,
+        `\n${table()}\n\nRevocation propagation to another instance: p50 ${propagation.p50} ms, ` +
+          `p99 ${propagation.p99} ms, max ${propagation.max} ms (${propagation.samples} logouts)\n`,
       );
     }
     if (scale) {
       const p99Ratio = (key: 'guardP99' | 'logoutP99') => (scale.large[key] / scale.small[key]).toFixed(2);
       process.stdout.write(
-        `\nScale (fastify, strict, 8 clients): ${JSON.stringify(scale.small)}\n                                    ${JSON.stringify(scale.large)}\n` +
+        `\nScale (fastify, strict, 8 clients): ${JSON.stringify(scale.small)}\n` +
+          `                                    ${JSON.stringify(scale.large)}\n` +
           `p99 at 1,000,000 / at 1,000 sessions: guard ${p99Ratio('guardP99')}, logout ${p99Ratio('logoutP99')}\n` +
-          `logout/all of 10,000 sessions: median ${scale.logoutAll10k.medianMs} ms, max ${scale.logoutAll10k.maxMs} ms\nPlans: ${JSON.stringify(scale.plans, null, 2)}\n`,
+          `logout/all of 10,000 sessions: median ${scale.logoutAll10k.medianMs} ms, ` +
+          `max ${scale.logoutAll10k.maxMs} ms\n` +
+          `Plans: ${JSON.stringify(scale.plans, null, 2)}\n`,
       );
     }
     process.stdout.write(`\nMachine: ${JSON.stringify(machine)}\n`);

@@ -166,7 +166,8 @@ async function main(): Promise<void> {
       },
     };
     process.stdout.write(
-      `${JSON.stringify(summary, null, 2)}\nRSS by second, under load (MiB): ${samples.map((sample) => Math.round(sample.rssKb / 1024)).join(' ')}\n`,
+      `${JSON.stringify(summary, null, 2)}\nRSS by second, under load (MiB): ` +
+        `${samples.map((sample) => Math.round(sample.rssKb / 1024)).join(' ')}\n`,
     );
     const failures = [
       ...(serverErrors.length > 0 ? [`5xx answers: ${JSON.stringify(serverErrors)}`] : []),

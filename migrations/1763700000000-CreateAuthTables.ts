@@ -1,7 +1,9 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { authTables, dataSourceSchema } from '../src/auth/sessions/db-schema.js';
 
-/** The module's own tables: devices and sessions. User ids are the host's, so there is no foreign key to a users table. */
+/**
+ * The module's own tables: devices and sessions. User ids are the host's, so there is no foreign key to a users table.
+ */
 export class CreateAuthTables1763700000000 implements MigrationInterface {
   name = 'CreateAuthTables1763700000000';
 

@@ -8,7 +8,8 @@ import {
 import { authTables, dataSourceSchema } from '../src/auth/sessions/db-schema.js';
 
 /**
- * Every revocation (or expiry moved to the past) of a session, whoever makes it (the module, an admin's SQL), tells every
+ * Every revocation (or expiry moved to the past) of a session, whoever makes it (the module, an admin's SQL), tells
+ * every
  * listening instance in the same transaction: `NOTIFY auth_session_revoked`
  * with `s:<session id>` per session, or `u:<user id>` per user when one
  * statement ends more than 100 sessions (logout everywhere of a large account).
@@ -41,14 +42,17 @@ export class RevocationNotify1763700000004 implements MigrationInterface {
           SELECT count(*) INTO ended FROM new_rows WHERE revoked_at IS NOT NULL OR expires_at <= now();
           IF ended > ${limit} THEN
             PERFORM pg_notify(${channel}, ${perUser} || user_id)
-            FROM (SELECT DISTINCT user_id FROM new_rows WHERE revoked_at IS NOT NULL OR expires_at <= now()) ended_users;
+            FROM (SELECT DISTINCT user_id FROM new_rows WHERE revoked_at IS NOT NULL OR expires_at <= now())
+              ended_users;
           ELSIF ended > 0 THEN
-            PERFORM pg_notify(${channel}, ${perSession} || id) FROM new_rows WHERE revoked_at IS NOT NULL OR expires_at <= now();
+            PERFORM pg_notify(${channel}, ${perSession} || id)
+            FROM new_rows WHERE revoked_at IS NOT NULL OR expires_at <= now();
           END IF;
         ELSE
           SELECT count(*) INTO ended FROM old_rows WHERE revoked_at IS NULL;
           IF ended > ${limit} THEN
-            PERFORM pg_notify(${channel}, ${perUser} || user_id) FROM (SELECT DISTINCT user_id FROM old_rows WHERE revoked_at IS NULL) ended_users;
+            PERFORM pg_notify(${channel}, ${perUser} || user_id)
+            FROM (SELECT DISTINCT user_id FROM old_rows WHERE revoked_at IS NULL) ended_users;
           ELSIF ended > 0 THEN
             PERFORM pg_notify(${channel}, ${perSession} || id) FROM old_rows WHERE revoked_at IS NULL;
           END IF;

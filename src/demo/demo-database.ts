@@ -10,7 +10,10 @@ export interface DemoDatabase {
 
 const DEMO_DATABASE = 'nest_signout';
 
-/** `DATABASE_URL` when it is set; otherwise a real PostgreSQL embedded in `EMBEDDED_POSTGRES_DIR` (`.data/postgres`), kept across restarts. */
+/**
+ * `DATABASE_URL` when it is set; otherwise a real PostgreSQL embedded in `EMBEDDED_POSTGRES_DIR` (`.data/postgres`),
+ * kept across restarts.
+ */
 export async function openDemoDatabase(
   env: Pick<DemoEnvironment, 'DATABASE_URL' | 'EMBEDDED_POSTGRES_DIR'>,
 ): Promise<DemoDatabase> {

@@ -20,7 +20,8 @@ describe('validateDemoEnvironment', () => {
     expect(environment.JWT_SECRET).toMatch(/^[\w-]{43}$/);
     expect(validateDemoEnvironment({}).environment.JWT_SECRET).not.toBe(environment.JWT_SECRET);
     expect(warnings).toEqual([
-      'JWT_SECRET is not set: using a random one for this run; tokens will not survive a restart (NODE_ENV=production refuses to start without one)',
+      'JWT_SECRET is not set: using a random one for this run; tokens will not survive a restart ' +
+        '(NODE_ENV=production refuses to start without one)',
     ]);
     expect(toDemoConfig(environment, 'postgres://db')).toEqual({
       databaseUrl: 'postgres://db',

@@ -26,7 +26,10 @@ export class InvalidEnvironmentError extends Error {
   }
 }
 
-/** Integers are written as digits only: `Number()` would take '', '0x10' or '1e3'. Anything else stays a string and fails. */
+/**
+ * Integers are written as digits only: `Number()` would take '', '0x10' or '1e3'. Anything else stays a string and
+ * fails.
+ */
 const AsInteger = () =>
   Transform(({ value }: { value: unknown }) =>
     typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value,
@@ -51,7 +54,8 @@ const MinBytes = (bytes: number) =>
     validator: {
       validate: (value) => typeof value === 'string' && Buffer.byteLength(value) >= bytes,
       defaultMessage: (args) =>
-        `${args?.property} ${args?.value === undefined ? 'is required' : `must be at least ${bytes} bytes`} when NODE_ENV=production (generate one with: openssl rand -base64 ${bytes})`,
+        `${args?.property} ${args?.value === undefined ? 'is required' : `must be at least ${bytes} bytes`} ` +
+        `when NODE_ENV=production (generate one with: openssl rand -base64 ${bytes})`,
     },
   });
 
@@ -156,7 +160,8 @@ export function validateDemoEnvironment(env: Record<string, string | undefined>)
   if (environment.JWT_SECRET === undefined) {
     environment.JWT_SECRET = randomBytes(MIN_SECRET_BYTES).toString('base64url');
     warnings.push(
-      'JWT_SECRET is not set: using a random one for this run; tokens will not survive a restart (NODE_ENV=production refuses to start without one)',
+      'JWT_SECRET is not set: using a random one for this run; tokens will not survive a restart ' +
+        '(NODE_ENV=production refuses to start without one)',
     );
   } else if (Buffer.byteLength(environment.JWT_SECRET) < MIN_SECRET_BYTES) {
     warnings.push(`JWT_SECRET is shorter than ${MIN_SECRET_BYTES} bytes: accepted outside production only`);

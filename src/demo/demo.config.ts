@@ -15,7 +15,10 @@ export interface DemoConfig {
   cleanupIntervalSeconds: number;
   /** How the guard checks revocation: cached (default) or strict (AUTH_REVOCATION). */
   revocationMode: 'cached' | 'strict';
-  /** Requests per minute per client on login and the module's routes; 0 switches the limit off (AUTH_RATE_LIMIT_PER_MINUTE, default 30). */
+  /**
+   * Requests per minute per client on login and the module's routes; 0 switches the limit off
+   * (AUTH_RATE_LIMIT_PER_MINUTE, default 30).
+   */
   rateLimitPerMinute: number;
   /** Longest wait for a database connection or a statement's answer, in ms (DB_TIMEOUT_MS, default 5000). */
   dbTimeoutMs: number;

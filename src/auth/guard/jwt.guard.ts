@@ -40,7 +40,9 @@ export class JwtGuard implements CanActivate {
     return true;
   }
 
-  /** The request that carries the token and receives `user`. Override for other transports (GraphQL: the context's req). */
+  /**
+   * The request that carries the token and receives `user`. Override for other transports (GraphQL: the context's req).
+   */
   getRequest(context: ExecutionContext): Record<string, unknown> {
     return context.switchToHttp().getRequest();
   }

@@ -21,7 +21,10 @@ export interface ErrorMapperOptions {
   exposeErrorDetails: boolean;
 }
 
-/** A token that does not, or no longer, authenticates: every spec answers these with its 401 (FIB: a bad signature is its 422). */
+/**
+ * A token that does not, or no longer, authenticates: every spec answers these with its 401 (FIB: a bad signature is
+ * its 422).
+ */
 export const REFUSED_TOKEN_KINDS = [
   'malformed_token',
   'token_signature',
@@ -84,7 +87,9 @@ function statusOf(error: unknown): number | undefined {
   return typeof value === 'number' ? value : undefined;
 }
 
-/** Connection-level failures of pg (refused, reset, timed out, server shutting down), as opposed to a failing statement. */
+/**
+ * Connection-level failures of pg (refused, reset, timed out, server shutting down), as opposed to a failing statement.
+ */
 const UNAVAILABLE_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -101,8 +106,16 @@ const UNAVAILABLE_CODES = new Set([
   '08004',
   '08006',
 ]);
-const UNAVAILABLE_MESSAGE =
-  /Connection terminated|timeout exceeded when trying to connect|Query read timeout|Client has encountered a connection error|Connection ended/i;
+const UNAVAILABLE_MESSAGE = new RegExp(
+  [
+    'Connection terminated',
+    'timeout exceeded when trying to connect',
+    'Query read timeout',
+    'Client has encountered a connection error',
+    'Connection ended',
+  ].join('|'),
+  'i',
+);
 
 function isDatabaseUnavailable(error: unknown): boolean {
   for (let current = error, depth = 0; typeof current === 'object' && current !== null && depth < 4; depth++) {

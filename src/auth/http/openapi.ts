@@ -5,7 +5,10 @@ import type { ErrorMapper } from './error-response.js';
 /** Name of the bearer security scheme the documented routes use; the host's document declares it. */
 export const AUTH_SECURITY_SCHEME = 'bearer';
 
-/** One documented answer of a route: a success body given as the handler returns it, or the domain error behind an error. */
+/**
+ * One documented answer of a route: a success body given as the handler returns it, or the domain error behind an
+ * error.
+ */
 export interface DocumentedAnswer {
   status: number;
   description: string;

@@ -41,20 +41,30 @@ export interface AuthModuleOptions {
   exposeErrorDetails?: boolean;
   /** The host's user-status port. Default: every user exists and is enabled. */
   userStore?: AuthUserStore;
-  /** How JwtGuard's refusals answer on the host's own routes. Default: the generic `{message, description, code}` body (`mapGuardErrorToGeneric`). */
+  /**
+   * How JwtGuard's refusals answer on the host's own routes. Default: the generic `{message, description, code}` body
+   * (`mapGuardErrorToGeneric`).
+   */
   guardErrorMapper?: ErrorMapper;
-  /** Also carry the access token in an HttpOnly cookie, for browser clients. Default false (Authorization header only). */
+  /**
+   * Also carry the access token in an HttpOnly cookie, for browser clients. Default false (Authorization header only).
+   */
   cookie?: boolean | AccessTokenCookieOptions;
   /** The scheduled clean-up of ended sessions; `false` switches it off. Default: on, hourly, 30 days' retention. */
   cleanup?: false | SessionCleanupOptions;
   /** How JwtGuard checks that a session is still live. Default: `cached`. */
   revocation?: RevocationOptions;
-  /** Per-client rate limit of the module's routes (and of any route with AuthRateLimitGuard); `false` switches it off. Default 30 per minute per route and client IP. */
+  /**
+   * Per-client rate limit of the module's routes (and of any route with AuthRateLimitGuard); `false` switches it off.
+   * Default 30 per minute per route and client IP.
+   */
   rateLimit?: false | RateLimitOptions;
 }
 
 export interface RateLimitOptions {
-  /** Where hits are counted. Default: the host's `ThrottlerStorage` (ThrottlerModule's) if it has one, else in memory. */
+  /**
+   * Where hits are counted. Default: the host's `ThrottlerStorage` (ThrottlerModule's) if it has one, else in memory.
+   */
   storage?: ThrottlerStorage;
   /** Requests allowed per client and route in each window. Default 30. */
   limit?: number;
@@ -72,11 +82,16 @@ export interface RateLimitOptions {
 export interface RevocationOptions {
   /** Default `cached`. */
   mode?: 'cached' | 'strict';
-  /** Longest a cached session is trusted without reading it again, even if a notification were lost. Default 5000 ms. */
+  /**
+   * Longest a cached session is trusted without reading it again, even if a notification were lost. Default 5000 ms.
+   */
   maxEntryAgeMs?: number;
   /** Most sessions kept per instance (least recently used go first). Default 100,000. */
   maxEntries?: number;
-  /** How often the listening connection is checked; a check that fails or takes longer drops to strict until it listens again. Default 1000 ms. */
+  /**
+   * How often the listening connection is checked; a check that fails or takes longer drops to strict until it listens
+   * again. Default 1000 ms.
+   */
   heartbeatMs?: number;
 }
 

@@ -126,7 +126,8 @@ export class RevocationCache implements OnApplicationBootstrap, BeforeApplicatio
       await client.query(`LISTEN ${REVOCATION_CHANNEL}`);
     } catch (error) {
       this.logger.warn(
-        `Cannot listen for revocations (${error instanceof Error ? error.message : String(error)}); the guard reads PostgreSQL on every request until it can`,
+        `Cannot listen for revocations (${error instanceof Error ? error.message : String(error)}); ` +
+          'the guard reads PostgreSQL on every request until it can',
       );
       await client.end().catch(() => undefined);
       this.scheduleReconnect();
@@ -166,7 +167,10 @@ export class RevocationCache implements OnApplicationBootstrap, BeforeApplicatio
     else this.clear();
   }
 
-  /** A query on the listening connection that fails or hangs means notifications may not arrive: stop trusting the cache. */
+  /**
+   * A query on the listening connection that fails or hangs means notifications may not arrive: stop trusting the
+   * cache.
+   */
   private startHeartbeat(client: pg.Client): void {
     const { heartbeatMs } = this.options.revocation;
     let inFlight = false;

@@ -59,7 +59,10 @@ const ROUTE_TABLE = {
 // The OpenAPI examples of each route are its own mapper's answers, so they cannot drift from what it sends.
 for (const row of Object.values(ROUTE_TABLE)) documentAnswers(row.controller, row.mapper);
 
-/** A route as mounted by one AuthModule: method, path (without the host's prefix; `:name` segments are parameters), mapper. */
+/**
+ * A route as mounted by one AuthModule: method, path (without the host's prefix; `:name` segments are parameters),
+ * mapper.
+ */
 export interface MountedRoute {
   name: AuthRouteName;
   method: 'POST' | 'GET' | 'DELETE';

@@ -275,7 +275,10 @@ export class SessionService {
     return { userId: row.user_id, deviceId: row.device_external_id, expiresAtMs: row.expires_at.getTime() };
   }
 
-  /** After a committed revocation: this instance forgets the sessions before anyone is answered, and the audit event goes out. */
+  /**
+   * After a committed revocation: this instance forgets the sessions before anyone is answered, and the audit event
+   * goes out.
+   */
   private ended(rows: RevokedRow[], reason: RevokeReason): void {
     for (const row of rows) this.cache.evictSession(row.id);
     this.events.revoked(rows, reason);

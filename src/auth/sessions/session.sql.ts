@@ -10,7 +10,10 @@ export type SessionSql = ReturnType<typeof sessionSql>;
 export function sessionSql(schema?: string) {
   const t = authTables(schema);
   return {
-    /** $1 user, $2 external device id|null, $3 device name, $4 push token, $5 ttl seconds, $6 ip, $7 user agent, $8 refresh token hash. */
+    /**
+     * $1 user, $2 external device id|null, $3 device name, $4 push token, $5 ttl seconds, $6 ip, $7 user agent, $8
+     * refresh token hash.
+     */
     CREATE_SESSION: `
       WITH device AS (
         INSERT INTO ${t.devices} AS d (user_id, external_id, name, push_token)
@@ -48,7 +51,10 @@ export function sessionSql(schema?: string) {
     /** $1 session id. */
     SESSION_REVOKE_REASON: `SELECT revoke_reason FROM ${t.sessions} WHERE id = $1`,
 
-    /** $1 user, $2 external device id, $3 reason. One row: the device's id (null when the user has no such device) and the sessions revoked. */
+    /**
+     * $1 user, $2 external device id, $3 reason. One row: the device's id (null when the user has no such device) and
+     * the sessions revoked.
+     */
     REVOKE_DEVICE: `
       WITH device AS (
         UPDATE ${t.devices} SET revoked_at = COALESCE(revoked_at, now())
@@ -87,7 +93,10 @@ export function sessionSql(schema?: string) {
     /** $1 user, $2 push token: the user's devices that carry it stop carrying it. */
     CLEAR_PUSH_TOKEN: `UPDATE ${t.devices} SET push_token = NULL WHERE user_id = $1 AND push_token = $2 RETURNING id`,
 
-    /** $1 presented refresh token hash, $2 its successor's hash. Rotates a live token of a live session; no row otherwise. */
+    /**
+     * $1 presented refresh token hash, $2 its successor's hash. Rotates a live token of a live session; no row
+     * otherwise.
+     */
     ROTATE_REFRESH_TOKEN: `
       WITH used AS (
         UPDATE ${t.refreshTokens} r SET rotated_at = now()
@@ -121,7 +130,10 @@ export function sessionSql(schema?: string) {
       FROM batch WHERE s.id = batch.id
       RETURNING s.id, s.user_id`,
 
-    /** $1 cut-off (clock minus retention), $2 batch size. Sessions (and their refresh tokens) that ended before the cut-off. */
+    /**
+     * $1 cut-off (clock minus retention), $2 batch size. Sessions (and their refresh tokens) that ended before the cut-
+     * off.
+     */
     PURGE_SESSIONS: `
       DELETE FROM ${t.sessions} WHERE id IN (
         SELECT id FROM ${t.sessions} WHERE expires_at < $1 OR revoked_at < $1

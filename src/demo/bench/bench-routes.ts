@@ -59,5 +59,8 @@ class BenchController {
   }
 }
 
-/** Added to the demo's root module (which has the demo's settings and the TypeORM connection) when the bench asks for them. */
+/**
+ * Added to the demo's root module (which has the demo's settings and the TypeORM connection) when the bench asks for
+ * them.
+ */
 export const benchParts = { controllers: [BenchController], providers: [StatelessJwtStrategy] };

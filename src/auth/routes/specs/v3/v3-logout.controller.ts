@@ -10,7 +10,10 @@ import { SessionService } from '../../../sessions/session.service.js';
 import type { AuthenticatedSession } from '../../../sessions/session.types.js';
 import { V3LogoutBody } from './v3-logout.dto.js';
 
-/** `POST /v3/logout` of signinghub-v3-logout.txt: 200 with an empty body; `device_token` is removed from the user's devices. */
+/**
+ * `POST /v3/logout` of signinghub-v3-logout.txt: 200 with an empty body; `device_token` is removed from the user's
+ * devices.
+ */
 @Controller()
 @AuthRoute()
 @UseInterceptors(ClearAuthCookieInterceptor)

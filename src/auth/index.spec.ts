@@ -1,0 +1,68 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import * as barrel from './index.js';
+
+/** The public API, as values a host can import. Widening it is a conscious act: add the name here too. */
+const PUBLIC_VALUES = [
+  'AUTH_SECURITY_SCHEME',
+  'AllowRawAuthorization',
+  'AuthCookieService',
+  'AuthDevice',
+  'AuthError',
+  'AuthEvent',
+  'AuthModule',
+  'AuthRateLimitGuard',
+  'AuthSession',
+  'AuthUserStore',
+  'CurrentSession',
+  'DatabaseUnavailableError',
+  'InvalidRefreshTokenError',
+  'InvalidTokenError',
+  'JwtGuard',
+  'MalformedRequestError',
+  'MalformedTokenError',
+  'MissingTokenError',
+  'PayloadTooLargeError',
+  'Public',
+  'RequestValidationError',
+  'RevocationHealthIndicator',
+  'RevokeReason',
+  'SessionConflictError',
+  'SessionCreatedEvent',
+  'SessionExpiredError',
+  'SessionNotFoundError',
+  'SessionRefreshedEvent',
+  'SessionRevokedError',
+  'SessionService',
+  'SessionsPurgedEvent',
+  'SessionsRevokedEvent',
+  'TokenExpiredError',
+  'TokenSignatureError',
+  'TooManyRequestsError',
+  'UnknownDeviceError',
+  'UnknownSessionError',
+  'UnsupportedMediaTypeError',
+  'UserDisabledError',
+  'UserNotFoundError',
+  'allowAllUserStore',
+  'authMigrations',
+  'mapFibError',
+  'mapGenericError',
+  'mapGuardErrorToGeneric',
+  'mapSignoutError',
+  'mapV3Error',
+];
+
+describe('the barrel (src/auth/index.ts)', () => {
+  it('exports exactly the public API', () => {
+    expect(Object.keys(barrel).toSorted()).toEqual(PUBLIC_VALUES);
+  });
+
+  it('has a doc comment on every export statement', () => {
+    const lines = readFileSync(new URL('./index.ts', import.meta.url), 'utf8').split('\n');
+    const undocumented = lines.flatMap((line, index) =>
+      line.startsWith('export ') && !/^\/\*\*.*\*\/$/.test(lines[index - 1] ?? '') ? [line] : [],
+    );
+    expect(undocumented).toEqual([]);
+  });
+});
