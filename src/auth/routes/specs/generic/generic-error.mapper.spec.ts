@@ -1,0 +1,267 @@
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import {
+  AuthError,
+  type AuthErrorKind,
+  DatabaseUnavailableError,
+  InvalidRefreshTokenError,
+  InvalidTokenError,
+  MalformedRequestError,
+  MalformedTokenError,
+  MissingTokenError,
+  PayloadTooLargeError,
+  RequestValidationError,
+  SessionConflictError,
+  SessionExpiredError,
+  SessionNotFoundError,
+  SessionRevokedError,
+  TokenExpiredError,
+  TokenSignatureError,
+  TooManyRequestsError,
+  UnknownDeviceError,
+  UnknownSessionError,
+  UnsupportedMediaTypeError,
+  UserDisabledError,
+  UserNotFoundError,
+} from '../../../errors/auth.errors.js';
+import { type GenericErrorBody, mapGenericError, mapGuardErrorToGeneric } from './generic-error.mapper.js';
+
+// Sorted. Written out rather than derived, so that a kind added to the union must be added here (tsc) and then
+// given a row (the coverage test).
+const ALL_KINDS = [
+  'database_unavailable',
+  'invalid_refresh_token',
+  'invalid_token',
+  'malformed_request',
+  'malformed_token',
+  'missing_token',
+  'payload_too_large',
+  'request_validation',
+  'session_conflict',
+  'session_expired',
+  'session_not_found',
+  'session_revoked',
+  'token_expired',
+  'token_signature',
+  'too_many_requests',
+  'unknown_device',
+  'unknown_session',
+  'unsupported_media_type',
+  'user_disabled',
+  'user_not_found',
+] as const satisfies readonly AuthErrorKind[];
+
+type Row = [name: string, status: number, error: unknown, body: GenericErrorBody];
+
+const rows: Row[] = [
+  [
+    'MissingTokenError',
+    401,
+    new MissingTokenError(),
+    { message: 'Unauthorized', description: 'Invalid, expired or missing bearer token', code: 'UNAUTHORIZED' },
+  ],
+  [
+    'MalformedTokenError',
+    401,
+    new MalformedTokenError(),
+    { message: 'Unauthorized', description: 'Invalid, expired or missing bearer token', code: 'UNAUTHORIZED' },
+  ],
+  [
+    'TokenSignatureError',
+    401,
+    new TokenSignatureError(),
+    { message: 'Unauthorized', description: 'Invalid, expired or missing bearer token', code: 'UNAUTHORIZED' },
+  ],
+  [
+    'InvalidTokenError',
+    401,
+    new InvalidTokenError(),
+    { message: 'Unauthorized', description: 'Invalid, expired or missing bearer token', code: 'UNAUTHORIZED' },
+  ],
+  [
+    'TokenExpiredError',
+    401,
+    new TokenExpiredError(),
+    { message: 'Unauthorized', description: 'Invalid, expired or missing bearer token', code: 'UNAUTHORIZED' },
+  ],
+  [
+    'SessionNotFoundError',
+    404,
+    new SessionNotFoundError(),
+    { message: 'Resource not found', description: 'The requested resource could not be found', code: 'NOT_FOUND' },
+  ],
+  [
+    'SessionRevokedError',
+    401,
+    new SessionRevokedError(),
+    { message: 'Unauthorized', description: 'Invalid, expired or missing bearer token', code: 'UNAUTHORIZED' },
+  ],
+  [
+    'SessionExpiredError',
+    401,
+    new SessionExpiredError(),
+    { message: 'Unauthorized', description: 'Invalid, expired or missing bearer token', code: 'UNAUTHORIZED' },
+  ],
+  [
+    'SessionConflictError',
+    409,
+    new SessionConflictError(),
+    { message: 'Resource conflict', description: 'The session was revoked by another request', code: 'CONFLICT' },
+  ],
+  [
+    'UserNotFoundError',
+    404,
+    new UserNotFoundError(),
+    { message: 'Resource not found', description: 'The requested resource could not be found', code: 'NOT_FOUND' },
+  ],
+  [
+    'UserDisabledError',
+    403,
+    new UserDisabledError(),
+    { message: 'Forbidden', description: 'The account is disabled', code: 'FORBIDDEN' },
+  ],
+  [
+    'UnknownSessionError',
+    404,
+    new UnknownSessionError(),
+    { message: 'Resource not found', description: 'The requested resource could not be found', code: 'NOT_FOUND' },
+  ],
+  [
+    'UnknownDeviceError',
+    422,
+    new UnknownDeviceError(),
+    { message: 'Validation error', description: 'The request data failed validation rules', code: 'VALIDATION_ERROR' },
+  ],
+  [
+    'MalformedRequestError',
+    400,
+    new MalformedRequestError('Unexpected token } in JSON'),
+    { message: 'Invalid input data', description: 'The request data did not pass validation', code: 'INVALID_INPUT' },
+  ],
+  [
+    'RequestValidationError',
+    422,
+    new RequestValidationError('refreshToken', 'refreshToken must be a string'),
+    { message: 'Validation error', description: 'The request data failed validation rules', code: 'VALIDATION_ERROR' },
+  ],
+  [
+    'PayloadTooLargeError',
+    413,
+    new PayloadTooLargeError(),
+    { message: 'Payload too large', description: 'The request body is too large', code: 'PAYLOAD_TOO_LARGE' },
+  ],
+  [
+    'UnsupportedMediaTypeError',
+    415,
+    new UnsupportedMediaTypeError(),
+    {
+      message: 'Unsupported media type',
+      description: 'The request body must be JSON',
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+    },
+  ],
+  [
+    'TooManyRequestsError',
+    429,
+    new TooManyRequestsError(),
+    { message: 'Too many requests', description: 'Too many requests, try again later', code: 'TOO_MANY_REQUESTS' },
+  ],
+  [
+    'InvalidRefreshTokenError',
+    401,
+    new InvalidRefreshTokenError(),
+    { message: 'Unauthorized', description: 'Invalid, expired or revoked refresh token', code: 'UNAUTHORIZED' },
+  ],
+  [
+    'DatabaseUnavailableError',
+    503,
+    new DatabaseUnavailableError(),
+    {
+      message: 'Service unavailable',
+      description: 'The service is temporarily unavailable, try again later',
+      code: 'SERVICE_UNAVAILABLE',
+    },
+  ],
+  [
+    'a plain Error',
+    500,
+    new Error('boom'),
+    {
+      message: 'Internal server error',
+      description: 'The server could not complete the request',
+      code: 'INTERNAL_ERROR',
+    },
+  ],
+  [
+    'a string',
+    500,
+    'boom',
+    {
+      message: 'Internal server error',
+      description: 'The server could not complete the request',
+      code: 'INTERNAL_ERROR',
+    },
+  ],
+  [
+    'undefined',
+    500,
+    undefined,
+    {
+      message: 'Internal server error',
+      description: 'The server could not complete the request',
+      code: 'INTERNAL_ERROR',
+    },
+  ],
+];
+
+// On the host's routes a 404 would tell a caller whether the session or the user was missing: the guard says 401.
+const GUARD_UNAUTHORIZED_ROWS = ['SessionNotFoundError', 'UnknownSessionError', 'UserNotFoundError'];
+const guardUnauthorized = {
+  status: 401,
+  body: { message: 'Unauthorized', description: 'Invalid, expired or missing bearer token', code: 'UNAUTHORIZED' },
+};
+
+describe('mapGenericError', () => {
+  it.each(rows)('%s -> %i', (_name, status, error, body) => {
+    expect(mapGenericError(error)).toEqual({ status, body });
+  });
+
+  it('has a row for every kind of domain error', () => {
+    expectTypeOf<Exclude<AuthErrorKind, (typeof ALL_KINDS)[number]>>().toBeNever();
+    const kinds = rows.flatMap(([, , error]) => (error instanceof AuthError ? [error.kind] : []));
+    expect(kinds.toSorted()).toEqual(ALL_KINDS);
+  });
+
+  it('returns a fresh body each call', () => {
+    const first = mapGenericError(new UserDisabledError());
+    first.body.message = 'changed';
+    expect(mapGenericError(new UserDisabledError())).toEqual({
+      status: 403,
+      body: { message: 'Forbidden', description: 'The account is disabled', code: 'FORBIDDEN' },
+    });
+  });
+});
+
+describe('mapGuardErrorToGeneric', () => {
+  it('is told 401 for exactly the rows mapGenericError answers with 404', () => {
+    const notFound = rows.filter(([, status]) => status === 404).map(([name]) => name);
+    expect(notFound.toSorted()).toEqual(GUARD_UNAUTHORIZED_ROWS);
+  });
+
+  it.each(rows)('%s (mapGenericError: %i)', (name, status, error, body) => {
+    const expected = GUARD_UNAUTHORIZED_ROWS.includes(name) ? guardUnauthorized : { status, body };
+    expect(mapGuardErrorToGeneric(error)).toEqual(expected);
+  });
+
+  it('returns a fresh body each call, for the 401 it substitutes as for the rest', () => {
+    const substituted = mapGuardErrorToGeneric(new UserNotFoundError());
+    substituted.body.code = 'changed';
+    expect(mapGuardErrorToGeneric(new SessionNotFoundError())).toEqual(guardUnauthorized);
+    expect(mapGuardErrorToGeneric(new MissingTokenError())).toEqual(guardUnauthorized);
+    const passedOn = mapGuardErrorToGeneric(new UserDisabledError());
+    passedOn.body.code = 'changed';
+    expect(mapGuardErrorToGeneric(new UserDisabledError())).toEqual({
+      status: 403,
+      body: { message: 'Forbidden', description: 'The account is disabled', code: 'FORBIDDEN' },
+    });
+  });
+});
