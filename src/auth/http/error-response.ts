@@ -34,6 +34,29 @@ export const REFUSED_TOKEN_KINDS = [
   'session_expired',
 ] as const satisfies readonly AuthErrorKind[];
 
+/**
+ * A session that is gone or lost a race, or a refresh token that no longer works: the specs without a 404 or 409 answer
+ * these as a refused token.
+ */
+export const LOST_SESSION_KINDS = [
+  'session_not_found',
+  'session_conflict',
+  'invalid_refresh_token',
+] as const satisfies readonly AuthErrorKind[];
+
+/** A request the route cannot take as sent: the specs with one 400 answer all of these with it. */
+export const BAD_REQUEST_KINDS = [
+  'unknown_device',
+  'malformed_request',
+  'request_validation',
+] as const satisfies readonly AuthErrorKind[];
+
+/** Kinds only the generic spec's routes raise or document (its 404 and 503): the others answer their 500. */
+export const GENERIC_ONLY_KINDS = [
+  'unknown_session',
+  'database_unavailable',
+] as const satisfies readonly AuthErrorKind[];
+
 /** Kinds every spec answers with an entry of the same name in its own table. */
 export const SAME_NAMED_KINDS = {
   payload_too_large: 'payloadTooLarge',

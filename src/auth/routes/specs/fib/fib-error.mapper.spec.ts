@@ -1,54 +1,8 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import {
-  AuthError,
-  type AuthErrorKind,
-  DatabaseUnavailableError,
-  InvalidRefreshTokenError,
-  InvalidTokenError,
-  MalformedRequestError,
-  MalformedTokenError,
-  MissingTokenError,
-  PayloadTooLargeError,
-  RequestValidationError,
-  SessionConflictError,
-  SessionExpiredError,
-  SessionNotFoundError,
-  SessionRevokedError,
-  TokenExpiredError,
-  TokenSignatureError,
-  TooManyRequestsError,
-  UnknownDeviceError,
-  UnknownSessionError,
-  UnsupportedMediaTypeError,
-  UserDisabledError,
-  UserNotFoundError,
-} from '../../../errors/auth.errors.js';
+import * as errors from '../../../errors/auth.errors.js';
+import type { AuthErrorKind } from '../../../errors/auth.errors.js';
+import { ALL_KINDS } from '../../../../../test/support/error-kinds.js';
 import { type FibEnvelope, mapFibError } from './fib-error.mapper.js';
-
-// Sorted. Written out rather than derived, so that a kind added to the union must be added here (tsc) and then
-// given a row (the coverage test).
-const ALL_KINDS = [
-  'database_unavailable',
-  'invalid_refresh_token',
-  'invalid_token',
-  'malformed_request',
-  'malformed_token',
-  'missing_token',
-  'payload_too_large',
-  'request_validation',
-  'session_conflict',
-  'session_expired',
-  'session_not_found',
-  'session_revoked',
-  'token_expired',
-  'token_signature',
-  'too_many_requests',
-  'unknown_device',
-  'unknown_session',
-  'unsupported_media_type',
-  'user_disabled',
-  'user_not_found',
-] as const satisfies readonly AuthErrorKind[];
 
 type Row = [name: string, status: number, error: unknown, body: FibEnvelope];
 
@@ -56,7 +10,7 @@ const rows: Row[] = [
   [
     'MissingTokenError',
     401,
-    new MissingTokenError(),
+    new errors.MissingTokenError(),
     {
       status: { code: 401, name: 'UNAUTHORIZED', message: 'The access token is missing, invalid, expired or revoked.' },
       data: {},
@@ -65,7 +19,7 @@ const rows: Row[] = [
   [
     'MalformedTokenError',
     401,
-    new MalformedTokenError(),
+    new errors.MalformedTokenError(),
     {
       status: { code: 401, name: 'UNAUTHORIZED', message: 'The access token is missing, invalid, expired or revoked.' },
       data: {},
@@ -74,7 +28,7 @@ const rows: Row[] = [
   [
     'TokenSignatureError',
     422,
-    new TokenSignatureError(),
+    new errors.TokenSignatureError(),
     {
       status: {
         code: 422,
@@ -87,7 +41,7 @@ const rows: Row[] = [
   [
     'InvalidTokenError',
     401,
-    new InvalidTokenError(),
+    new errors.InvalidTokenError(),
     {
       status: { code: 401, name: 'UNAUTHORIZED', message: 'The access token is missing, invalid, expired or revoked.' },
       data: {},
@@ -96,7 +50,7 @@ const rows: Row[] = [
   [
     'TokenExpiredError',
     401,
-    new TokenExpiredError(),
+    new errors.TokenExpiredError(),
     {
       status: { code: 401, name: 'UNAUTHORIZED', message: 'The access token is missing, invalid, expired or revoked.' },
       data: {},
@@ -105,7 +59,7 @@ const rows: Row[] = [
   [
     'SessionNotFoundError',
     401,
-    new SessionNotFoundError(),
+    new errors.SessionNotFoundError(),
     {
       status: { code: 401, name: 'UNAUTHORIZED', message: 'The access token is missing, invalid, expired or revoked.' },
       data: {},
@@ -114,7 +68,7 @@ const rows: Row[] = [
   [
     'SessionRevokedError',
     401,
-    new SessionRevokedError(),
+    new errors.SessionRevokedError(),
     {
       status: { code: 401, name: 'UNAUTHORIZED', message: 'The access token is missing, invalid, expired or revoked.' },
       data: {},
@@ -123,7 +77,7 @@ const rows: Row[] = [
   [
     'SessionExpiredError',
     401,
-    new SessionExpiredError(),
+    new errors.SessionExpiredError(),
     {
       status: { code: 401, name: 'UNAUTHORIZED', message: 'The access token is missing, invalid, expired or revoked.' },
       data: {},
@@ -132,7 +86,7 @@ const rows: Row[] = [
   [
     'SessionConflictError',
     401,
-    new SessionConflictError(),
+    new errors.SessionConflictError(),
     {
       status: { code: 401, name: 'UNAUTHORIZED', message: 'The access token is missing, invalid, expired or revoked.' },
       data: {},
@@ -141,61 +95,61 @@ const rows: Row[] = [
   [
     'UserNotFoundError',
     404,
-    new UserNotFoundError(),
+    new errors.UserNotFoundError(),
     { status: { code: 404, name: 'NOT_FOUND', message: 'User has not been found.' }, data: {} },
   ],
   [
     'UserDisabledError',
     401,
-    new UserDisabledError(),
+    new errors.UserDisabledError(),
     { status: { code: 401, name: 'UNAUTHORIZED', message: 'The user account is disabled.' }, data: {} },
   ],
   [
     'UnknownSessionError',
     500,
-    new UnknownSessionError(),
+    new errors.UnknownSessionError(),
     { status: { code: 500, name: 'INTERNAL_SERVER_ERROR', message: 'Internal server error.' }, data: {} },
   ],
   [
     'UnknownDeviceError',
     400,
-    new UnknownDeviceError(),
+    new errors.UnknownDeviceError(),
     { status: { code: 400, name: 'BAD_REQUEST', message: 'The request could not be read.' }, data: {} },
   ],
   [
     'MalformedRequestError',
     400,
-    new MalformedRequestError('Unexpected token } in JSON'),
+    new errors.MalformedRequestError('Unexpected token } in JSON'),
     { status: { code: 400, name: 'BAD_REQUEST', message: 'The request could not be read.' }, data: {} },
   ],
   [
     'RequestValidationError',
     400,
-    new RequestValidationError('refreshToken', 'refreshToken must be a string'),
+    new errors.RequestValidationError('refreshToken', 'refreshToken must be a string'),
     { status: { code: 400, name: 'BAD_REQUEST', message: 'The request could not be read.' }, data: {} },
   ],
   [
     'PayloadTooLargeError',
     413,
-    new PayloadTooLargeError(),
+    new errors.PayloadTooLargeError(),
     { status: { code: 413, name: 'PAYLOAD_TOO_LARGE', message: 'The request body is too large.' }, data: {} },
   ],
   [
     'UnsupportedMediaTypeError',
     415,
-    new UnsupportedMediaTypeError(),
+    new errors.UnsupportedMediaTypeError(),
     { status: { code: 415, name: 'UNSUPPORTED_MEDIA_TYPE', message: 'The request body must be JSON.' }, data: {} },
   ],
   [
     'TooManyRequestsError',
     429,
-    new TooManyRequestsError(),
+    new errors.TooManyRequestsError(),
     { status: { code: 429, name: 'TOO_MANY_REQUESTS', message: 'Too many requests, try again later.' }, data: {} },
   ],
   [
     'InvalidRefreshTokenError',
     401,
-    new InvalidRefreshTokenError(),
+    new errors.InvalidRefreshTokenError(),
     {
       status: { code: 401, name: 'UNAUTHORIZED', message: 'The access token is missing, invalid, expired or revoked.' },
       data: {},
@@ -204,7 +158,7 @@ const rows: Row[] = [
   [
     'DatabaseUnavailableError',
     500,
-    new DatabaseUnavailableError(),
+    new errors.DatabaseUnavailableError(),
     { status: { code: 500, name: 'INTERNAL_SERVER_ERROR', message: 'Internal server error.' }, data: {} },
   ],
   [
@@ -234,16 +188,16 @@ describe('mapFibError', () => {
 
   it('has a row for every kind of domain error', () => {
     expectTypeOf<Exclude<AuthErrorKind, (typeof ALL_KINDS)[number]>>().toBeNever();
-    const kinds = rows.flatMap(([, , error]) => (error instanceof AuthError ? [error.kind] : []));
+    const kinds = rows.flatMap(([, , error]) => (error instanceof errors.AuthError ? [error.kind] : []));
     expect(kinds.toSorted()).toEqual(ALL_KINDS);
   });
 
   // The envelope is nested: a copy of the outer object alone would still share `status` and `data`.
   it('returns a fresh envelope each call', () => {
-    const first = mapFibError(new UserNotFoundError());
+    const first = mapFibError(new errors.UserNotFoundError());
     first.body.status.message = 'changed';
     (first.body.data as Record<string, unknown>).changed = true;
-    expect(mapFibError(new UserNotFoundError())).toStrictEqual({
+    expect(mapFibError(new errors.UserNotFoundError())).toStrictEqual({
       status: 404,
       body: { status: { code: 404, name: 'NOT_FOUND', message: 'User has not been found.' }, data: {} },
     });

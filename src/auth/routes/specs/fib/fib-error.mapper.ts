@@ -1,6 +1,9 @@
 import type { AuthErrorKind } from '../../../errors/auth.errors.js';
 import {
   type ErrorResponse,
+  BAD_REQUEST_KINDS,
+  GENERIC_ONLY_KINDS,
+  LOST_SESSION_KINDS,
   REFUSED_TOKEN_KINDS,
   SAME_NAMED_KINDS,
   answerName,
@@ -33,19 +36,13 @@ const FIB_ERRORS = {
 type FibErrorName = keyof typeof FIB_ERRORS;
 
 const BY_KIND = {
-  ...kindsAnsweredBy('unauthorized', [
-    ...REFUSED_TOKEN_KINDS,
-    'missing_token',
-    'session_not_found',
-    'session_conflict',
-    'invalid_refresh_token',
-  ]),
+  ...kindsAnsweredBy('unauthorized', [...REFUSED_TOKEN_KINDS, 'missing_token', ...LOST_SESSION_KINDS]),
   token_signature: 'signature',
   user_not_found: 'userNotFound',
   user_disabled: 'disabled',
-  ...kindsAnsweredBy('badRequest', ['unknown_device', 'malformed_request', 'request_validation']),
+  ...kindsAnsweredBy('badRequest', BAD_REQUEST_KINDS),
   ...SAME_NAMED_KINDS,
-  ...kindsAnsweredBy('internal', ['unknown_session', 'database_unavailable']),
+  ...kindsAnsweredBy('internal', GENERIC_ONLY_KINDS),
 } as const satisfies Record<AuthErrorKind, FibErrorName>;
 
 /** Domain error -> status and envelope of the FIB spec (`status.code` is the HTTP status). */

@@ -1,54 +1,8 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import {
-  AuthError,
-  type AuthErrorKind,
-  DatabaseUnavailableError,
-  InvalidRefreshTokenError,
-  InvalidTokenError,
-  MalformedRequestError,
-  MalformedTokenError,
-  MissingTokenError,
-  PayloadTooLargeError,
-  RequestValidationError,
-  SessionConflictError,
-  SessionExpiredError,
-  SessionNotFoundError,
-  SessionRevokedError,
-  TokenExpiredError,
-  TokenSignatureError,
-  TooManyRequestsError,
-  UnknownDeviceError,
-  UnknownSessionError,
-  UnsupportedMediaTypeError,
-  UserDisabledError,
-  UserNotFoundError,
-} from '../../../errors/auth.errors.js';
+import * as errors from '../../../errors/auth.errors.js';
+import type { AuthErrorKind } from '../../../errors/auth.errors.js';
+import { ALL_KINDS } from '../../../../../test/support/error-kinds.js';
 import { type GenericErrorBody, mapGenericError, mapGuardErrorToGeneric } from './generic-error.mapper.js';
-
-// Sorted. Written out rather than derived, so that a kind added to the union must be added here (tsc) and then
-// given a row (the coverage test).
-const ALL_KINDS = [
-  'database_unavailable',
-  'invalid_refresh_token',
-  'invalid_token',
-  'malformed_request',
-  'malformed_token',
-  'missing_token',
-  'payload_too_large',
-  'request_validation',
-  'session_conflict',
-  'session_expired',
-  'session_not_found',
-  'session_revoked',
-  'token_expired',
-  'token_signature',
-  'too_many_requests',
-  'unknown_device',
-  'unknown_session',
-  'unsupported_media_type',
-  'user_disabled',
-  'user_not_found',
-] as const satisfies readonly AuthErrorKind[];
 
 type Row = [name: string, status: number, error: unknown, body: GenericErrorBody];
 
@@ -56,103 +10,103 @@ const rows: Row[] = [
   [
     'MissingTokenError',
     401,
-    new MissingTokenError(),
+    new errors.MissingTokenError(),
     { message: 'Unauthorized', description: 'Invalid, expired or missing bearer token', code: 'UNAUTHORIZED' },
   ],
   [
     'MalformedTokenError',
     401,
-    new MalformedTokenError(),
+    new errors.MalformedTokenError(),
     { message: 'Unauthorized', description: 'Invalid, expired or missing bearer token', code: 'UNAUTHORIZED' },
   ],
   [
     'TokenSignatureError',
     401,
-    new TokenSignatureError(),
+    new errors.TokenSignatureError(),
     { message: 'Unauthorized', description: 'Invalid, expired or missing bearer token', code: 'UNAUTHORIZED' },
   ],
   [
     'InvalidTokenError',
     401,
-    new InvalidTokenError(),
+    new errors.InvalidTokenError(),
     { message: 'Unauthorized', description: 'Invalid, expired or missing bearer token', code: 'UNAUTHORIZED' },
   ],
   [
     'TokenExpiredError',
     401,
-    new TokenExpiredError(),
+    new errors.TokenExpiredError(),
     { message: 'Unauthorized', description: 'Invalid, expired or missing bearer token', code: 'UNAUTHORIZED' },
   ],
   [
     'SessionNotFoundError',
     404,
-    new SessionNotFoundError(),
+    new errors.SessionNotFoundError(),
     { message: 'Resource not found', description: 'The requested resource could not be found', code: 'NOT_FOUND' },
   ],
   [
     'SessionRevokedError',
     401,
-    new SessionRevokedError(),
+    new errors.SessionRevokedError(),
     { message: 'Unauthorized', description: 'Invalid, expired or missing bearer token', code: 'UNAUTHORIZED' },
   ],
   [
     'SessionExpiredError',
     401,
-    new SessionExpiredError(),
+    new errors.SessionExpiredError(),
     { message: 'Unauthorized', description: 'Invalid, expired or missing bearer token', code: 'UNAUTHORIZED' },
   ],
   [
     'SessionConflictError',
     409,
-    new SessionConflictError(),
+    new errors.SessionConflictError(),
     { message: 'Resource conflict', description: 'The session was revoked by another request', code: 'CONFLICT' },
   ],
   [
     'UserNotFoundError',
     404,
-    new UserNotFoundError(),
+    new errors.UserNotFoundError(),
     { message: 'Resource not found', description: 'The requested resource could not be found', code: 'NOT_FOUND' },
   ],
   [
     'UserDisabledError',
     403,
-    new UserDisabledError(),
+    new errors.UserDisabledError(),
     { message: 'Forbidden', description: 'The account is disabled', code: 'FORBIDDEN' },
   ],
   [
     'UnknownSessionError',
     404,
-    new UnknownSessionError(),
+    new errors.UnknownSessionError(),
     { message: 'Resource not found', description: 'The requested resource could not be found', code: 'NOT_FOUND' },
   ],
   [
     'UnknownDeviceError',
     422,
-    new UnknownDeviceError(),
+    new errors.UnknownDeviceError(),
     { message: 'Validation error', description: 'The request data failed validation rules', code: 'VALIDATION_ERROR' },
   ],
   [
     'MalformedRequestError',
     400,
-    new MalformedRequestError('Unexpected token } in JSON'),
+    new errors.MalformedRequestError('Unexpected token } in JSON'),
     { message: 'Invalid input data', description: 'The request data did not pass validation', code: 'INVALID_INPUT' },
   ],
   [
     'RequestValidationError',
     422,
-    new RequestValidationError('refreshToken', 'refreshToken must be a string'),
+    new errors.RequestValidationError('refreshToken', 'refreshToken must be a string'),
     { message: 'Validation error', description: 'The request data failed validation rules', code: 'VALIDATION_ERROR' },
   ],
   [
     'PayloadTooLargeError',
     413,
-    new PayloadTooLargeError(),
+    new errors.PayloadTooLargeError(),
     { message: 'Payload too large', description: 'The request body is too large', code: 'PAYLOAD_TOO_LARGE' },
   ],
   [
     'UnsupportedMediaTypeError',
     415,
-    new UnsupportedMediaTypeError(),
+    new errors.UnsupportedMediaTypeError(),
     {
       message: 'Unsupported media type',
       description: 'The request body must be JSON',
@@ -162,19 +116,19 @@ const rows: Row[] = [
   [
     'TooManyRequestsError',
     429,
-    new TooManyRequestsError(),
+    new errors.TooManyRequestsError(),
     { message: 'Too many requests', description: 'Too many requests, try again later', code: 'TOO_MANY_REQUESTS' },
   ],
   [
     'InvalidRefreshTokenError',
     401,
-    new InvalidRefreshTokenError(),
+    new errors.InvalidRefreshTokenError(),
     { message: 'Unauthorized', description: 'Invalid, expired or revoked refresh token', code: 'UNAUTHORIZED' },
   ],
   [
     'DatabaseUnavailableError',
     503,
-    new DatabaseUnavailableError(),
+    new errors.DatabaseUnavailableError(),
     {
       message: 'Service unavailable',
       description: 'The service is temporarily unavailable, try again later',
@@ -227,14 +181,14 @@ describe('mapGenericError', () => {
 
   it('has a row for every kind of domain error', () => {
     expectTypeOf<Exclude<AuthErrorKind, (typeof ALL_KINDS)[number]>>().toBeNever();
-    const kinds = rows.flatMap(([, , error]) => (error instanceof AuthError ? [error.kind] : []));
+    const kinds = rows.flatMap(([, , error]) => (error instanceof errors.AuthError ? [error.kind] : []));
     expect(kinds.toSorted()).toEqual(ALL_KINDS);
   });
 
   it('returns a fresh body each call', () => {
-    const first = mapGenericError(new UserDisabledError());
+    const first = mapGenericError(new errors.UserDisabledError());
     first.body.message = 'changed';
-    expect(mapGenericError(new UserDisabledError())).toEqual({
+    expect(mapGenericError(new errors.UserDisabledError())).toEqual({
       status: 403,
       body: { message: 'Forbidden', description: 'The account is disabled', code: 'FORBIDDEN' },
     });
@@ -253,13 +207,13 @@ describe('mapGuardErrorToGeneric', () => {
   });
 
   it('returns a fresh body each call, for the 401 it substitutes as for the rest', () => {
-    const substituted = mapGuardErrorToGeneric(new UserNotFoundError());
+    const substituted = mapGuardErrorToGeneric(new errors.UserNotFoundError());
     substituted.body.code = 'changed';
-    expect(mapGuardErrorToGeneric(new SessionNotFoundError())).toEqual(guardUnauthorized);
-    expect(mapGuardErrorToGeneric(new MissingTokenError())).toEqual(guardUnauthorized);
-    const passedOn = mapGuardErrorToGeneric(new UserDisabledError());
+    expect(mapGuardErrorToGeneric(new errors.SessionNotFoundError())).toEqual(guardUnauthorized);
+    expect(mapGuardErrorToGeneric(new errors.MissingTokenError())).toEqual(guardUnauthorized);
+    const passedOn = mapGuardErrorToGeneric(new errors.UserDisabledError());
     passedOn.body.code = 'changed';
-    expect(mapGuardErrorToGeneric(new UserDisabledError())).toEqual({
+    expect(mapGuardErrorToGeneric(new errors.UserDisabledError())).toEqual({
       status: 403,
       body: { message: 'Forbidden', description: 'The account is disabled', code: 'FORBIDDEN' },
     });

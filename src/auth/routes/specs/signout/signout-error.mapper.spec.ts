@@ -1,54 +1,8 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import {
-  AuthError,
-  type AuthErrorKind,
-  DatabaseUnavailableError,
-  InvalidRefreshTokenError,
-  InvalidTokenError,
-  MalformedRequestError,
-  MalformedTokenError,
-  MissingTokenError,
-  PayloadTooLargeError,
-  RequestValidationError,
-  SessionConflictError,
-  SessionExpiredError,
-  SessionNotFoundError,
-  SessionRevokedError,
-  TokenExpiredError,
-  TokenSignatureError,
-  TooManyRequestsError,
-  UnknownDeviceError,
-  UnknownSessionError,
-  UnsupportedMediaTypeError,
-  UserDisabledError,
-  UserNotFoundError,
-} from '../../../errors/auth.errors.js';
+import * as errors from '../../../errors/auth.errors.js';
+import type { AuthErrorKind } from '../../../errors/auth.errors.js';
+import { ALL_KINDS } from '../../../../../test/support/error-kinds.js';
 import { type SignoutErrorBody, mapSignoutError } from './signout-error.mapper.js';
-
-// Sorted. Written out rather than derived, so that a kind added to the union must be added here (tsc) and then
-// given a row (the coverage test).
-const ALL_KINDS = [
-  'database_unavailable',
-  'invalid_refresh_token',
-  'invalid_token',
-  'malformed_request',
-  'malformed_token',
-  'missing_token',
-  'payload_too_large',
-  'request_validation',
-  'session_conflict',
-  'session_expired',
-  'session_not_found',
-  'session_revoked',
-  'token_expired',
-  'token_signature',
-  'too_many_requests',
-  'unknown_device',
-  'unknown_session',
-  'unsupported_media_type',
-  'user_disabled',
-  'user_not_found',
-] as const satisfies readonly AuthErrorKind[];
 
 const options = { systemId: 'core', exposeErrorDetails: false };
 
@@ -58,73 +12,73 @@ const rows: Row[] = [
   [
     'MissingTokenError',
     401,
-    new MissingTokenError(),
+    new errors.MissingTokenError(),
     { error: 'UNAUTHORIZED', errorId: 1, message: 'Invalid, expired or missing access token', systemId: 'core' },
   ],
   [
     'MalformedTokenError',
     401,
-    new MalformedTokenError(),
+    new errors.MalformedTokenError(),
     { error: 'UNAUTHORIZED', errorId: 1, message: 'Invalid, expired or missing access token', systemId: 'core' },
   ],
   [
     'TokenSignatureError',
     401,
-    new TokenSignatureError(),
+    new errors.TokenSignatureError(),
     { error: 'UNAUTHORIZED', errorId: 1, message: 'Invalid, expired or missing access token', systemId: 'core' },
   ],
   [
     'InvalidTokenError',
     401,
-    new InvalidTokenError(),
+    new errors.InvalidTokenError(),
     { error: 'UNAUTHORIZED', errorId: 1, message: 'Invalid, expired or missing access token', systemId: 'core' },
   ],
   [
     'TokenExpiredError',
     401,
-    new TokenExpiredError(),
+    new errors.TokenExpiredError(),
     { error: 'UNAUTHORIZED', errorId: 1, message: 'Invalid, expired or missing access token', systemId: 'core' },
   ],
   [
     'SessionNotFoundError',
     401,
-    new SessionNotFoundError(),
+    new errors.SessionNotFoundError(),
     { error: 'UNAUTHORIZED', errorId: 1, message: 'Invalid, expired or missing access token', systemId: 'core' },
   ],
   [
     'SessionRevokedError',
     401,
-    new SessionRevokedError(),
+    new errors.SessionRevokedError(),
     { error: 'UNAUTHORIZED', errorId: 1, message: 'Invalid, expired or missing access token', systemId: 'core' },
   ],
   [
     'SessionExpiredError',
     401,
-    new SessionExpiredError(),
+    new errors.SessionExpiredError(),
     { error: 'UNAUTHORIZED', errorId: 1, message: 'Invalid, expired or missing access token', systemId: 'core' },
   ],
   [
     'SessionConflictError',
     401,
-    new SessionConflictError(),
+    new errors.SessionConflictError(),
     { error: 'UNAUTHORIZED', errorId: 1, message: 'Invalid, expired or missing access token', systemId: 'core' },
   ],
   [
     'UserNotFoundError',
     404,
-    new UserNotFoundError(),
+    new errors.UserNotFoundError(),
     { error: 'USER_NOT_FOUND', errorId: 3, message: 'User not found', systemId: 'core' },
   ],
   [
     'UserDisabledError',
     403,
-    new UserDisabledError(),
+    new errors.UserDisabledError(),
     { error: 'ACCOUNT_DISABLED', errorId: 2, message: 'Account is disabled', systemId: 'core' },
   ],
   [
     'UnknownSessionError',
     500,
-    new UnknownSessionError(),
+    new errors.UnknownSessionError(),
     {
       error: 'COMMON',
       errorId: 0,
@@ -135,19 +89,19 @@ const rows: Row[] = [
   [
     'UnknownDeviceError',
     400,
-    new UnknownDeviceError(),
+    new errors.UnknownDeviceError(),
     { error: 'DEVICE_NOT_FOUND', errorId: 4, message: 'Device not found', systemId: 'core', field: 'X-DeviceId' },
   ],
   [
     'MalformedRequestError',
     400,
-    new MalformedRequestError('Unexpected token } in JSON'),
+    new errors.MalformedRequestError('Unexpected token } in JSON'),
     { error: 'BAD_REQUEST', errorId: 5, message: 'Malformed request', systemId: 'core' },
   ],
   [
     'RequestValidationError',
     400,
-    new RequestValidationError('refreshToken', 'refreshToken must be a string'),
+    new errors.RequestValidationError('refreshToken', 'refreshToken must be a string'),
     {
       error: 'VALIDATION_ERROR',
       errorId: 6,
@@ -159,31 +113,31 @@ const rows: Row[] = [
   [
     'PayloadTooLargeError',
     413,
-    new PayloadTooLargeError(),
+    new errors.PayloadTooLargeError(),
     { error: 'PAYLOAD_TOO_LARGE', errorId: 7, message: 'Request body is too large', systemId: 'core' },
   ],
   [
     'UnsupportedMediaTypeError',
     415,
-    new UnsupportedMediaTypeError(),
+    new errors.UnsupportedMediaTypeError(),
     { error: 'UNSUPPORTED_MEDIA_TYPE', errorId: 8, message: 'Request body must be JSON', systemId: 'core' },
   ],
   [
     'TooManyRequestsError',
     429,
-    new TooManyRequestsError(),
+    new errors.TooManyRequestsError(),
     { error: 'TOO_MANY_REQUESTS', errorId: 9, message: 'Too many requests, try again later', systemId: 'core' },
   ],
   [
     'InvalidRefreshTokenError',
     401,
-    new InvalidRefreshTokenError(),
+    new errors.InvalidRefreshTokenError(),
     { error: 'UNAUTHORIZED', errorId: 1, message: 'Invalid, expired or missing access token', systemId: 'core' },
   ],
   [
     'DatabaseUnavailableError',
     500,
-    new DatabaseUnavailableError(),
+    new errors.DatabaseUnavailableError(),
     {
       error: 'COMMON',
       errorId: 0,
@@ -233,12 +187,12 @@ describe('mapSignoutError', () => {
 
   it('has a row for every kind of domain error', () => {
     expectTypeOf<Exclude<AuthErrorKind, (typeof ALL_KINDS)[number]>>().toBeNever();
-    const kinds = rows.flatMap(([, , error]) => (error instanceof AuthError ? [error.kind] : []));
+    const kinds = rows.flatMap(([, , error]) => (error instanceof errors.AuthError ? [error.kind] : []));
     expect(kinds.toSorted()).toEqual(ALL_KINDS);
   });
 
   it('answers with the systemId it is given', () => {
-    expect(mapSignoutError(new UserNotFoundError(), { systemId: 'wallet', exposeErrorDetails: false })).toEqual({
+    expect(mapSignoutError(new errors.UserNotFoundError(), { systemId: 'wallet', exposeErrorDetails: false })).toEqual({
       status: 404,
       body: { error: 'USER_NOT_FOUND', errorId: 3, message: 'User not found', systemId: 'wallet' },
     });
@@ -257,7 +211,7 @@ describe('mapSignoutError', () => {
     const exposing = { systemId: 'core', exposeErrorDetails: true };
 
     it('adds the error message and stack', () => {
-      const error = new UserDisabledError('user 42 is disabled');
+      const error = new errors.UserDisabledError('user 42 is disabled');
       const mapped = mapSignoutError(error, exposing);
       expect(mapped).toEqual({
         status: 403,
@@ -274,7 +228,7 @@ describe('mapSignoutError', () => {
     });
 
     it("adds the error's name when its message is empty", () => {
-      const error = new SessionRevokedError();
+      const error = new errors.SessionRevokedError();
       const mapped = mapSignoutError(error, exposing);
       expect(mapped).toEqual({
         status: 401,
@@ -291,7 +245,7 @@ describe('mapSignoutError', () => {
     });
 
     it('keeps the field beside the details', () => {
-      expect(mapSignoutError(new UnknownDeviceError('device d-1 is not registered'), exposing)).toEqual({
+      expect(mapSignoutError(new errors.UnknownDeviceError('device d-1 is not registered'), exposing)).toEqual({
         status: 400,
         body: {
           error: 'DEVICE_NOT_FOUND',
@@ -303,7 +257,9 @@ describe('mapSignoutError', () => {
           errorStackTrace: expect.any(String),
         },
       });
-      expect(mapSignoutError(new RequestValidationError('deviceId', 'deviceId must be a UUID'), exposing)).toEqual({
+      expect(
+        mapSignoutError(new errors.RequestValidationError('deviceId', 'deviceId must be a UUID'), exposing),
+      ).toEqual({
         status: 400,
         body: {
           error: 'VALIDATION_ERROR',
@@ -361,10 +317,10 @@ describe('mapSignoutError', () => {
   });
 
   it('returns a fresh body each call', () => {
-    const first = mapSignoutError(new UserNotFoundError(), options);
+    const first = mapSignoutError(new errors.UserNotFoundError(), options);
     first.body.message = 'changed';
     first.body.field = 'changed';
-    expect(mapSignoutError(new UserNotFoundError(), options)).toStrictEqual({
+    expect(mapSignoutError(new errors.UserNotFoundError(), options)).toStrictEqual({
       status: 404,
       body: { error: 'USER_NOT_FOUND', errorId: 3, message: 'User not found', systemId: 'core' },
     });

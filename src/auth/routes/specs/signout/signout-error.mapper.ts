@@ -2,6 +2,8 @@ import { type AuthErrorKind, RequestValidationError, UnknownDeviceError } from '
 import {
   type ErrorMapperOptions,
   type ErrorResponse,
+  GENERIC_ONLY_KINDS,
+  LOST_SESSION_KINDS,
   REFUSED_TOKEN_KINDS,
   SAME_NAMED_KINDS,
   answerName,
@@ -62,20 +64,14 @@ export const SIGNOUT_ERRORS = {
 type SignoutErrorName = keyof typeof SIGNOUT_ERRORS;
 
 const BY_KIND = {
-  ...kindsAnsweredBy('unauthorized', [
-    ...REFUSED_TOKEN_KINDS,
-    'missing_token',
-    'session_not_found',
-    'session_conflict',
-    'invalid_refresh_token',
-  ]),
+  ...kindsAnsweredBy('unauthorized', [...REFUSED_TOKEN_KINDS, 'missing_token', ...LOST_SESSION_KINDS]),
   user_not_found: 'userNotFound',
   user_disabled: 'accountDisabled',
   unknown_device: 'deviceNotFound',
   malformed_request: 'badRequest',
   request_validation: 'validation',
   ...SAME_NAMED_KINDS,
-  ...kindsAnsweredBy('common', ['unknown_session', 'database_unavailable']),
+  ...kindsAnsweredBy('common', GENERIC_ONLY_KINDS),
 } as const satisfies Record<AuthErrorKind, SignoutErrorName>;
 
 /** Domain error -> status and body of the /signout spec; anything unexpected is `COMMON` 500. */

@@ -1,6 +1,9 @@
 import type { AuthErrorKind } from '../../../errors/auth.errors.js';
 import {
   type ErrorResponse,
+  BAD_REQUEST_KINDS,
+  GENERIC_ONLY_KINDS,
+  LOST_SESSION_KINDS,
   REFUSED_TOKEN_KINDS,
   SAME_NAMED_KINDS,
   answerName,
@@ -28,17 +31,12 @@ type V3ErrorName = keyof typeof V3_ERRORS;
 
 const BY_KIND = {
   missing_token: 'authenticationRequired',
-  ...kindsAnsweredBy('authorizationDenied', [
-    ...REFUSED_TOKEN_KINDS,
-    'session_not_found',
-    'session_conflict',
-    'invalid_refresh_token',
-  ]),
+  ...kindsAnsweredBy('authorizationDenied', [...REFUSED_TOKEN_KINDS, ...LOST_SESSION_KINDS]),
   user_disabled: 'disabled',
   user_not_found: 'userNotFound',
-  ...kindsAnsweredBy('badRequest', ['unknown_device', 'malformed_request', 'request_validation']),
+  ...kindsAnsweredBy('badRequest', BAD_REQUEST_KINDS),
   ...SAME_NAMED_KINDS,
-  ...kindsAnsweredBy('internal', ['unknown_session', 'database_unavailable']),
+  ...kindsAnsweredBy('internal', GENERIC_ONLY_KINDS),
 } as const satisfies Record<AuthErrorKind, V3ErrorName>;
 
 /** Domain error -> status and body of the SigningHub v3 spec. */
