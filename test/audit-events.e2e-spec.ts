@@ -4,7 +4,8 @@ import request from 'supertest';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { SessionCreatedEvent, SessionRefreshedEvent, SessionService, SessionsRevokedEvent } from '../src/auth/index.js';
 import { login } from './support/session-client.js';
-import { ADAPTERS, useTestApp } from './support/test-app.js';
+import { ADAPTERS } from './support/constants.js';
+import { useHost } from './support/host.js';
 import type { TestDatabase } from './support/test-database.js';
 import { disableUser, newUser } from './support/users.js';
 
@@ -17,7 +18,7 @@ describe.each(ADAPTERS)('audit events (%s)', (adapter) => {
   let db: TestDatabase;
   let app: INestApplication;
   let events: Array<[string, unknown]>;
-  useTestApp(adapter, (opened) => {
+  useHost(adapter, (opened) => {
     ({ db, app } = opened);
     app.get(EventEmitter2).onAny((name, payload) => events.push([String(name), payload]));
   });

@@ -2,14 +2,15 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { login } from './support/session-client.js';
-import { ADAPTERS, useTestApp } from './support/test-app.js';
+import { ADAPTERS } from './support/constants.js';
+import { useHost } from './support/host.js';
 import type { TestDatabase } from './support/test-database.js';
 import { newUser } from './support/users.js';
 
 describe.each(ADAPTERS)('concurrency over %s', (adapter) => {
   let db: TestDatabase;
   let app: INestApplication;
-  useTestApp(adapter, (opened) => ({ db, app } = opened));
+  useHost(adapter, (opened) => ({ db, app } = opened));
   const http = () => request(app.getHttpServer());
 
   it.each(['/auth/logout', '/signout', '/auth/api/v1/authentication-management/logout', '/v3/logout'])(

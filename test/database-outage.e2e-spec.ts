@@ -1,10 +1,11 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RevocationCache } from '../src/auth/index.js';
+import { ADAPTERS } from './support/constants.js';
+import { createHost } from './support/host.js';
+import { RevocationCache } from './support/internals.js';
 import { ROUTE_SPECS, type RouteSpec } from './support/logout-routes.js';
 import type { LoggedIn } from './support/session-client.js';
-import { ADAPTERS, createTestApp } from './support/test-app.js';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 import { newUser } from './support/users.js';
@@ -31,7 +32,7 @@ describe.each(ADAPTERS)('database outage (%s)', (adapter) => {
     beforeAll(async () => {
       db = await createTestDatabase();
       proxy = await startTcpProxy(db.url);
-      app = await createTestApp(proxy.url, adapter, { revocationMode, dbTimeoutMs: TIMEOUT_MS });
+      app = await createHost(adapter, proxy.url, { revocation: { mode: revocationMode }, dbTimeoutMs: TIMEOUT_MS });
     });
     afterAll(async () => {
       await app?.close();

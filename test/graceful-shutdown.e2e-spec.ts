@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEMO_APPLICATION_NAME } from '../src/app.module.js';
-import { LISTENER_APPLICATION_NAME } from '../src/auth/index.js';
+import { ADAPTERS, TEST_SECRET } from './support/constants.js';
 import { spawnDemo, type DemoProcess } from './support/demo-process.js';
-import { ADAPTERS, TEST_SECRET } from './support/test-app.js';
+import { LISTENER_APPLICATION_NAME } from './support/internals.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 import { holdsWithin } from './support/within.js';
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sessionSql } from '../src/auth/session.sql.js';
+import { sessionSql } from './support/internals.js';
+import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 
 const sql = sessionSql();
-import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 
 interface PlanNode {
   'Node Type': string;

@@ -2,8 +2,9 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { LISTENER_APPLICATION_NAME, REVOCATION_CHANNEL, RevocationCache } from '../src/auth/index.js';
-import { ADAPTERS, createTestApp } from './support/test-app.js';
+import { ADAPTERS } from './support/constants.js';
+import { createHost } from './support/host.js';
+import { LISTENER_APPLICATION_NAME, REVOCATION_CHANNEL, RevocationCache } from './support/internals.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 import { newUser } from './support/users.js';
 import { holdsWithin } from './support/within.js';
@@ -30,9 +31,9 @@ describe.each(ADAPTERS)('revocation across instances over %s', (adapter) => {
   beforeAll(async () => {
     db = await createTestDatabase();
     [a, b, strict] = await Promise.all([
-      createTestApp(db.url, adapter),
-      createTestApp(db.url, adapter),
-      createTestApp(db.url, adapter, { revocationMode: 'strict' }),
+      createHost(adapter, db.url),
+      createHost(adapter, db.url),
+      createHost(adapter, db.url, { revocation: { mode: 'strict' } }),
     ]);
   });
   afterAll(async () => {
@@ -65,7 +66,7 @@ describe.each(ADAPTERS)('revocation across instances over %s', (adapter) => {
     await me(strict, user.bearer).expect(200);
     // A change that no notification tells (the host disabling the user in its own table):
     // the cached instance keeps trusting the session until the entry ages out, strict mode sees it at once.
-    await db.query('UPDATE users SET disabled = true WHERE id = $1', [user.userId]);
+    await db.query('UPDATE host_accounts SET disabled = true WHERE id = $1', [user.userId]);
     await me(b, user.bearer).expect(200);
     await me(strict, user.bearer).expect(403);
   });

@@ -2,13 +2,9 @@ import type { INestApplication } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { describe, expect, it } from 'vitest';
-import {
-  SESSION_CLEANUP_JOB,
-  SessionCleanupService,
-  SessionsPurgedEvent,
-  SessionsRevokedEvent,
-} from '../src/auth/index.js';
-import { createTestApp, useTestApp } from './support/test-app.js';
+import { SessionsPurgedEvent, SessionsRevokedEvent } from '../src/auth/index.js';
+import { createHost, useHost } from './support/host.js';
+import { SESSION_CLEANUP_JOB, SessionCleanupService } from './support/internals.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 
 // A fixed clock for the job, years after the database's own now(): nothing depends on when the test runs.
@@ -20,7 +16,7 @@ const CUTOFF = '2031-05-02T00:00:00Z';
 describe('session clean-up job', () => {
   let db: TestDatabase;
   let app: INestApplication;
-  useTestApp('fastify', (opened) => ({ db, app } = opened));
+  useHost('fastify', (opened) => ({ db, app } = opened));
 
   async function session(
     userId: string,
@@ -124,11 +120,11 @@ describe('session clean-up job', () => {
   });
 
   it.each([
-    ['on', 3600, true],
-    ['off', 0, false],
-  ])('is scheduled when %s, and unscheduled at shutdown', async (_name, cleanupIntervalSeconds, scheduled) => {
+    ['on', { intervalSeconds: 3600 }, true],
+    ['off', false, false],
+  ] as const)('is scheduled when %s, and unscheduled at shutdown', async (_name, cleanup, scheduled) => {
     const otherDb = await createTestDatabase();
-    const other = await createTestApp(otherDb.url, 'express', { cleanupIntervalSeconds });
+    const other = await createHost('express', otherDb.url, { cleanup });
     const registry = other.get(SchedulerRegistry);
     try {
       expect(registry.doesExist('interval', SESSION_CLEANUP_JOB)).toBe(scheduled);

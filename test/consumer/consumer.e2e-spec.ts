@@ -8,8 +8,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADAPTERS, TEST_SECRET } from '../support/constants.js';
 import { ROUTE_SPECS } from '../support/logout-routes.js';
-import { ADAPTERS, TEST_SECRET } from '../support/test-app.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 /**
