@@ -217,22 +217,28 @@ describe.each(ADAPTERS)('login, me and POST /auth/logout over %s', (adapter) => 
     );
   });
 
-  it("on the host's own routes: a missing user is an invalid token (401), a disabled one 403, and their sessions end", async () => {
-    const disabled = await newUser(app);
-    const deleted = await newUser(app);
-    await disableUser(app, db, disabled.userId);
-    await deleteUser(app, db, deleted.userId);
-    expect((await http().get('/auth/me').set('Authorization', deleted.bearer).expect(401)).body).toEqual(UNAUTHORIZED);
-    expect((await http().get('/auth/me').set('Authorization', disabled.bearer).expect(403)).body).toEqual(FORBIDDEN);
-    expect(await sessionRow(disabled.sessionId)).toEqual({
-      revoked_at: expect.any(Date),
-      revoke_reason: 'user_disabled',
-    });
-    expect(await sessionRow(deleted.sessionId)).toEqual({
-      revoked_at: expect.any(Date),
-      revoke_reason: 'user_deleted',
-    });
-  });
+  it(
+    "on the host's own routes: a missing user is an invalid token (401), " +
+      'a disabled one 403, and their sessions end',
+    async () => {
+      const disabled = await newUser(app);
+      const deleted = await newUser(app);
+      await disableUser(app, db, disabled.userId);
+      await deleteUser(app, db, deleted.userId);
+      expect((await http().get('/auth/me').set('Authorization', deleted.bearer).expect(401)).body).toEqual(
+        UNAUTHORIZED,
+      );
+      expect((await http().get('/auth/me').set('Authorization', disabled.bearer).expect(403)).body).toEqual(FORBIDDEN);
+      expect(await sessionRow(disabled.sessionId)).toEqual({
+        revoked_at: expect.any(Date),
+        revoke_reason: 'user_disabled',
+      });
+      expect(await sessionRow(deleted.sessionId)).toEqual({
+        revoked_at: expect.any(Date),
+        revoke_reason: 'user_deleted',
+      });
+    },
+  );
 
   it('answers 409 when another revocation wins the race after the token was checked', async () => {
     const session = await login(app);

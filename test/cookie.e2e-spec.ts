@@ -1,14 +1,22 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { ROUTE_SPECS } from './support/logout-routes.js';
-import { login } from './support/session-client.js';
 import { ADAPTERS } from './support/constants.js';
 import { useHost } from './support/host.js';
+import { ROUTE_SPECS } from './support/logout-routes.js';
+import { login } from './support/session-client.js';
 import { newUser } from './support/users.js';
 
 const COOKIE = '__Host-access_token';
-const CLEARED = `${COOKIE}=; Path=/; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; Secure; SameSite=Strict`;
+const CLEARED = [
+  `${COOKIE}=`,
+  'Path=/',
+  'Max-Age=0',
+  'Expires=Thu, 01 Jan 1970 00:00:00 GMT',
+  'HttpOnly',
+  'Secure',
+  'SameSite=Strict',
+].join('; ');
 const CLEAR_SITE_DATA = '"cache", "cookies", "storage"';
 
 /** The routes that end the caller's session: the four documented ones and logout/all. */

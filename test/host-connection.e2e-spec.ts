@@ -42,7 +42,8 @@ describe('a named host connection with its own schema', () => {
         { schema: SCHEMA, name: 'migrations' },
       ]);
       const [trigger] = await db.query<{ function: string }>(
-        `SELECT p.oid::regprocedure::text AS function FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid WHERE t.tgname = 'auth_sessions_revoked_notify'`,
+        `SELECT p.oid::regprocedure::text AS function FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid
+         WHERE t.tgname = 'auth_sessions_revoked_notify'`,
       );
       expect(trigger).toEqual({ function: `${SCHEMA}.auth_sessions_notify_revoked()` });
     });
@@ -101,7 +102,8 @@ describe('a named host connection with its own schema', () => {
         { revoke_reason: 'logout_all' },
       ]);
       const cleanup = await app.get(SessionCleanupService).run(new Date(Date.now() + 400 * 24 * 3600 * 1000));
-      // Every session of this adapter's run has ended (four logouts, two ended by logout/all); the other adapter's went with its own run.
+      // Every session of this adapter's run has ended (four logouts, two ended by logout/all); the other
+      // adapter's went with its own run.
       expect(cleanup).toEqual({ expiredSessions: 0, deletedSessions: 6, deletedDevices: 0 });
       expect(await db.query(`SELECT id FROM ${SCHEMA}.auth_sessions WHERE user_id = $1`, [userId])).toEqual([]);
     });

@@ -90,7 +90,7 @@ describe.each(ADAPTERS)("the demo's POST /auth/login over %s", (adapter) => {
     let app: INestApplication;
     useTestApp(adapter, (opened) => ({ db, app } = opened));
 
-    it('refuses a wrong password, an unknown email and a disabled account with 401, a malformed body with 400', async () => {
+    it('answers 401 to a wrong password, an unknown email or a disabled account, 400 to a malformed body', async () => {
       await app.get(DemoUsersService).upsertUser('disabled@example.com', 'pw-disabled');
       await db.query(`UPDATE users SET disabled = true WHERE email = 'disabled@example.com'`);
       const refused = [];

@@ -84,7 +84,8 @@ describe.each(ADAPTERS)('revocation across instances over %s', (adapter) => {
   it('logout everywhere of a user with 150 sessions is one notification for the user, and reaches B', async () => {
     const user = await newUser(a);
     await db.query(
-      `INSERT INTO auth_sessions (user_id, expires_at) SELECT $1, now() + interval '1 day' FROM generate_series(1, 149)`,
+      `INSERT INTO auth_sessions (user_id, expires_at)
+       SELECT $1, now() + interval '1 day' FROM generate_series(1, 149)`,
       [user.userId],
     );
     await me(b, user.bearer).expect(200);
@@ -104,30 +105,35 @@ describe.each(ADAPTERS)('revocation across instances over %s', (adapter) => {
     }
   });
 
-  it('losing the LISTEN connection: the cache empties, a revocation made while it is down is never accepted, and it listens again', async () => {
-    const user = await newUser(a);
-    await me(b, user.bearer).expect(200);
-    const cache = b.get(RevocationCache);
-    expect(cache.listening).toBe(true);
-    expect(cache.size).toBeGreaterThan(0);
+  it(
+    'losing the LISTEN connection: the cache empties, ' +
+      'a revocation made while it is down is never accepted, and it listens again',
+    async () => {
+      const user = await newUser(a);
+      await me(b, user.bearer).expect(200);
+      const cache = b.get(RevocationCache);
+      expect(cache.listening).toBe(true);
+      expect(cache.size).toBeGreaterThan(0);
 
-    await db.query(
-      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1',
-      [LISTENER_APPLICATION_NAME],
-    );
-    expect(await holdsWithin(2000, () => !cache.listening, POLL_MS)).toBe(true);
-    // Revoked while B cannot hear it: B must read PostgreSQL (strict) and refuse.
-    await db.query(`UPDATE auth_sessions SET revoked_at = now(), revoke_reason = 'admin' WHERE id = $1`, [
-      user.sessionId,
-    ]);
-    expect((await me(b, user.bearer).expect(401)).body).toEqual(UNAUTHORIZED);
+      await db.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+       WHERE datname = current_database() AND application_name = $1`,
+        [LISTENER_APPLICATION_NAME],
+      );
+      expect(await holdsWithin(2000, () => !cache.listening, POLL_MS)).toBe(true);
+      // Revoked while B cannot hear it: B must read PostgreSQL (strict) and refuse.
+      await db.query(`UPDATE auth_sessions SET revoked_at = now(), revoke_reason = 'admin' WHERE id = $1`, [
+        user.sessionId,
+      ]);
+      expect((await me(b, user.bearer).expect(401)).body).toEqual(UNAUTHORIZED);
 
-    // It listens again by itself, with an empty cache, and caches again.
-    expect(await holdsWithin(5000, () => cache.listening, POLL_MS)).toBe(true);
-    // A and B listen again; the strict instance never listens.
-    expect(await holdsWithin(5000, async () => (await listeners()).length === 2, POLL_MS)).toBe(true);
-    const next = await newUser(a);
-    await me(b, next.bearer).expect(200);
-    expect(cache.get(next.sessionId)).toBeDefined();
-  });
+      // It listens again by itself, with an empty cache, and caches again.
+      expect(await holdsWithin(5000, () => cache.listening, POLL_MS)).toBe(true);
+      // A and B listen again; the strict instance never listens.
+      expect(await holdsWithin(5000, async () => (await listeners()).length === 2, POLL_MS)).toBe(true);
+      const next = await newUser(a);
+      await me(b, next.bearer).expect(200);
+      expect(cache.get(next.sessionId)).toBeDefined();
+    },
+  );
 });

@@ -25,11 +25,13 @@ describe('session clean-up job', () => {
     deviceId: string | null = null,
   ): Promise<string> {
     const [row] = await db.query<{ id: string }>(
-      `INSERT INTO auth_sessions (user_id, device_id, expires_at, revoked_at, revoke_reason) VALUES ($1, $2, $3, $4, CASE WHEN $4::timestamptz IS NULL THEN NULL ELSE 'logout' END) RETURNING id`,
+      `INSERT INTO auth_sessions (user_id, device_id, expires_at, revoked_at, revoke_reason)
+       VALUES ($1, $2, $3, $4, CASE WHEN $4::timestamptz IS NULL THEN NULL ELSE 'logout' END) RETURNING id`,
       [userId, deviceId, expiresAt, revokedAt],
     );
     await db.query(
-      `INSERT INTO auth_refresh_tokens (token_hash, session_id) VALUES (decode(replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', ''), 'hex'), $1)`,
+      `INSERT INTO auth_refresh_tokens (token_hash, session_id)
+       VALUES (decode(replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', ''), 'hex'), $1)`,
       [row.id],
     );
     return row.id;
@@ -104,10 +106,12 @@ describe('session clean-up job', () => {
   it('works through more rows than one batch holds', async () => {
     await db.query('TRUNCATE auth_sessions, auth_devices CASCADE');
     await db.query(
-      `INSERT INTO auth_sessions (user_id, expires_at) SELECT 'u' || (i % 7), '2031-03-01T00:00:00Z' FROM generate_series(1, 2500) i`,
+      `INSERT INTO auth_sessions (user_id, expires_at)
+       SELECT 'u' || (i % 7), '2031-03-01T00:00:00Z' FROM generate_series(1, 2500) i`,
     );
     await db.query(
-      `INSERT INTO auth_sessions (user_id, expires_at) SELECT 'keep', '2031-05-31T00:00:00Z' FROM generate_series(1, 1200) i`,
+      `INSERT INTO auth_sessions (user_id, expires_at)
+       SELECT 'keep', '2031-05-31T00:00:00Z' FROM generate_series(1, 1200) i`,
     );
     expect(await app.get(SessionCleanupService).run(NOW)).toEqual({
       expiredSessions: 3700,

@@ -13,7 +13,8 @@ describe('SessionService against PostgreSQL', () => {
   const rows = (userId: string) =>
     db.query(
       `SELECT s.revoke_reason, d.external_id, d.revoked_at IS NOT NULL AS device_revoked
-       FROM auth_sessions s LEFT JOIN auth_devices d ON d.id = s.device_id WHERE s.user_id = $1 ORDER BY s.created_at, s.id`,
+       FROM auth_sessions s LEFT JOIN auth_devices d ON d.id = s.device_id WHERE s.user_id = $1
+       ORDER BY s.created_at, s.id`,
       [userId],
     );
 

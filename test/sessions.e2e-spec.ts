@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { login } from './support/session-client.js';
 import { ADAPTERS } from './support/constants.js';
 import { useHost } from './support/host.js';
+import { login } from './support/session-client.js';
 import type { TestDatabase } from './support/test-database.js';
 import { authState, newUser } from './support/users.js';
 

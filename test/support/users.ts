@@ -45,7 +45,8 @@ export const settled = (app: INestApplication) => app.get(RevocationCache).sync(
 export const authState = (db: TestDatabase) =>
   Promise.all([
     db.query(
-      'SELECT id, user_id, device_id, revoked_at, revoke_reason, expires_at, last_used_at FROM auth_sessions ORDER BY id',
+      `SELECT id, user_id, device_id, revoked_at, revoke_reason, expires_at, last_used_at
+       FROM auth_sessions ORDER BY id`,
     ),
     db.query('SELECT id, user_id, external_id, name, push_token, revoked_at FROM auth_devices ORDER BY id'),
   ]);
