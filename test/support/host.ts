@@ -13,7 +13,13 @@ export interface HostAppOptions {
   logger?: LoggerService;
 }
 
-/** The host's module options (test/apps/host.module.ts) and the app's. */
+/**
+ * The host's module options (test/apps/host.module.ts) and the app's. From the demo's settings (DemoConfig)
+ * a suite moving over writes: accessTokenCookie -> `cookie`, revocationMode -> `revocation: { mode }`,
+ * rateLimitPerMinute -> `rateLimit: { limit, ttlSeconds: 60 }`, cleanupIntervalSeconds -> `cleanup`
+ * (`false` or `{ intervalSeconds }`), dbTimeoutMs and exposeErrorDetails as they are, auditLog -> a
+ * listener of the suite's own in `providers`.
+ */
 export type HostOptions = HostModuleOptions & HostAppOptions;
 
 /**
@@ -35,8 +41,13 @@ export async function startHost(
       ? moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: appLogger })
       : moduleRef.createNestApplication({ logger: appLogger });
   if (prefix) app.setGlobalPrefix(prefix);
-  await app.init();
-  if (adapter === 'fastify') await (app as NestFastifyApplication).getHttpAdapter().getInstance().ready();
+  try {
+    await app.init();
+    if (adapter === 'fastify') await (app as NestFastifyApplication).getHttpAdapter().getInstance().ready();
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
   return app;
 }
 
