@@ -3,8 +3,9 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import request from 'supertest';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { SessionCreatedEvent, SessionRefreshedEvent, SessionService, SessionsRevokedEvent } from '../src/auth/index.js';
+import { ADAPTERS } from './support/constants.js';
+import { useHost } from './support/host.js';
 import { login } from './support/session-client.js';
-import { ADAPTERS, useTestApp } from './support/test-app.js';
 import type { TestDatabase } from './support/test-database.js';
 import { disableUser, newUser } from './support/users.js';
 
@@ -17,7 +18,7 @@ describe.each(ADAPTERS)('audit events (%s)', (adapter) => {
   let db: TestDatabase;
   let app: INestApplication;
   let events: Array<[string, unknown]>;
-  useTestApp(adapter, (opened) => {
+  useHost(adapter, (opened) => {
     ({ db, app } = opened);
     app.get(EventEmitter2).onAny((name, payload) => events.push([String(name), payload]));
   });
@@ -51,19 +52,26 @@ describe.each(ADAPTERS)('audit events (%s)', (adapter) => {
     expect(events[0][1]).toBeInstanceOf(SessionCreatedEvent);
   });
 
-  it('auth.session.refreshed on a refresh; auth.session.revoked (refresh_token_reuse) when a rotated token comes back', async () => {
-    const user = await newUser(app);
-    events = [];
-    await http().post('/auth/refresh').send({ refreshToken: user.refreshToken }).expect(200);
-    expect(events).toEqual([
-      ['auth.session.refreshed', new SessionRefreshedEvent(user.userId, user.sessionId, anyDate)],
-    ]);
-    events = [];
-    await http().post('/auth/refresh').send({ refreshToken: user.refreshToken }).expect(401);
-    expect(events).toEqual([
-      ['auth.session.revoked', new SessionsRevokedEvent(user.userId, [user.sessionId], 'refresh_token_reuse', anyDate)],
-    ]);
-  });
+  it(
+    'auth.session.refreshed on a refresh; auth.session.revoked (refresh_token_reuse) ' +
+      'when a rotated token comes back',
+    async () => {
+      const user = await newUser(app);
+      events = [];
+      await http().post('/auth/refresh').send({ refreshToken: user.refreshToken }).expect(200);
+      expect(events).toEqual([
+        ['auth.session.refreshed', new SessionRefreshedEvent(user.userId, user.sessionId, anyDate)],
+      ]);
+      events = [];
+      await http().post('/auth/refresh').send({ refreshToken: user.refreshToken }).expect(401);
+      expect(events).toEqual([
+        [
+          'auth.session.revoked',
+          new SessionsRevokedEvent(user.userId, [user.sessionId], 'refresh_token_reuse', anyDate),
+        ],
+      ]);
+    },
+  );
 
   it('auth.session.revoked with the reason of each way a session ends', async () => {
     const user = await newUser(app, { deviceId: 'phone' });
@@ -103,32 +111,36 @@ describe.each(ADAPTERS)('audit events (%s)', (adapter) => {
     expect(events).toEqual([]);
   });
 
-  it('auth.session.revoked (user_disabled) for every session of an account found disabled, and (admin) from the service', async () => {
-    const user = await newUser(app);
-    const other = await login(app, { email: user.email, password: user.password });
-    const admin = await newUser(app);
-    events = [];
-    await app.get(SessionService).revokeUserSessions(admin.userId, 'admin');
-    expect(events).toEqual([
-      ['auth.session.revoked', new SessionsRevokedEvent(admin.userId, [admin.sessionId], 'admin', anyDate)],
-    ]);
-    events = [];
-    await disableUser(app, db, user.userId);
-    await http().get('/auth/me').set('Authorization', user.bearer).expect(403);
-    expect(events).toHaveLength(1);
-    const [name, payload] = events[0] as [string, SessionsRevokedEvent];
-    expect({
-      name,
-      userId: payload.userId,
-      sessionIds: [...payload.sessionIds].toSorted(),
-      reason: payload.reason,
-    }).toEqual({
-      name: 'auth.session.revoked',
-      userId: user.userId,
-      sessionIds: [user.sessionId, other.sessionId].toSorted(),
-      reason: 'user_disabled',
-    });
-  });
+  it(
+    'auth.session.revoked (user_disabled) for every session of an account found disabled, ' +
+      'and (admin) from the service',
+    async () => {
+      const user = await newUser(app);
+      const other = await login(app, { email: user.email, password: user.password });
+      const admin = await newUser(app);
+      events = [];
+      await app.get(SessionService).revokeUserSessions(admin.userId, 'admin');
+      expect(events).toEqual([
+        ['auth.session.revoked', new SessionsRevokedEvent(admin.userId, [admin.sessionId], 'admin', anyDate)],
+      ]);
+      events = [];
+      await disableUser(app, db, user.userId);
+      await http().get('/auth/me').set('Authorization', user.bearer).expect(403);
+      expect(events).toHaveLength(1);
+      const [name, payload] = events[0] as [string, SessionsRevokedEvent];
+      expect({
+        name,
+        userId: payload.userId,
+        sessionIds: [...payload.sessionIds].toSorted(),
+        reason: payload.reason,
+      }).toEqual({
+        name: 'auth.session.revoked',
+        userId: user.userId,
+        sessionIds: [user.sessionId, other.sessionId].toSorted(),
+        reason: 'user_disabled',
+      });
+    },
+  );
 
   it('a listener that throws never turns a committed logout into an error', async () => {
     const user = await newUser(app);

@@ -1,13 +1,13 @@
 import type { INestApplication } from '@nestjs/common';
 import pg from 'pg';
 import request from 'supertest';
-import { describe, expect, it } from 'vitest';
-import { DemoUsersService } from '../src/demo/users/demo-users.service.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ADAPTERS } from './support/constants.js';
+import { useHost } from './support/host.js';
 import { login } from './support/session-client.js';
-import { ADAPTERS, useTestApp } from './support/test-app.js';
 import type { TestDatabase } from './support/test-database.js';
 import { decodeToken } from './support/tokens.js';
-import { deleteUser, disableUser, newUser, settled } from './support/users.js';
+import { addAccount, addDemoAccount, deleteUser, disableUser, newUser, settled } from './support/users.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const LOGGED_OUT = { message: 'Logged out successfully' };
@@ -40,7 +40,8 @@ describe.each(ADAPTERS)('login, me and POST /auth/logout over %s', (adapter) => 
       )
     )[0];
 
-  useTestApp(adapter, (opened) => ({ db, app } = opened));
+  useHost(adapter, (opened) => ({ db, app } = opened));
+  beforeAll(() => addDemoAccount(app));
 
   it('logs in with a token of our profile and a session row', async () => {
     const response = await http()
@@ -174,9 +175,8 @@ describe.each(ADAPTERS)('login, me and POST /auth/logout over %s', (adapter) => 
   });
 
   it('answers 403 for a disabled user and 404 for a deleted one, and ends every session of that account', async () => {
-    const users = app.get(DemoUsersService);
-    await users.upsertUser('disabled@example.com', 'pw-disabled');
-    await users.upsertUser('deleted@example.com', 'pw-deleted');
+    await addAccount(app, 'disabled@example.com', 'pw-disabled');
+    await addAccount(app, 'deleted@example.com', 'pw-deleted');
     const disabled = await login(app, { email: 'disabled@example.com', password: 'pw-disabled' });
     const disabledElsewhere = await login(app, {
       email: 'disabled@example.com',
@@ -217,22 +217,28 @@ describe.each(ADAPTERS)('login, me and POST /auth/logout over %s', (adapter) => 
     );
   });
 
-  it("on the host's own routes: a missing user is an invalid token (401), a disabled one 403, and their sessions end", async () => {
-    const disabled = await newUser(app);
-    const deleted = await newUser(app);
-    await disableUser(app, db, disabled.userId);
-    await deleteUser(app, db, deleted.userId);
-    expect((await http().get('/auth/me').set('Authorization', deleted.bearer).expect(401)).body).toEqual(UNAUTHORIZED);
-    expect((await http().get('/auth/me').set('Authorization', disabled.bearer).expect(403)).body).toEqual(FORBIDDEN);
-    expect(await sessionRow(disabled.sessionId)).toEqual({
-      revoked_at: expect.any(Date),
-      revoke_reason: 'user_disabled',
-    });
-    expect(await sessionRow(deleted.sessionId)).toEqual({
-      revoked_at: expect.any(Date),
-      revoke_reason: 'user_deleted',
-    });
-  });
+  it(
+    "on the host's own routes: a missing user is an invalid token (401), " +
+      'a disabled one 403, and their sessions end',
+    async () => {
+      const disabled = await newUser(app);
+      const deleted = await newUser(app);
+      await disableUser(app, db, disabled.userId);
+      await deleteUser(app, db, deleted.userId);
+      expect((await http().get('/auth/me').set('Authorization', deleted.bearer).expect(401)).body).toEqual(
+        UNAUTHORIZED,
+      );
+      expect((await http().get('/auth/me').set('Authorization', disabled.bearer).expect(403)).body).toEqual(FORBIDDEN);
+      expect(await sessionRow(disabled.sessionId)).toEqual({
+        revoked_at: expect.any(Date),
+        revoke_reason: 'user_disabled',
+      });
+      expect(await sessionRow(deleted.sessionId)).toEqual({
+        revoked_at: expect.any(Date),
+        revoke_reason: 'user_deleted',
+      });
+    },
+  );
 
   it('answers 409 when another revocation wins the race after the token was checked', async () => {
     const session = await login(app);
@@ -260,11 +266,12 @@ describe.each(ADAPTERS)('login, me and POST /auth/logout over %s', (adapter) => 
   });
 });
 
-/** Waits until some backend is blocked on a lock, i.e. the logout's UPDATE is queued behind the test's transaction. */
+/** Waits until some backend is blocked on a lock: the logout's UPDATE is queued behind the test's transaction. */
 async function waitForLockWaiter(db: TestDatabase, sessionId: string): Promise<void> {
   for (let attempt = 0; attempt < 200; attempt++) {
     const rows = await db.query(
-      `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%UPDATE auth_sessions%'`,
+      `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'
+       AND query LIKE '%UPDATE auth_sessions%'`,
     );
     if (rows.length > 0) return;
     await new Promise((resolve) => setTimeout(resolve, 10));

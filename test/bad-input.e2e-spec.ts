@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
+import { ADAPTERS } from './support/constants.js';
+import { useHost } from './support/host.js';
 import { ROUTE_SPECS, type RouteName, type RouteSpec } from './support/logout-routes.js';
 import type { LoggedIn } from './support/session-client.js';
-import { ADAPTERS, useTestApp } from './support/test-app.js';
 import type { TestDatabase } from './support/test-database.js';
 import { forgeToken, unsignedToken } from './support/tokens.js';
 import { authState, newUser, settled } from './support/users.js';
@@ -261,7 +262,7 @@ describe.each(ADAPTERS)('bad input over %s', (adapter) => {
   let db: TestDatabase;
   let app: INestApplication;
 
-  useTestApp(adapter, (opened) => ({ db, app } = opened));
+  useHost(adapter, (opened) => ({ db, app } = opened));
 
   describe.each(ROUTE_SPECS)('$path', (route) => {
     const cases = CASES.filter((c) => !c.routes || c.routes.includes(route.name));

@@ -1,15 +1,16 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
+import { ADAPTERS } from './support/constants.js';
+import { useHost } from './support/host.js';
 import { login } from './support/session-client.js';
-import { ADAPTERS, useTestApp } from './support/test-app.js';
 import type { TestDatabase } from './support/test-database.js';
 import { newUser } from './support/users.js';
 
 describe.each(ADAPTERS)('concurrency over %s', (adapter) => {
   let db: TestDatabase;
   let app: INestApplication;
-  useTestApp(adapter, (opened) => ({ db, app } = opened));
+  useHost(adapter, (opened) => ({ db, app } = opened));
   const http = () => request(app.getHttpServer());
 
   it.each(['/auth/logout', '/signout', '/auth/api/v1/authentication-management/logout', '/v3/logout'])(
@@ -28,7 +29,7 @@ describe.each(ADAPTERS)('concurrency over %s', (adapter) => {
     },
   );
 
-  it('200 guarded requests racing one logout: none that starts after the logout answered accepts the token', async () => {
+  it('200 guarded requests racing a logout: none started after the logout answered accepts the token', async () => {
     const user = await newUser(app);
     const results: Array<{ startedAt: number; status: number }> = [];
     let loggedOutAt = Number.POSITIVE_INFINITY;
@@ -58,40 +59,44 @@ describe.each(ADAPTERS)('concurrency over %s', (adapter) => {
     expect(results.filter((r) => r.status !== 200 && r.status !== 401)).toEqual([]);
   });
 
-  it('logout/all racing logins of the same user: every earlier session ends, every new one is recorded, none is lost', async () => {
-    const user = await newUser(app);
-    const earlier = await Promise.all(
-      Array.from({ length: 5 }, () => login(app, { email: user.email, password: user.password })),
-    );
-    const [all, ...racing] = await Promise.all([
-      http().post('/auth/logout/all').set('Authorization', user.bearer),
-      ...Array.from({ length: 10 }, () =>
-        http().post('/auth/login').send({ email: user.email, password: user.password }),
-      ),
-    ]);
-    expect(all.status).toBe(200);
-    expect(racing.map((r) => r.status)).toEqual(Array(10).fill(200));
-    const rows = new Map(
-      (
-        await db.query<{ id: string; revoke_reason: string | null }>(
-          'SELECT id, revoke_reason FROM auth_sessions WHERE user_id = $1',
-          [user.userId],
-        )
-      ).map((r) => [r.id, r.revoke_reason]),
-    );
-    for (const session of [user, ...earlier]) expect(rows.get(session.sessionId)).toBe('logout_all');
-    expect(all.body).toEqual({
-      message: 'Logged out of all sessions',
-      revokedSessions: [...rows.values()].filter((reason) => reason === 'logout_all').length,
-    });
-    // Each racing login's session exists; it was either ended by logout/all or is live, and its token agrees.
-    for (const response of racing) {
-      const reason = rows.get(response.body.sessionId);
-      expect([null, 'logout_all']).toContain(reason);
-      expect((await http().get('/auth/me').set('Authorization', `Bearer ${response.body.accessToken}`)).status).toBe(
-        reason === null ? 200 : 401,
+  it(
+    'logout/all racing logins of the same user: every earlier session ends, ' +
+      'every new one is recorded, none is lost',
+    async () => {
+      const user = await newUser(app);
+      const earlier = await Promise.all(
+        Array.from({ length: 5 }, () => login(app, { email: user.email, password: user.password })),
       );
-    }
-    expect(rows.size).toBe(1 + earlier.length + racing.length);
-  });
+      const [all, ...racing] = await Promise.all([
+        http().post('/auth/logout/all').set('Authorization', user.bearer),
+        ...Array.from({ length: 10 }, () =>
+          http().post('/auth/login').send({ email: user.email, password: user.password }),
+        ),
+      ]);
+      expect(all.status).toBe(200);
+      expect(racing.map((r) => r.status)).toEqual(Array(10).fill(200));
+      const rows = new Map(
+        (
+          await db.query<{ id: string; revoke_reason: string | null }>(
+            'SELECT id, revoke_reason FROM auth_sessions WHERE user_id = $1',
+            [user.userId],
+          )
+        ).map((r) => [r.id, r.revoke_reason]),
+      );
+      for (const session of [user, ...earlier]) expect(rows.get(session.sessionId)).toBe('logout_all');
+      expect(all.body).toEqual({
+        message: 'Logged out of all sessions',
+        revokedSessions: [...rows.values()].filter((reason) => reason === 'logout_all').length,
+      });
+      // Each racing login's session exists; it was either ended by logout/all or is live, and its token agrees.
+      for (const response of racing) {
+        const reason = rows.get(response.body.sessionId);
+        expect([null, 'logout_all']).toContain(reason);
+        expect((await http().get('/auth/me').set('Authorization', `Bearer ${response.body.accessToken}`)).status).toBe(
+          reason === null ? 200 : 401,
+        );
+      }
+      expect(rows.size).toBe(1 + earlier.length + racing.length);
+    },
+  );
 });

@@ -1,13 +1,22 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
+import { ADAPTERS } from './support/constants.js';
+import { useHost } from './support/host.js';
 import { ROUTE_SPECS } from './support/logout-routes.js';
 import { login } from './support/session-client.js';
-import { ADAPTERS, useTestApp } from './support/test-app.js';
 import { newUser } from './support/users.js';
 
 const COOKIE = '__Host-access_token';
-const CLEARED = `${COOKIE}=; Path=/; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; Secure; SameSite=Strict`;
+const CLEARED = [
+  `${COOKIE}=`,
+  'Path=/',
+  'Max-Age=0',
+  'Expires=Thu, 01 Jan 1970 00:00:00 GMT',
+  'HttpOnly',
+  'Secure',
+  'SameSite=Strict',
+].join('; ');
 const CLEAR_SITE_DATA = '"cache", "cookies", "storage"';
 
 /** The routes that end the caller's session: the four documented ones and logout/all. */
@@ -30,7 +39,7 @@ const answer = (response: { status: number; body: unknown; text: string }) => ({
 
 describe.each(ADAPTERS)('access-token cookie on, over %s', (adapter) => {
   let app: INestApplication;
-  useTestApp(adapter, (opened) => ({ app } = opened), { accessTokenCookie: true });
+  useHost(adapter, (opened) => ({ app } = opened), { cookie: true });
   const http = () => request(app.getHttpServer());
 
   /** Signs in (a second session of a new user) and returns the cookie the browser would store. */
@@ -91,7 +100,7 @@ describe.each(ADAPTERS)('access-token cookie on, over %s', (adapter) => {
 
 describe.each(ADAPTERS)('access-token cookie off (the default), over %s', (adapter) => {
   let app: INestApplication;
-  useTestApp(adapter, (opened) => ({ app } = opened));
+  useHost(adapter, (opened) => ({ app } = opened));
   const http = () => request(app.getHttpServer());
 
   it('sign-in sets no cookie, and a cookie does not authenticate', async () => {

@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTE_SCHEMAS, schemaErrors, type RoutePath } from './schemas/route-schemas.js';
-import { ADAPTERS, createTestApp } from './support/test-app.js';
+import { ADAPTERS } from './support/constants.js';
+import { createHost } from './support/host.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 import { forgeToken } from './support/tokens.js';
 import { newUser } from './support/users.js';
@@ -77,7 +78,7 @@ describe.each(ADAPTERS)('fuzzing the four routes over %s', (adapter) => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    app = await createTestApp(db.url, adapter);
+    app = await createHost(adapter, db.url);
     await app.listen(0, '127.0.0.1');
     // Some live sessions and devices for fuzzed ids to aim at.
     for (let i = 0; i < 3; i++) await newUser(app, { deviceId: `device-${i}`, pushToken: `push-${i}` });

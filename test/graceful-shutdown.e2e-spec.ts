@@ -5,14 +5,17 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEMO_APPLICATION_NAME } from '../src/app.module.js';
-import { LISTENER_APPLICATION_NAME } from './support/internals.js';
+import { ADAPTERS, TEST_SECRET } from './support/constants.js';
 import { spawnDemo, type DemoProcess } from './support/demo-process.js';
-import { ADAPTERS, TEST_SECRET } from './support/test-app.js';
+import { LISTENER_APPLICATION_NAME } from './support/internals.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 import { holdsWithin } from './support/within.js';
 
 const SLOW_MS = 2000;
-/** From the in-flight request's answer to the process's exit: keep-alive connections (72 s on Fastify) must not count. */
+/**
+ * From the in-flight request's answer to the process's exit: keep-alive connections (72 s on Fastify)
+ * must not count.
+ */
 const EXIT_WITHIN_MS = 3000;
 const APP_CONNECTIONS = [DEMO_APPLICATION_NAME, LISTENER_APPLICATION_NAME];
 
@@ -46,7 +49,8 @@ function get(port: number, path: string, agent: http.Agent): Promise<Answer> {
 /** The backends of the demo on `database`, by application_name. */
 async function appBackends(admin: pg.Client, database: string): Promise<string[]> {
   const { rows } = await admin.query<{ application_name: string }>(
-    'SELECT application_name FROM pg_stat_activity WHERE datname = $1 AND application_name = ANY($2) ORDER BY application_name',
+    `SELECT application_name FROM pg_stat_activity WHERE datname = $1 AND application_name = ANY($2)
+     ORDER BY application_name`,
     [database, APP_CONNECTIONS],
   );
   return [...new Set(rows.map((row) => row.application_name))];
@@ -55,7 +59,8 @@ async function appBackends(admin: pg.Client, database: string): Promise<string[]
 const sleepingRequest = (admin: pg.Client, database: string) => async () =>
   (
     await admin.query(
-      "SELECT 1 FROM pg_stat_activity WHERE datname = $1 AND application_name = $2 AND query LIKE '%pg_sleep%' AND state = 'active'",
+      `SELECT 1 FROM pg_stat_activity WHERE datname = $1 AND application_name = $2
+       AND query LIKE '%pg_sleep%' AND state = 'active'`,
       [database, DEMO_APPLICATION_NAME],
     )
   ).rowCount === 1;

@@ -2,10 +2,10 @@ import type { INestApplication } from '@nestjs/common';
 import pg from 'pg';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { LISTENER_APPLICATION_NAME, RevocationCache } from './support/internals.js';
 import { DATABASE_PING_TIMEOUT_MS } from '../src/demo/health/health.controller.js';
-import { ADAPTERS, createTestApp, useTestApp } from './support/test-app.js';
+import { LISTENER_APPLICATION_NAME, RevocationCache } from './support/internals.js';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
+import { ADAPTERS, createTestApp, useTestApp } from './support/test-app.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 import { within } from './support/within.js';
 
@@ -37,7 +37,7 @@ describe.each(ADAPTERS)('GET /health over %s', (adapter) => {
   useTestApp(adapter, (opened) => ({ db, app } = opened), { rateLimitPerMinute: LIMIT });
   const health = () => request(app.getHttpServer()).get('/health');
 
-  it('answers 200 with terminus body: the database ping and the listening revocation listener, not cached', async () => {
+  it('200 with terminus body: the database ping and the listening revocation listener, not cached', async () => {
     const response = await health();
     expect({ status: response.status, body: response.body }).toEqual({
       status: 200,
@@ -141,7 +141,7 @@ describe.each(ADAPTERS)('GET /health over %s, database unreachable', (adapter) =
   });
   const health = () => request(app.getHttpServer()).get('/health');
 
-  it('answers 503 within the ping timeout, then with the listener down too; 200 again once the database is back', async () => {
+  it('503 within the ping timeout, then with the listener down too; 200 again once the database is back', async () => {
     await health().expect(200);
     proxy.cut();
     try {
@@ -151,7 +151,10 @@ describe.each(ADAPTERS)('GET /health over %s, database unreachable', (adapter) =
       // The listener may or may not have noticed the cut yet: either way the whole body says so.
       expect([
         { status: 503, body: healthBody('error', { revocationListener: LISTENING }, { database: DATABASE_DOWN }) },
-        { status: 503, body: healthBody('error', {}, { database: DATABASE_DOWN, revocationListener: NOT_LISTENING }) },
+        {
+          status: 503,
+          body: healthBody('error', {}, { database: DATABASE_DOWN, revocationListener: NOT_LISTENING }),
+        },
       ]).toContainEqual({ status: first.status, body: first.body });
 
       expect(await within(5000, async () => (app.get(RevocationCache).listening ? undefined : true))).toBe(true);

@@ -1,53 +1,12 @@
-import { Module, type INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { ExpressAdapter } from '@nestjs/platform-express';
-import { FastifyAdapter } from '@nestjs/platform-fastify';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuthModule, SessionService, authMigrations } from '../src/auth/index.js';
-import { HostController } from './support/host-app.js';
+import { NAMED_CONNECTION_SCHEMA as SCHEMA, namedConnectionHost } from './apps/named-connection-host.js';
+import { ADAPTERS } from './support/constants.js';
+import { SessionService } from '../src/auth/index.js';
+import { startHost } from './support/host.js';
 import { ROUTE_SPECS } from './support/logout-routes.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
-import { ADAPTERS, TEST_SECRET } from './support/test-app.js';
-
-const CONNECTION = 'identity';
-const SCHEMA = 'identity_app';
-
-/**
- * A host whose only connection is a named one, in a schema of its own: the module's migrations run
- * through the host's data source and create the tables there, and every route works on it.
- */
-async function createNamedConnectionHost(url: string, adapter: (typeof ADAPTERS)[number]): Promise<INestApplication> {
-  @Module({
-    imports: [
-      TypeOrmModule.forRoot({
-        name: CONNECTION,
-        type: 'postgres',
-        url,
-        schema: SCHEMA,
-        autoLoadEntities: true,
-        migrations: authMigrations,
-        migrationsRun: true,
-      }),
-      AuthModule.forRoot({
-        dataSource: CONNECTION,
-        signing: { algorithm: 'HS256', secret: TEST_SECRET },
-        rateLimit: false,
-      }),
-    ],
-    controllers: [HostController],
-  })
-  class NamedConnectionHost {}
-  const app = await NestFactory.create(
-    NamedConnectionHost,
-    adapter === 'fastify' ? new FastifyAdapter() : new ExpressAdapter(),
-    { logger: false, abortOnError: false },
-  );
-  await app.init();
-  if (adapter === 'fastify') await app.getHttpAdapter().getInstance().ready();
-  return app;
-}
 
 describe('a named host connection with its own schema', () => {
   let db: TestDatabase;
@@ -67,7 +26,7 @@ describe('a named host connection with its own schema', () => {
     };
 
     beforeAll(async () => {
-      app = await createNamedConnectionHost(db.url, adapter);
+      app = await startHost(namedConnectionHost(db.url), adapter);
     });
     afterAll(() => app?.close());
 
@@ -83,7 +42,8 @@ describe('a named host connection with its own schema', () => {
         { schema: SCHEMA, name: 'migrations' },
       ]);
       const [trigger] = await db.query<{ function: string }>(
-        `SELECT p.oid::regprocedure::text AS function FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid WHERE t.tgname = 'auth_sessions_revoked_notify'`,
+        `SELECT p.oid::regprocedure::text AS function FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid
+         WHERE t.tgname = 'auth_sessions_revoked_notify'`,
       );
       expect(trigger).toEqual({ function: `${SCHEMA}.auth_sessions_notify_revoked()` });
     });
@@ -144,7 +104,8 @@ describe('a named host connection with its own schema', () => {
       const cleanup = await app
         .get(SessionService)
         .deleteExpiredSessions(new Date(Date.now() + 400 * 24 * 3600 * 1000));
-      // Every session of this adapter's run has ended (four logouts, two ended by logout/all); the other adapter's went with its own run.
+      // Every session of this adapter's run has ended (four logouts, two ended by logout/all); the other
+      // adapter's went with its own run.
       expect(cleanup).toEqual({ expiredSessions: 0, deletedSessions: 6, deletedDevices: 0 });
       expect(await db.query(`SELECT id FROM ${SCHEMA}.auth_sessions WHERE user_id = $1`, [userId])).toEqual([]);
     });

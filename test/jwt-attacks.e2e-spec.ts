@@ -2,9 +2,9 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, sig
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADAPTERS } from './support/constants.js';
+import { createHost } from './support/host.js';
 import { ROUTE_SPECS, type RouteSpec } from './support/logout-routes.js';
-import { createHostApp } from './support/host-app.js';
-import { ADAPTERS } from './support/test-app.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 import { signHmac } from './support/tokens.js';
 import { authState } from './support/users.js';
@@ -147,12 +147,11 @@ describe.each(ADAPTERS)('JWT attacks against an RS256 host app (%s)', (adapter) 
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    app = await createHostApp(
-      db.url,
-      { signing: { algorithm: 'RS256', privateKey: ours.privateKey, publicKey: ours.publicKey }, rateLimit: false },
-      undefined,
-      adapter,
-    );
+    // Its users live elsewhere (no user store): it signs anyone in by id.
+    app = await createHost(adapter, db.url, {
+      signing: { algorithm: 'RS256', privateKey: ours.privateKey, publicKey: ours.publicKey },
+      userStore: false,
+    });
   });
   afterAll(async () => {
     await app?.close();

@@ -2,10 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADAPTERS } from './support/constants.js';
+import { createHost } from './support/host.js';
 import { login, type LoggedIn } from './support/session-client.js';
-import { ADAPTERS, createTestApp } from './support/test-app.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 import { forgeToken, unsignedToken } from './support/tokens.js';
+import { addAccount, addDemoAccount } from './support/users.js';
 
 const UNAUTHORIZED = {
   message: 'Unauthorized',
@@ -22,11 +24,12 @@ describe.each(ADAPTERS)('JwtGuard on a host route (GET /auth/me) (%s)', (adapter
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    app = await createTestApp(db.url, adapter);
+    app = await createHost(adapter, db.url);
+    await addDemoAccount(app);
     victim = await login(app);
     other = await login(app);
     // A session of another user, to try a sub/sid mismatch with.
-    await db.query(`INSERT INTO users (email, password_hash) VALUES ('x@example.com', 'x')`);
+    await addAccount(app, 'x@example.com', 'x');
   });
 
   afterAll(async () => {

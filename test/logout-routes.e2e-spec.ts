@@ -1,9 +1,10 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
+import { ADAPTERS } from './support/constants.js';
+import { createHost, useHost } from './support/host.js';
 import { ROUTE_SPECS } from './support/logout-routes.js';
 import { login } from './support/session-client.js';
-import { ADAPTERS, createTestApp, useTestApp } from './support/test-app.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 import { forgeToken } from './support/tokens.js';
 import { authState, breakSessionWrites, deleteUser, disableUser, newUser } from './support/users.js';
@@ -24,7 +25,7 @@ describe.each(ADAPTERS)('documented logout routes over %s', (adapter) => {
       await db.query('SELECT revoke_reason, revoked_at IS NOT NULL AS revoked FROM auth_sessions WHERE id = $1', [id])
     )[0];
 
-  useTestApp(adapter, (opened) => ({ db, app } = opened));
+  useHost(adapter, (opened) => ({ db, app } = opened));
 
   describe.each(ROUTE_SPECS)('$path', (route) => {
     it('200: the spec cURL sample (JSON content type, empty X-DeviceId, no body) logs this session out', async () => {
@@ -287,7 +288,7 @@ describe.each(ADAPTERS)('documented logout routes over %s', (adapter) => {
 describe('exposeErrorDetails', () => {
   it('adds originalMessage and errorStackTrace to /signout errors only when switched on', async () => {
     const db = await createTestDatabase();
-    const app = await createTestApp(db.url, 'fastify', { exposeErrorDetails: true });
+    const app = await createHost('fastify', db.url, { exposeErrorDetails: true });
     try {
       const user = await newUser(app);
       const restore = await breakSessionWrites(db);

@@ -1,15 +1,16 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
+import { ADAPTERS } from './support/constants.js';
+import { useHost } from './support/host.js';
 import { login } from './support/session-client.js';
-import { ADAPTERS, useTestApp } from './support/test-app.js';
 import type { TestDatabase } from './support/test-database.js';
 import { newUser } from './support/users.js';
 
 describe.each(ADAPTERS)('logout scopes over %s', (adapter) => {
   let db: TestDatabase;
   let app: INestApplication;
-  useTestApp(adapter, (opened) => ({ db, app } = opened));
+  useHost(adapter, (opened) => ({ db, app } = opened));
   const http = () => request(app.getHttpServer());
   const reasons = async (userId: string) =>
     Object.fromEntries(

@@ -2,9 +2,16 @@ import { generateKeyPairSync } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AuthModuleExtras, type AuthModuleOptions, type SigningOptions, mapV3Error } from '../src/auth/index.js';
-import { createHostApp as createOwnHostApp } from './support/host-app.js';
-import { ADAPTERS, type Adapter } from './support/test-app.js';
+import {
+  AuthError,
+  MissingTokenError,
+  type AuthModuleExtras,
+  type AuthModuleOptions,
+  type ErrorMapper,
+  type SigningOptions,
+} from '../src/auth/index.js';
+import { ADAPTERS, type Adapter } from './support/constants.js';
+import { createHost } from './support/host.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 import { decodeToken, signHmac } from './support/tokens.js';
 
@@ -22,14 +29,28 @@ const createHostApp = (
   routes: AuthModuleExtras['routes'],
   extra: Partial<AuthModuleOptions> = {},
 ): Promise<INestApplication> =>
-  createOwnHostApp(
-    url,
-    { signing, issuer: 'host', audience: 'host-api', accessTokenTtlSeconds: 60, routes, ...extra },
-    'v1',
-    adapter,
-  );
+  createHost(adapter, url, {
+    signing,
+    issuer: 'host',
+    audience: 'host-api',
+    accessTokenTtlSeconds: 60,
+    routes,
+    userStore: false,
+    prefix: 'v1',
+    ...extra,
+  });
 
-/** The message the runtime's JSON.parse gives for `text` (Express's body parser passes it on as is; it differs between Node versions). */
+/** The host's own body for JwtGuard's refusals on its routes: one message without a token, one for the rest. */
+const hostGuardErrors: ErrorMapper<{ Message: string }> = (error) => {
+  if (error instanceof MissingTokenError) return { status: 401, body: { Message: 'User authentication required' } };
+  if (error instanceof AuthError) return { status: 401, body: { Message: 'Request authorization denied' } };
+  return { status: 500, body: { Message: 'Internal error' } };
+};
+
+/**
+ * The message the runtime's JSON.parse gives for `text` (Express's body parser passes it on as is; it
+ * differs between Node versions).
+ */
 function jsonParseMessage(text: string): string {
   try {
     JSON.parse(text);
@@ -38,7 +59,10 @@ function jsonParseMessage(text: string): string {
   }
   throw new Error(`${text} is valid JSON`);
 }
-/** A host route's own answer to the broken body `{oops`, which the module leaves alone: each framework's default, under Nest. */
+/**
+ * A host route's own answer to the broken body `{oops`, which the module leaves alone: each framework's
+ * default, under Nest.
+ */
 const HOST_BROKEN_JSON: Record<Adapter, unknown> = {
   fastify: { statusCode: 400, message: "Body is not valid JSON but content-type is set to 'application/json'" },
   express: { statusCode: 400, message: jsonParseMessage('{oops'), error: 'Bad Request' },
@@ -128,7 +152,7 @@ describe.each(ADAPTERS)('module options (%s)', (adapter) => {
     });
   });
 
-  describe('under a global prefix, with the v3 body for the host routes', () => {
+  describe("under a global prefix, with the host's own body for the host routes", () => {
     let db: TestDatabase;
     let app: INestApplication;
     const http = () => request(app.getHttpServer());
@@ -140,7 +164,7 @@ describe.each(ADAPTERS)('module options (%s)', (adapter) => {
         db.url,
         { algorithm: 'HS256', secret: 's'.repeat(32) },
         {},
-        { guardErrorMapper: mapV3Error, systemId: 'wallet' },
+        { guardErrorMapper: hostGuardErrors, systemId: 'wallet' },
       );
     });
 

@@ -61,7 +61,7 @@ describe.each(ADAPTERS)('Nest conventions in a host app over %s', (adapter) => {
     app = db = undefined;
   });
 
-  it("leaves the host's ScheduleModule alone: its @Interval(500) runs 10 times in 5 s, and the clean-up still runs", async () => {
+  it("leaves the host's ScheduleModule alone: its @Interval(500) runs 10 times in 5 s; the clean-up runs", async () => {
     const started = Date.now();
     const nest = await host({ schedule: true, auth: { cleanup: { intervalSeconds: 1 } } });
     const registry = nest.get(SchedulerRegistry);
@@ -81,7 +81,7 @@ describe.each(ADAPTERS)('Nest conventions in a host app over %s', (adapter) => {
     expect(nest.get(HostTicker).ticks).toBeLessThanOrEqual(10);
   });
 
-  it('works with JwtGuard as APP_GUARD: @Public() login, guarded host routes, public refresh, request.user', async () => {
+  it('works as APP_GUARD: @Public() login, guarded host routes, public refresh, request.user', async () => {
     const nest = await host({ globalGuard: true });
     const http = () => request(nest.getHttpServer());
     const { body: login } = await http().post('/login/u-global').expect(201);

@@ -1,9 +1,12 @@
-import type { INestApplication, LoggerService } from '@nestjs/common';
+import { Injectable, Logger, type INestApplication, type LoggerService } from '@nestjs/common';
+import { OnEvent } from '@nestjs/event-emitter';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AuthEventPayloads } from '../src/auth/index.js';
+import { ADAPTERS, TEST_SECRET } from './support/constants.js';
+import { createHost } from './support/host.js';
 import { ROUTE_SPECS } from './support/logout-routes.js';
 import { login } from './support/session-client.js';
-import { ADAPTERS, TEST_SECRET, createTestApp } from './support/test-app.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 import { breakSessionWrites, newUser } from './support/users.js';
 
@@ -43,6 +46,17 @@ class CapturingLogger implements LoggerService {
   }
 }
 
+/** The host's audit trail, as the demo keeps one: every session event of the module, one log line each. */
+@Injectable()
+class AuditLog {
+  private readonly logger = new Logger('Audit');
+
+  @OnEvent('auth.**')
+  log(payload: AuthEventPayloads[keyof AuthEventPayloads]): void {
+    this.logger.log(`${payload.constructor.name} ${JSON.stringify(payload)}`);
+  }
+}
+
 describe.each(ADAPTERS)('no secrets in logs or error bodies over %s', (adapter) => {
   let db: TestDatabase;
   let app: INestApplication;
@@ -52,7 +66,7 @@ describe.each(ADAPTERS)('no secrets in logs or error bodies over %s', (adapter) 
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    app = await createTestApp(db.url, adapter, {}, logger);
+    app = await createHost(adapter, db.url, { logger, providers: [AuditLog] });
     logger.lines.length = 0;
   });
   afterAll(async () => {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sessionSql } from './support/internals.js';
+import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 
 const sql = sessionSql();
-import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 
 interface PlanNode {
   'Node Type': string;
@@ -11,12 +11,11 @@ interface PlanNode {
   Plans?: PlanNode[];
 }
 
+const describeScan = (node: PlanNode): string =>
+  `${node['Node Type']} on ${node['Relation Name'] ?? 'auth_'}` +
+  (node['Index Name'] ? ` using ${node['Index Name']}` : '');
 const scans = (node: PlanNode): string[] => [
-  ...(node['Relation Name'] || node['Index Name']
-    ? [
-        `${node['Node Type']} on ${node['Relation Name'] ?? 'auth_'}${node['Index Name'] ? ` using ${node['Index Name']}` : ''}`,
-      ]
-    : []),
+  ...(node['Relation Name'] || node['Index Name'] ? [describeScan(node)] : []),
   ...(node.Plans ?? []).flatMap(scans),
 ];
 
@@ -32,10 +31,12 @@ describe('query plans of the hot statements', () => {
     db = await createTestDatabase();
     // 2,000 users with 10 devices each, 3 sessions per device, half of them revoked.
     await db.query(
-      `INSERT INTO auth_devices (user_id, external_id) SELECT 'user-' || (i % 2000), 'device-' || i FROM generate_series(1, 20000) i`,
+      `INSERT INTO auth_devices (user_id, external_id)
+       SELECT 'user-' || (i % 2000), 'device-' || i FROM generate_series(1, 20000) i`,
     );
     await db.query(`INSERT INTO auth_sessions (user_id, device_id, expires_at, revoked_at, revoke_reason)
-      SELECT d.user_id, d.id, now() + interval '1 day', CASE WHEN n % 2 = 0 THEN now() END, CASE WHEN n % 2 = 0 THEN 'logout' END
+      SELECT d.user_id, d.id, now() + interval '1 day',
+        CASE WHEN n % 2 = 0 THEN now() END, CASE WHEN n % 2 = 0 THEN 'logout' END
       FROM auth_devices d, generate_series(1, 3) n`);
     await db.query(
       `INSERT INTO auth_refresh_tokens (token_hash, session_id) SELECT sha256(id::text::bytea), id FROM auth_sessions`,

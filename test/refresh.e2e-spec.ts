@@ -1,7 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { ADAPTERS, useTestApp } from './support/test-app.js';
+import { ADAPTERS } from './support/constants.js';
+import { useHost } from './support/host.js';
 import type { TestDatabase } from './support/test-database.js';
 import { disableUser, newUser } from './support/users.js';
 
@@ -19,7 +20,7 @@ const UNAUTHORIZED = {
 describe.each(ADAPTERS)('POST /auth/refresh over %s', (adapter) => {
   let db: TestDatabase;
   let app: INestApplication;
-  useTestApp(adapter, (opened) => ({ db, app } = opened));
+  useHost(adapter, (opened) => ({ db, app } = opened));
   const http = () => request(app.getHttpServer());
   const refresh = (refreshToken: unknown) => http().post('/auth/refresh').send({ refreshToken });
   const sessionRow = async (id: string) =>

@@ -2,8 +2,9 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
+import { ADAPTERS } from './support/constants.js';
+import { createHost } from './support/host.js';
 import { LISTENER_APPLICATION_NAME, REVOCATION_CHANNEL, RevocationCache } from './support/internals.js';
-import { ADAPTERS, createTestApp } from './support/test-app.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 import { newUser } from './support/users.js';
 import { holdsWithin } from './support/within.js';
@@ -30,9 +31,9 @@ describe.each(ADAPTERS)('revocation across instances over %s', (adapter) => {
   beforeAll(async () => {
     db = await createTestDatabase();
     [a, b, strict] = await Promise.all([
-      createTestApp(db.url, adapter),
-      createTestApp(db.url, adapter),
-      createTestApp(db.url, adapter, { revocationMode: 'strict' }),
+      createHost(adapter, db.url),
+      createHost(adapter, db.url),
+      createHost(adapter, db.url, { revocation: { mode: 'strict' } }),
     ]);
   });
   afterAll(async () => {
@@ -65,7 +66,7 @@ describe.each(ADAPTERS)('revocation across instances over %s', (adapter) => {
     await me(strict, user.bearer).expect(200);
     // A change that no notification tells (the host disabling the user in its own table):
     // the cached instance keeps trusting the session until the entry ages out, strict mode sees it at once.
-    await db.query('UPDATE users SET disabled = true WHERE id = $1', [user.userId]);
+    await db.query('UPDATE host_accounts SET disabled = true WHERE id = $1', [user.userId]);
     await me(b, user.bearer).expect(200);
     await me(strict, user.bearer).expect(403);
   });
@@ -83,7 +84,8 @@ describe.each(ADAPTERS)('revocation across instances over %s', (adapter) => {
   it('logout everywhere of a user with 150 sessions is one notification for the user, and reaches B', async () => {
     const user = await newUser(a);
     await db.query(
-      `INSERT INTO auth_sessions (user_id, expires_at) SELECT $1, now() + interval '1 day' FROM generate_series(1, 149)`,
+      `INSERT INTO auth_sessions (user_id, expires_at)
+       SELECT $1, now() + interval '1 day' FROM generate_series(1, 149)`,
       [user.userId],
     );
     await me(b, user.bearer).expect(200);
@@ -103,30 +105,35 @@ describe.each(ADAPTERS)('revocation across instances over %s', (adapter) => {
     }
   });
 
-  it('losing the LISTEN connection: the cache empties, a revocation made while it is down is never accepted, and it listens again', async () => {
-    const user = await newUser(a);
-    await me(b, user.bearer).expect(200);
-    const cache = b.get(RevocationCache);
-    expect(cache.listening).toBe(true);
-    expect(cache.size).toBeGreaterThan(0);
+  it(
+    'losing the LISTEN connection: the cache empties, ' +
+      'a revocation made while it is down is never accepted, and it listens again',
+    async () => {
+      const user = await newUser(a);
+      await me(b, user.bearer).expect(200);
+      const cache = b.get(RevocationCache);
+      expect(cache.listening).toBe(true);
+      expect(cache.size).toBeGreaterThan(0);
 
-    await db.query(
-      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1',
-      [LISTENER_APPLICATION_NAME],
-    );
-    expect(await holdsWithin(2000, () => !cache.listening, POLL_MS)).toBe(true);
-    // Revoked while B cannot hear it: B must read PostgreSQL (strict) and refuse.
-    await db.query(`UPDATE auth_sessions SET revoked_at = now(), revoke_reason = 'admin' WHERE id = $1`, [
-      user.sessionId,
-    ]);
-    expect((await me(b, user.bearer).expect(401)).body).toEqual(UNAUTHORIZED);
+      await db.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+       WHERE datname = current_database() AND application_name = $1`,
+        [LISTENER_APPLICATION_NAME],
+      );
+      expect(await holdsWithin(2000, () => !cache.listening, POLL_MS)).toBe(true);
+      // Revoked while B cannot hear it: B must read PostgreSQL (strict) and refuse.
+      await db.query(`UPDATE auth_sessions SET revoked_at = now(), revoke_reason = 'admin' WHERE id = $1`, [
+        user.sessionId,
+      ]);
+      expect((await me(b, user.bearer).expect(401)).body).toEqual(UNAUTHORIZED);
 
-    // It listens again by itself, with an empty cache, and caches again.
-    expect(await holdsWithin(5000, () => cache.listening, POLL_MS)).toBe(true);
-    // A and B listen again; the strict instance never listens.
-    expect(await holdsWithin(5000, async () => (await listeners()).length === 2, POLL_MS)).toBe(true);
-    const next = await newUser(a);
-    await me(b, next.bearer).expect(200);
-    expect(cache.get(next.sessionId)).toBeDefined();
-  });
+      // It listens again by itself, with an empty cache, and caches again.
+      expect(await holdsWithin(5000, () => cache.listening, POLL_MS)).toBe(true);
+      // A and B listen again; the strict instance never listens.
+      expect(await holdsWithin(5000, async () => (await listeners()).length === 2, POLL_MS)).toBe(true);
+      const next = await newUser(a);
+      await me(b, next.bearer).expect(200);
+      expect(cache.get(next.sessionId)).toBeDefined();
+    },
+  );
 });

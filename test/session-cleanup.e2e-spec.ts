@@ -3,8 +3,8 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { describe, expect, it } from 'vitest';
 import { SessionService, SessionsPurgedEvent, SessionsRevokedEvent } from '../src/auth/index.js';
+import { createHost, useHost } from './support/host.js';
 import { SESSION_CLEANUP_JOB } from './support/internals.js';
-import { createTestApp, useTestApp } from './support/test-app.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 
 // A fixed clock for the job, years after the database's own now(): nothing depends on when the test runs.
@@ -16,7 +16,7 @@ const CUTOFF = '2031-05-02T00:00:00Z';
 describe('session clean-up job', () => {
   let db: TestDatabase;
   let app: INestApplication;
-  useTestApp('fastify', (opened) => ({ db, app } = opened));
+  useHost('fastify', (opened) => ({ db, app } = opened));
 
   async function session(
     userId: string,
@@ -25,11 +25,13 @@ describe('session clean-up job', () => {
     deviceId: string | null = null,
   ): Promise<string> {
     const [row] = await db.query<{ id: string }>(
-      `INSERT INTO auth_sessions (user_id, device_id, expires_at, revoked_at, revoke_reason) VALUES ($1, $2, $3, $4, CASE WHEN $4::timestamptz IS NULL THEN NULL ELSE 'logout' END) RETURNING id`,
+      `INSERT INTO auth_sessions (user_id, device_id, expires_at, revoked_at, revoke_reason)
+       VALUES ($1, $2, $3, $4, CASE WHEN $4::timestamptz IS NULL THEN NULL ELSE 'logout' END) RETURNING id`,
       [userId, deviceId, expiresAt, revokedAt],
     );
     await db.query(
-      `INSERT INTO auth_refresh_tokens (token_hash, session_id) VALUES (decode(replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', ''), 'hex'), $1)`,
+      `INSERT INTO auth_refresh_tokens (token_hash, session_id)
+       VALUES (decode(replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', ''), 'hex'), $1)`,
       [row.id],
     );
     return row.id;
@@ -104,10 +106,12 @@ describe('session clean-up job', () => {
   it('works through more rows than one batch holds', async () => {
     await db.query('TRUNCATE auth_sessions, auth_devices CASCADE');
     await db.query(
-      `INSERT INTO auth_sessions (user_id, expires_at) SELECT 'u' || (i % 7), '2031-03-01T00:00:00Z' FROM generate_series(1, 2500) i`,
+      `INSERT INTO auth_sessions (user_id, expires_at)
+       SELECT 'u' || (i % 7), '2031-03-01T00:00:00Z' FROM generate_series(1, 2500) i`,
     );
     await db.query(
-      `INSERT INTO auth_sessions (user_id, expires_at) SELECT 'keep', '2031-05-31T00:00:00Z' FROM generate_series(1, 1200) i`,
+      `INSERT INTO auth_sessions (user_id, expires_at)
+       SELECT 'keep', '2031-05-31T00:00:00Z' FROM generate_series(1, 1200) i`,
     );
     expect(await app.get(SessionService).deleteExpiredSessions(NOW)).toEqual({
       expiredSessions: 3700,
@@ -120,11 +124,11 @@ describe('session clean-up job', () => {
   });
 
   it.each([
-    ['on', 3600, true],
-    ['off', 0, false],
-  ])('is scheduled when %s, and unscheduled at shutdown', async (_name, cleanupIntervalSeconds, scheduled) => {
+    ['on', { intervalSeconds: 3600 }, true],
+    ['off', false, false],
+  ] as const)('is scheduled when %s, and unscheduled at shutdown', async (_name, cleanup, scheduled) => {
     const otherDb = await createTestDatabase();
-    const other = await createTestApp(otherDb.url, 'express', { cleanupIntervalSeconds });
+    const other = await createHost('express', otherDb.url, { cleanup });
     const registry = other.get(SchedulerRegistry);
     try {
       expect(registry.doesExist('interval', SESSION_CLEANUP_JOB)).toBe(scheduled);

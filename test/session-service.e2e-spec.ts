@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SessionRevokedError, SessionService } from '../src/auth/index.js';
-import { createTestApp } from './support/test-app.js';
+import { createHost } from './support/host.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 
 const user = () => `user-${Math.random().toString(36).slice(2)}`;
@@ -13,13 +13,14 @@ describe('SessionService against PostgreSQL', () => {
   const rows = (userId: string) =>
     db.query(
       `SELECT s.revoke_reason, d.external_id, d.revoked_at IS NOT NULL AS device_revoked
-       FROM auth_sessions s LEFT JOIN auth_devices d ON d.id = s.device_id WHERE s.user_id = $1 ORDER BY s.created_at, s.id`,
+       FROM auth_sessions s LEFT JOIN auth_devices d ON d.id = s.device_id WHERE s.user_id = $1
+       ORDER BY s.created_at, s.id`,
       [userId],
     );
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    app = await createTestApp(db.url, 'fastify');
+    app = await createHost('fastify', db.url);
     sessions = app.get(SessionService);
   });
 
@@ -108,7 +109,7 @@ describe('SessionService against PostgreSQL', () => {
 
   it('validates claims against the session row and the user store', async () => {
     const [{ id: userId }] = await db.query<{ id: string }>(
-      `INSERT INTO users (email, password_hash) VALUES ('v@example.com', 'x') RETURNING id`,
+      `INSERT INTO host_accounts (email, password_sha256) VALUES ('v@example.com', 'x') RETURNING id`,
     );
     const { sessionId } = await sessions.createSession({ userId, deviceId: 'watch' });
     await expect(sessions.validateSession({ sub: userId, sid: sessionId, jti: 'j' })).resolves.toEqual({

@@ -8,8 +8,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADAPTERS, TEST_SECRET } from '../support/constants.js';
 import { ROUTE_SPECS } from '../support/logout-routes.js';
-import { ADAPTERS, TEST_SECRET } from '../support/test-app.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 /**
@@ -76,6 +76,10 @@ describe('README "Use it in your app"', () => {
   });
 });
 
+/** What the package may hold: its manifest, readme and licence, the library's build and its migrations. */
+const PACKABLE =
+  /^package\/(package\.json|README\.md|LICENSE|dist\/src\/auth\/.+\.(js|d\.ts)|dist\/migrations\/[^/]+\.(js|d\.ts))$/;
+
 describe('the packed package', () => {
   it('holds the library, its declarations and its migrations, and nothing of the demo, the tests or the bench', () => {
     expect(packedFiles).toEqual(
@@ -87,14 +91,7 @@ describe('the packed package', () => {
         'package/dist/migrations/index.js',
       ]),
     );
-    expect(
-      packedFiles.filter(
-        (file) =>
-          !/^package\/(package\.json|README\.md|LICENSE|dist\/src\/auth\/.+\.(js|d\.ts)|dist\/migrations\/[^/]+\.(js|d\.ts))$/.test(
-            file,
-          ),
-      ),
-    ).toEqual([]);
+    expect(packedFiles.filter((file) => !PACKABLE.test(file))).toEqual([]);
     expect(packedFiles.filter((file) => /\/(demo|bench|test)\/|\.spec\./.test(file))).toEqual([]);
   });
 
@@ -158,7 +155,7 @@ describe.each(ADAPTERS)('a host app using the installed package (%s)', (adapter)
     return body as { accessToken: string; sessionId: string };
   };
 
-  it('ran its own migration and the module’s, from its one migrations list (TypeORM orders them by timestamp)', async () => {
+  it('ran its own migration and the module’s from one migrations list (TypeORM orders them by timestamp)', async () => {
     expect(await db.query(`SELECT name FROM migrations ORDER BY id`)).toEqual([
       { name: 'CreateAuthTables1763700000000' },
       { name: 'CreateRefreshTokens1763700000002' },

@@ -50,7 +50,10 @@ export type RoutePath = keyof typeof ROUTE_SCHEMAS;
 const ajv = new Ajv({ allErrors: true, strict: true });
 const compiled = new Map<object, ValidateFunction>();
 
-/** Validates one answer of a route: the success schema for 2xx, the error schema otherwise. Returns ajv's errors, or null when valid. */
+/**
+ * Validates one answer of a route: the success schema for 2xx, the error schema otherwise. Returns ajv's
+ * errors, or null when valid.
+ */
 export function schemaErrors(path: RoutePath, status: number, body: unknown, text: string): string | null {
   const schemas = ROUTE_SCHEMAS[path];
   if (status < 300 && schemas.success === null)

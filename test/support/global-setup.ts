@@ -9,6 +9,7 @@ import { DataSource } from 'typeorm';
 import type { TestProject } from 'vitest/node';
 import { demoMigrations } from '../../src/demo/demo-migrations.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/demo/embedded-database.js';
+import { CreateHostAccounts1763700000100 } from '../apps/host-accounts.migration.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -57,7 +58,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const migrator = new DataSource({
     type: 'postgres',
     url: withDatabase(adminUrl, templateDatabase),
-    migrations: demoMigrations,
+    // The module's and the demo's tables (the demo's suites), and the test host's accounts (the library's).
+    migrations: [...demoMigrations, CreateHostAccounts1763700000100],
   });
   await migrator.initialize();
   await migrator.runMigrations();

@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { DEMO_EMAIL, DEMO_PASSWORD } from './test-app.js';
+import { DEMO_EMAIL, DEMO_PASSWORD } from './constants.js';
 
 export interface LoggedIn {
   accessToken: string;
@@ -10,7 +10,10 @@ export interface LoggedIn {
   bearer: string;
 }
 
-/** Signs in through the demo's `POST /auth/login` and returns the token, its session and its user. */
+/**
+ * Signs in through `POST /auth/login` (the test host's or the demo's: both answer alike) and returns the
+ * token, its session and its user.
+ */
 export async function login(
   app: INestApplication,
   extra: {

@@ -4,7 +4,10 @@ import net from 'node:net';
 export interface TcpProxy {
   /** The target's URL with the proxy's port. */
   url: string;
-  /** From now on nothing gets through either way, and nothing is refused: connections and queries just hang, as in a network partition. */
+  /**
+   * From now on nothing gets through either way, and nothing is refused: connections and queries just
+   * hang, as in a network partition.
+   */
   cut(): void;
   /** Ends every connection it carried (as when a partition heals with resets) and forwards again. */
   restore(): void;

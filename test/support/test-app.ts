@@ -2,16 +2,15 @@ import type { INestApplication, LoggerService } from '@nestjs/common';
 import { afterAll, beforeAll } from 'vitest';
 import { createDemoApp } from '../../src/demo/create-demo-app.js';
 import type { DemoConfig } from '../../src/demo/demo.config.js';
+import { DEMO_EMAIL, DEMO_PASSWORD, TEST_SECRET, type Adapter } from './constants.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
-export type Adapter = DemoConfig['adapter'];
-export const ADAPTERS: Adapter[] = ['fastify', 'express'];
+export { ADAPTERS, DEMO_EMAIL, DEMO_PASSWORD, TEST_SECRET, type Adapter } from './constants.js';
 
-export const TEST_SECRET = 'test-secret-that-is-at-least-32-bytes-long!!';
-export const DEMO_EMAIL = 'demo@example.com';
-export const DEMO_PASSWORD = 'demo-password';
-
-/** The demo app on a test database, initialised but not listening: supertest drives its HTTP server. */
+/**
+ * The demo app on a test database, initialised but not listening: supertest drives its HTTP server.
+ * For the demo's own suites only; the library's suites run on the test host (./host.ts).
+ */
 export function createTestApp(
   databaseUrl: string,
   adapter: Adapter,

@@ -22,11 +22,16 @@ export async function createTestDatabase(options: { empty?: boolean } = {}): Pro
   }
   const url = withDatabase(adminUrl, name);
   const pool = new pg.Pool({ connectionString: url, max: 4 });
-  pool.on('error', (error) => console.warn(`test database pool: ${error.message}`));
+  // pool.end() resolves before its connections are gone: the drop's own termination of them is no news.
+  let dropping = false;
+  pool.on('error', (error) => {
+    if (!dropping) console.warn(`test database pool: ${error.message}`);
+  });
   return {
     url,
     query: async (sql, params) => (await pool.query(sql, params)).rows,
     drop: async () => {
+      dropping = true;
       await pool.end();
       const dropper = new pg.Client(adminUrl);
       await dropper.connect();

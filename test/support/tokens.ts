@@ -1,6 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { TEST_SECRET } from './test-app.js';
+import { TEST_SECRET } from './constants.js';
 
 const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
@@ -52,5 +52,14 @@ export function signHmac(header: Record<string, unknown>, payload: Record<string
 /** An unsigned token (`alg: none` spelled as given). */
 export function unsignedToken(base: { sub: string; sid: string }, alg = 'none'): string {
   const now = Math.floor(Date.now() / 1000);
-  return `${encode({ alg, typ: 'at+jwt' })}.${encode({ sub: base.sub, sid: base.sid, jti: randomUUID(), iat: now, exp: now + 600, iss: 'nest-signout', aud: 'nest-signout-api' })}.`;
+  const claims = {
+    sub: base.sub,
+    sid: base.sid,
+    jti: randomUUID(),
+    iat: now,
+    exp: now + 600,
+    iss: 'nest-signout',
+    aud: 'nest-signout-api',
+  };
+  return `${encode({ alg, typ: 'at+jwt' })}.${encode(claims)}.`;
 }

@@ -1,32 +1,40 @@
 import { randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
+import { HostAccounts } from '../apps/host-accounts.js';
+import { DEMO_EMAIL, DEMO_PASSWORD } from './constants.js';
 import { RevocationCache } from './internals.js';
-import { DemoUsersService } from '../../src/demo/users/demo-users.service.js';
 import { login, type LoggedIn } from './session-client.js';
 import type { TestDatabase } from './test-database.js';
 
-/** A new demo user, signed in once (with a device when given). */
+/** A new account of the test host, signed in once (with a device when given). */
 export async function newUser(
   app: INestApplication,
   device: { deviceId?: string; pushToken?: string } = {},
 ): Promise<LoggedIn & { email: string; password: string }> {
   const email = `u-${randomBytes(5).toString('hex')}@example.com`;
   const password = `pw-${randomBytes(5).toString('hex')}`;
-  await app.get(DemoUsersService).upsertUser(email, password);
+  await app.get(HostAccounts).upsert(email, password);
   return { ...(await login(app, { email, password, ...device })), email, password };
 }
 
+/** An account of the test host with the given credentials; returns its id. */
+export const addAccount = (app: INestApplication, email: string, password: string): Promise<string> =>
+  app.get(HostAccounts).upsert(email, password);
+
+/** The account `login(app)` signs in with when given none, as the demo seeds it. */
+export const addDemoAccount = (app: INestApplication): Promise<string> => addAccount(app, DEMO_EMAIL, DEMO_PASSWORD);
+
 /**
- * Disables (or deletes) a user in the host's own table, as a host does that does not call
- * SessionService.endUserSessions: nothing tells the module, so a cached session is trusted until its
+ * Disables (or deletes) an account in the host's own table, as a host does that does not call
+ * SessionService.revokeUserSessions: nothing tells the module, so a cached session is trusted until its
  * entry ages out (revocation.maxEntryAgeMs). The helper lets that time pass by emptying the cache.
  */
 export async function disableUser(app: INestApplication, db: TestDatabase, userId: string): Promise<void> {
-  await db.query('UPDATE users SET disabled = true WHERE id = $1', [userId]);
+  await db.query('UPDATE host_accounts SET disabled = true WHERE id = $1', [userId]);
   app.get(RevocationCache).clear();
 }
 export async function deleteUser(app: INestApplication, db: TestDatabase, userId: string): Promise<void> {
-  await db.query('DELETE FROM users WHERE id = $1', [userId]);
+  await db.query('DELETE FROM host_accounts WHERE id = $1', [userId]);
   app.get(RevocationCache).clear();
 }
 
@@ -37,7 +45,8 @@ export const settled = (app: INestApplication) => app.get(RevocationCache).sync(
 export const authState = (db: TestDatabase) =>
   Promise.all([
     db.query(
-      'SELECT id, user_id, device_id, revoked_at, revoke_reason, expires_at, last_used_at FROM auth_sessions ORDER BY id',
+      `SELECT id, user_id, device_id, revoked_at, revoke_reason, expires_at, last_used_at
+       FROM auth_sessions ORDER BY id`,
     ),
     db.query('SELECT id, user_id, external_id, name, push_token, revoked_at FROM auth_devices ORDER BY id'),
   ]);

@@ -1,0 +1,121 @@
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Get,
+  Header,
+  Headers,
+  HttpCode,
+  Ip,
+  Post,
+  Res,
+  UnauthorizedException,
+  UseGuards,
+  ValidationPipe,
+} from '@nestjs/common';
+import { IsEmail, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import {
+  AuthCookieService,
+  AuthRateLimitGuard,
+  CurrentSession,
+  JwtGuard,
+  SessionService,
+  type AuthenticatedSession,
+} from '../../src/auth/index.js';
+import { HostAccounts } from './host-accounts.js';
+
+/** The sign-in body, as the demo's. */
+export class HostLoginDto {
+  @IsEmail()
+  @MaxLength(320)
+  email: string;
+
+  @IsString()
+  @MinLength(1)
+  @MaxLength(1024)
+  password: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(255)
+  deviceId?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
+  deviceName?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(4096)
+  pushToken?: string;
+}
+
+/** The demo's answers to a body that fails validation and to bad credentials. */
+const INVALID_INPUT = {
+  message: 'Invalid input data',
+  description: 'The request data did not pass validation',
+  code: 'INVALID_INPUT',
+};
+const INVALID_CREDENTIALS = {
+  message: 'Unauthorized',
+  description: 'Invalid email or password',
+  code: 'INVALID_CREDENTIALS',
+};
+
+const loginValidation = new ValidationPipe({
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  exceptionFactory: () => new BadRequestException(INVALID_INPUT),
+});
+
+/**
+ * The host's own sign-in and "who am I", as a host writes them with the module's public API: it checks
+ * the password in its accounts table, asks SessionService for a session, hands the token out (also as
+ * the cookie when that option is on), and guards its own route with JwtGuard.
+ */
+@Controller('auth')
+export class HostAuthController {
+  constructor(
+    private readonly accounts: HostAccounts,
+    private readonly sessions: SessionService,
+    private readonly cookies: AuthCookieService,
+  ) {}
+
+  @Post('login')
+  @UseGuards(AuthRateLimitGuard)
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  async login(
+    @Body(loginValidation) body: HostLoginDto,
+    @Ip() ip: string,
+    @Res({ passthrough: true }) response: unknown,
+    @Headers('user-agent') userAgent?: string,
+  ) {
+    const account = await this.accounts.verify(body.email, body.password);
+    if (!account || account.disabled) throw new UnauthorizedException(INVALID_CREDENTIALS);
+    const session = await this.sessions.createSession({
+      userId: account.id,
+      deviceId: body.deviceId,
+      deviceName: body.deviceName,
+      pushToken: body.pushToken,
+      ip,
+      userAgent,
+    });
+    this.cookies.setAccessToken(response, session);
+    return {
+      accessToken: session.accessToken,
+      tokenType: 'Bearer',
+      expiresIn: session.expiresIn,
+      sessionId: session.sessionId,
+      refreshToken: session.refreshToken,
+    };
+  }
+
+  @Get('me')
+  @UseGuards(JwtGuard)
+  me(@CurrentSession() session: AuthenticatedSession) {
+    return { userId: session.userId, sessionId: session.sessionId, deviceId: session.deviceId };
+  }
+}
