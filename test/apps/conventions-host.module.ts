@@ -12,7 +12,7 @@ import {
   type AuthenticatedSession,
   type AuthModuleOptions,
 } from '../../src/auth/index.js';
-import { TEST_SECRET } from '../support/test-app.js';
+import { TEST_SECRET } from '../support/constants.js';
 
 /** A host route that says what the guard left on the request. */
 @Controller()
