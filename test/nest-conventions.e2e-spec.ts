@@ -54,7 +54,7 @@ describe.each(ADAPTERS)('Nest conventions in a host app over %s', (adapter) => {
     const [ticksBefore, started] = [ticker.ticks, performance.now()];
     const registry = nest.get(SchedulerRegistry);
     expect(registry.getIntervals().toSorted()).toEqual(['host-ticker', SESSION_CLEANUP_JOB]);
-    const { body: session } = await request(nest.getHttpServer()).post('/login/u-expired').expect(201);
+    const { body: session } = await request(nest.getHttpServer()).post('/login/u-expired').expect(200);
     await db!.query(`UPDATE auth_sessions SET expires_at = now() - interval '1 second' WHERE id = $1`, [
       session.sessionId,
     ]);
@@ -74,7 +74,7 @@ describe.each(ADAPTERS)('Nest conventions in a host app over %s', (adapter) => {
   it('works as APP_GUARD: @Public() login, guarded host routes, public refresh, request.user', async () => {
     const nest = await host({ globalGuard: true });
     const http = () => request(nest.getHttpServer());
-    const { body: login } = await http().post('/login/u-global').expect(201);
+    const { body: login } = await http().post('/login/u-global').expect(200);
     expect((await http().get('/whoami')).body).toEqual(UNAUTHORIZED);
     await http().get('/whoami').expect(401);
     const whoami = await http().get('/whoami').set('Authorization', `Bearer ${login.accessToken}`).expect(200);

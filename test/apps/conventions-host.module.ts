@@ -1,4 +1,14 @@
-import { Controller, Get, Injectable, Module, Post, Req, type DynamicModule, type Provider } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  HttpCode,
+  Injectable,
+  Module,
+  Post,
+  Req,
+  type DynamicModule,
+  type Provider,
+} from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { Interval, ScheduleModule } from '@nestjs/schedule';
 import { ThrottlerModule, type ThrottlerStorage } from '@nestjs/throttler';
@@ -21,6 +31,7 @@ export class ConventionsController {
 
   @Public()
   @Post('login/:userId')
+  @HttpCode(200)
   login(@Req() request: { params: { userId: string } }) {
     return this.sessions.createSession({ userId: request.params.userId });
   }
