@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
@@ -72,6 +73,83 @@ describe.each(ADAPTERS)('rate limits over %s', (adapter) => {
       status: 401,
       body: { message: 'Unauthorized', description: 'Invalid, expired or missing bearer token', code: 'UNAUTHORIZED' },
     });
+  });
+});
+
+/** The module's routes that take an access token (`:session` stands for the caller's session id). */
+const GUARDED_ROUTES: Array<[method: 'post' | 'get' | 'delete', path: string]> = [
+  ...ROUTE_SPECS.map((route): ['post', string] => ['post', route.path]),
+  ['post', '/auth/logout/all'],
+  ['post', '/auth/logout/others'],
+  ['get', '/auth/sessions'],
+  ['delete', '/auth/sessions/:session'],
+];
+
+describe.each(ADAPTERS)('signing out through a flood from the same address over %s', (adapter) => {
+  let db: TestDatabase;
+  let app: INestApplication;
+  // Users from the host's password-less sign-in (not rate limited), so the flood is the only traffic counted.
+  useHost(adapter, (opened) => ({ db, app } = opened), {
+    rateLimit: { limit: LIMIT, ttlSeconds: 60 },
+    userStore: false,
+  });
+
+  async function victim(): Promise<{ sessionId: string; bearer: string; refreshToken: string }> {
+    const { body } = await request(app.getHttpServer()).post(`/sign-in/u-${randomUUID()}`).expect(201);
+    return { sessionId: body.sessionId, bearer: `Bearer ${body.accessToken}`, refreshToken: body.refreshToken };
+  }
+
+  it.each(GUARDED_ROUTES)(
+    '%s %s: past the limit, token-less requests get 429 and a request with a valid token still passes',
+    async (method, path) => {
+      const user = await victim();
+      const url = path.replace(':session', user.sessionId);
+      for (let i = 0; i < LIMIT; i++) expect((await request(app.getHttpServer())[method](url)).status).toBe(401);
+      expect((await request(app.getHttpServer())[method](url)).status).toBe(429);
+      expect((await request(app.getHttpServer())[method](url).set('Authorization', user.bearer)).status).toBe(200);
+    },
+  );
+
+  it("a flood leaves the victim's logout effective: the session ends, its refresh token stops working", async () => {
+    const user = await victim();
+    for (let i = 0; i <= LIMIT; i++) await request(app.getHttpServer()).post('/auth/logout');
+    const logout = await request(app.getHttpServer()).post('/auth/logout').set('Authorization', user.bearer);
+    expect({ status: logout.status, body: logout.body }).toEqual({
+      status: 200,
+      body: { message: 'Logged out successfully' },
+    });
+    expect(await db.query('SELECT revoke_reason FROM auth_sessions WHERE id = $1', [user.sessionId])).toEqual([
+      { revoke_reason: 'logout' },
+    ]);
+    const refresh = await request(app.getHttpServer()).post('/auth/refresh').send({ refreshToken: user.refreshToken });
+    expect({ status: refresh.status, body: refresh.body }).toEqual({
+      status: 401,
+      body: { message: 'Unauthorized', description: 'Invalid, expired or revoked refresh token', code: 'UNAUTHORIZED' },
+    });
+  });
+});
+
+describe.each(ADAPTERS)('client addresses behind a trusted proxy over %s', (adapter) => {
+  let app: INestApplication;
+  useHost(adapter, (opened) => ({ app } = opened), {
+    rateLimit: { limit: LIMIT, ttlSeconds: 60 },
+    trustProxy: true,
+  });
+
+  const post = (forwardedFor: string) =>
+    request(app.getHttpServer()).post('/auth/logout').set('X-Forwarded-For', forwardedFor);
+
+  it('keys IPv6 clients by /64: other addresses of the same network share one budget', async () => {
+    for (let i = 1; i <= LIMIT; i++) expect((await post(`2001:db8:7:7::${i}`)).status).toBe(401);
+    const refused = await post('2001:db8:7:7:ffff::1');
+    expect({ status: refused.status, body: refused.body }).toEqual({ status: 429, body: TOO_MANY['/auth/logout'] });
+    expect((await post('2001:db8:7:8::1')).status).toBe(401);
+  });
+
+  it('keys each forwarded IPv4 client apart, and an IPv4-mapped address as its IPv4 one', async () => {
+    for (let i = 0; i < LIMIT; i++) expect((await post('198.51.100.9')).status).toBe(401);
+    expect((await post('::ffff:198.51.100.9')).status).toBe(429);
+    expect((await post('198.51.100.10')).status).toBe(401);
   });
 });
 

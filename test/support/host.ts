@@ -1,4 +1,5 @@
 import type { INestApplication, LoggerService, LogLevel, ModuleMetadata } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { afterAll, beforeAll } from 'vitest';
@@ -11,6 +12,8 @@ export interface HostAppOptions {
   prefix?: string;
   /** Where the app logs. Default: nowhere (errors and warnings when TEST_APP_LOGS is set). */
   logger?: LoggerService;
+  /** The adapter's trust-proxy setting: `request.ip` is the client named by `X-Forwarded-For`. Default off. */
+  trustProxy?: boolean;
 }
 
 /**
@@ -29,7 +32,7 @@ export type HostOptions = HostModuleOptions & HostAppOptions;
 export async function startHost(
   metadata: ModuleMetadata,
   adapter: Adapter,
-  { prefix, logger }: HostAppOptions = {},
+  { prefix, logger, trustProxy = false }: HostAppOptions = {},
 ): Promise<INestApplication> {
   const builder = Test.createTestingModule(metadata);
   if (logger) builder.setLogger(logger);
@@ -38,8 +41,11 @@ export async function startHost(
     logger ?? (process.env.TEST_APP_LOGS ? ['error', 'warn'] : false);
   const app =
     adapter === 'fastify'
-      ? moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: appLogger })
-      : moduleRef.createNestApplication({ logger: appLogger });
+      ? moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter({ trustProxy }), {
+          logger: appLogger,
+        })
+      : moduleRef.createNestApplication<NestExpressApplication>({ logger: appLogger });
+  if (adapter === 'express') (app as NestExpressApplication).set('trust proxy', trustProxy);
   if (prefix) app.setGlobalPrefix(prefix);
   try {
     await app.init();
@@ -53,8 +59,8 @@ export async function startHost(
 
 /** The test host (test/apps/host.module.ts) on the database at `url`. */
 export function createHost(adapter: Adapter, url: string, options: HostOptions = {}): Promise<INestApplication> {
-  const { prefix, logger, ...moduleOptions } = options;
-  return startHost({ imports: [HostModule.forRoot(url, moduleOptions)] }, adapter, { prefix, logger });
+  const { prefix, logger, trustProxy, ...moduleOptions } = options;
+  return startHost({ imports: [HostModule.forRoot(url, moduleOptions)] }, adapter, { prefix, logger, trustProxy });
 }
 
 /**

@@ -1,5 +1,6 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { DatabaseUnavailableError } from '../errors/auth.errors.js';
 import { JwtGuard } from '../guard/jwt.guard.js';
 import { AuthRateLimitGuard } from './rate-limit.guard.js';
 
@@ -7,9 +8,11 @@ import { AuthRateLimitGuard } from './rate-limit.guard.js';
 export const AUTH_ROUTE_AUTHENTICATED = 'auth:route-authenticated';
 
 /**
- * The guard of every module route: the rate limit first (so floods of bad tokens are limited too),
- * then, where the route needs one, the access token. Module routes are `@Public()` to a global
- * JwtGuard of the host, so this order holds whatever the host installs.
+ * The guard of every module route. Where the route needs an access token, it checks the token and
+ * counts only failed checks against the client's rate limit (a valid token is never refused by the
+ * limiter, so signing out always works); a client past its limit gets 429 instead of 401. Refresh,
+ * which takes no access token, counts every request. Module routes are `@Public()` to a global
+ * JwtGuard of the host, so this holds whatever the host installs.
  */
 @Injectable()
 export class AuthRouteGuard implements CanActivate {
@@ -20,9 +23,15 @@ export class AuthRouteGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    await this.rateLimit.canActivate(context);
     const authenticated = this.reflector.get<boolean>(AUTH_ROUTE_AUTHENTICATED, context.getClass()) ?? true;
-    if (authenticated) await this.jwt.authenticate(context);
+    if (!authenticated) return this.rateLimit.canActivate(context);
+    try {
+      await this.jwt.authenticate(context);
+    } catch (error) {
+      // An unreachable database says nothing about the client: it is not counted against it.
+      if (!(error instanceof DatabaseUnavailableError)) await this.rateLimit.countFailedAuthentication(context);
+      throw error;
+    }
     return true;
   }
 }
