@@ -12,6 +12,7 @@ import { demoMigrations } from './demo/demo-migrations.js';
 import { DemoSeedService } from './demo/demo-seed.service.js';
 import { DemoUsersModule } from './demo/demo-users.module.js';
 import { healthParts } from './demo/health/health.parts.js';
+import { sharedRateLimitImports } from './demo/shared-rate-limit.js';
 import { DemoUsersService } from './demo/users/demo-users.service.js';
 
 /** `application_name` of the demo's pool connections, to find them in pg_stat_activity. */
@@ -47,6 +48,7 @@ export class AppModule {
           }),
         }),
         DemoUsersModule,
+        ...sharedRateLimitImports(config.redisUrl),
         AuthModule.forRootAsync({
           imports: [DemoUsersModule],
           inject: [ConfigService, DemoUsersService],

@@ -202,3 +202,18 @@ describe.each(ADAPTERS)("the demo's POST /auth/login over %s", (adapter) => {
     });
   });
 });
+
+describe.each(ADAPTERS)("the demo's TRUST_PROXY=1 over %s", (adapter) => {
+  let app: INestApplication;
+  useTestApp(adapter, (opened) => ({ app } = opened), { rateLimitPerMinute: 1, trustProxy: 1 });
+
+  const post = (forwardedFor: string) =>
+    request(app.getHttpServer()).post('/auth/logout').set('X-Forwarded-For', forwardedFor);
+
+  it('trusts one hop: the client is the address the proxy appended, whatever the client wrote before it', async () => {
+    expect((await post('203.0.113.1, 198.51.100.20')).status).toBe(401);
+    const refused = await post('203.0.113.2, 198.51.100.20');
+    expect({ status: refused.status, body: refused.body }).toEqual({ status: 429, body: TOO_MANY['/auth/logout'] });
+    expect((await post('203.0.113.1, 198.51.100.21')).status).toBe(401);
+  });
+});

@@ -1,4 +1,5 @@
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { INestApplication, LoggerService, LogLevel } from '@nestjs/common';
 import { AppModule } from '../app.module.js';
@@ -16,8 +17,13 @@ export async function createDemoApp(
   const options = { logger, return503OnClosing: true, abortOnError: false };
   const app =
     config.adapter === 'fastify'
-      ? await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter(), options)
-      : await NestFactory.create(module, options);
+      ? await NestFactory.create<NestFastifyApplication>(
+          module,
+          new FastifyAdapter({ trustProxy: (_address: string, hop: number) => hop < config.trustProxy }),
+          options,
+        )
+      : await NestFactory.create<NestExpressApplication>(module, options);
+  if (config.adapter === 'express') (app as NestExpressApplication).set('trust proxy', config.trustProxy || false);
   setupOpenApi(app);
   await app.init();
   if (config.adapter === 'fastify') await (app as NestFastifyApplication).getHttpAdapter().getInstance().ready();

@@ -111,6 +111,15 @@ export class DemoEnvironment {
   @IntegerFrom(0, Number.MAX_SAFE_INTEGER)
   AUTH_RATE_LIMIT_PER_MINUTE = 30;
 
+  // How many reverse proxies in front of the demo may name the client in X-Forwarded-For (0: none).
+  @AsInteger()
+  @IntegerFrom(0, 10)
+  TRUST_PROXY = 0;
+
+  @IsOptional()
+  @Matches(/^rediss?:\/\//, { message: '$property must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
   @IsIn(['cached', 'strict'], { message: '$property must be cached or strict (got "$value")' })
   AUTH_REVOCATION: 'cached' | 'strict' = 'cached';
 

@@ -20,6 +20,10 @@ export interface DemoConfig {
    * (AUTH_RATE_LIMIT_PER_MINUTE, default 30).
    */
   rateLimitPerMinute: number;
+  /** Reverse proxies trusted to name the client in X-Forwarded-For (TRUST_PROXY, default 0: none). */
+  trustProxy: number;
+  /** Count rate limits in this Redis, shared by every instance (REDIS_URL); unset: each instance in memory. */
+  redisUrl?: string;
   /** Longest wait for a database connection or a statement's answer, in ms (DB_TIMEOUT_MS, default 5000). */
   dbTimeoutMs: number;
   /** Log every audit event of the module (AUDIT_LOG, default true). */
@@ -43,6 +47,8 @@ export function toDemoConfig(env: DemoEnvironment, databaseUrl: string): DemoCon
     revocationMode: env.AUTH_REVOCATION,
     rateLimitPerMinute: env.AUTH_RATE_LIMIT_PER_MINUTE,
     dbTimeoutMs: env.DB_TIMEOUT_MS,
+    redisUrl: env.REDIS_URL,
+    trustProxy: env.TRUST_PROXY,
     auditLog: env.AUDIT_LOG,
     benchRoutes: env.BENCH_ROUTES,
   };

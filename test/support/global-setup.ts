@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import type { TestProject } from 'vitest/node';
@@ -14,6 +15,8 @@ import { CreateHostAccounts1763700000100 } from '../apps/host-accounts.migration
 declare module 'vitest' {
   export interface ProvidedContext {
     databaseAdminUrl: string;
+    /** The Redis the shared rate-limit suites use; empty when none answers (outside CI: they are skipped). */
+    redisUrl: string;
     templateDatabase: string;
     runPrefix: string;
   }
@@ -33,6 +36,27 @@ export function withDatabase(url: string, database: string): string {
 async function build(): Promise<void> {
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   await promisify(execFile)(process.execPath, [tsc, '-p', 'tsconfig.build.json']);
+}
+
+/**
+ * REDIS_URL, or the Redis on 127.0.0.1:6379, if it answers PING. CI (`.ci/run` starts one) must have it;
+ * elsewhere the suites that need it are skipped, and the run says so.
+ */
+async function reachableRedis(): Promise<string> {
+  const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    await redis.ping();
+    return url;
+  } catch (error) {
+    if (process.env.CI) throw new Error(`No Redis at ${url}: the shared rate-limit suites need one`, { cause: error });
+    console.warn(`No Redis at ${url}: the shared rate-limit suites are skipped (set REDIS_URL or start redis-server)`);
+    return '';
+  } finally {
+    redis.disconnect();
+  }
 }
 
 /**
@@ -69,6 +93,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('databaseAdminUrl', adminUrl);
   project.provide('templateDatabase', templateDatabase);
   project.provide('runPrefix', runPrefix);
+  project.provide('redisUrl', await reachableRedis());
 
   return async () => {
     const { rows } = await admin.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [

@@ -32,6 +32,7 @@ export function createTestApp(
       // Off in tests that send many requests from one address; test/rate-limit turns it on.
       rateLimitPerMinute: 0,
       dbTimeoutMs: 5000,
+      trustProxy: 0,
       auditLog: true,
       benchRoutes: false,
       ...overrides,
