@@ -244,6 +244,44 @@ const CASES: BadInput[] = [
     authorization: ({ user }) => user.bearer,
     headers: { 'X-DeviceId': 'd'.repeat(10_000) },
   },
+  {
+    name: 'an X-DeviceIdD of 10,000 characters',
+    answer: 'badField',
+    routes: ['signout'],
+    authorization: ({ user }) => user.bearer,
+    headers: { 'X-DeviceIdD': 'd'.repeat(10_000) },
+  },
+  {
+    name: 'a NUL in device_token',
+    answer: 'badField',
+    routes: ['v3Logout'],
+    authorization: ({ user }) => user.bearer,
+    contentType: 'application/json',
+    body: String.raw`{"device_token":"x\u0000y"}`,
+  },
+  {
+    name: 'a lone surrogate in device_token',
+    answer: 'badField',
+    routes: ['v3Logout'],
+    authorization: ({ user }) => user.bearer,
+    contentType: 'application/json',
+    body: String.raw`{"device_token":"x\ud800y"}`,
+  },
+  {
+    // About 100 kB, under the body limit of both adapters, so the route itself reads it.
+    name: 'a body nested 50,000 levels deep',
+    answer: 'brokenJson',
+    authorization: ({ user }) => user.bearer,
+    contentType: 'application/json',
+    body: `{"device_token":${'['.repeat(50_000)}${']'.repeat(50_000)}}`,
+  },
+  {
+    name: 'a body nested 33 levels deep',
+    answer: 'brokenJson',
+    authorization: ({ user }) => user.bearer,
+    contentType: 'application/json',
+    body: `{"a":${'{"a":'.repeat(32)}1${'}'.repeat(33)}`,
+  },
 ];
 
 const BAD_FIELD: Partial<Record<RouteName, [number, unknown]>> = {

@@ -48,8 +48,38 @@ const contentType = fc.oneof(
   ),
   headerValue,
 );
+/** Strings PostgreSQL text cannot hold: with NUL or a lone UTF-16 surrogate somewhere. */
+const unstorableText = fc
+  .array(fc.oneof(fc.constantFrom('\u0000', '\ud800', '\udbff', '\udc00', '\udfff'), fc.string({ maxLength: 8 })), {
+    minLength: 1,
+    maxLength: 12,
+  })
+  .map((parts) => parts.join(''))
+  .filter((text) => /\0|[\ud800-\udfff]/.test(text));
+/** Arrays or objects nested far deeper than any route reads, each under Express's 100 kB body limit. */
+const deepJson = fc.oneof(
+  fc.integer({ min: 20, max: 50_000 }).map((levels) => `${'['.repeat(levels)}${']'.repeat(levels)}`),
+  fc.integer({ min: 20, max: 16_000 }).map((levels) => `${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}`),
+);
+const hugeNumber = fc.oneof(
+  fc.constantFrom('1e400', '-1e400', '1e-400', '123456789012345678901234567890'),
+  fc.integer({ min: 20, max: 5_000 }).map((digits) => '9'.repeat(digits)),
+);
+/** JSON bodies of the kinds that once answered 500, or that PostgreSQL cannot store. */
+const hostileJson = fc.oneof(
+  // JSON.stringify escapes NUL and lone surrogates (\u0000, \ud800); raw in the text, NUL is broken JSON.
+  unstorableText.map((text) => JSON.stringify({ device_token: text })),
+  unstorableText.map((text) => `{"device_token":"${text}"}`),
+  deepJson,
+  deepJson.map((value) => `{"device_token":${value}}`),
+  hugeNumber.map((number) => `{"device_token":${number},"n":[${number}]}`),
+  fc
+    .tuple(fc.integer({ min: 1_000, max: 90_000 }), fc.jsonValue({ maxDepth: 1 }))
+    .map(([length, value]) => JSON.stringify({ ['k'.repeat(length)]: value })),
+);
 const body = fc.oneof(
   { arbitrary: fc.constant(undefined), weight: 3 },
+  { arbitrary: hostileJson, weight: 3 },
   { arbitrary: fc.json({ maxDepth: 6 }), weight: 4 },
   { arbitrary: fc.jsonValue({ maxDepth: 40 }).map((value) => JSON.stringify(value) ?? 'null'), weight: 2 },
   { arbitrary: fc.string({ unit: 'binary', maxLength: 2000 }), weight: 3 },
@@ -59,9 +89,11 @@ const body = fc.oneof(
     weight: 1,
   },
 );
+/** Three of these stay under Node's 16 KiB limit on all headers, so each request reaches the route. */
+const longHeaderValue = fc.integer({ min: 1_000, max: 4_000 }).map((length) => 'd'.repeat(length));
 const extraHeaders = fc.dictionary(
   fc.constantFrom('X-DeviceId', 'X-DeviceIdD', 'Accept', 'Content-Encoding', 'Cookie', 'X-Forwarded-For'),
-  headerValue,
+  fc.oneof({ arbitrary: headerValue, weight: 4 }, { arbitrary: longHeaderValue, weight: 1 }),
   { maxKeys: 3 },
 );
 

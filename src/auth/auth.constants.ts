@@ -28,5 +28,12 @@ export const LAST_USED_RESOLUTION_MS = 60_000;
 
 /** Session ids are UUIDs; anything else names no session. */
 export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/**
+ * What PostgreSQL text cannot hold: NUL, and a lone UTF-16 surrogate (it has no UTF-8 form, so the value
+ * would not be stored as sent). A string matching it is refused as the caller's mistake, never sent in SQL.
+ */
+export const UNSTORABLE_TEXT = /\0|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** The message of a field refused by UNSTORABLE_TEXT. */
+export const unstorableTextMessage = (field: string) => `${field} must not contain NUL or unpaired surrogates`;
 /** The host's TypeORM data source, whichever name it has. */
 export const AUTH_DATA_SOURCE = Symbol('AUTH_DATA_SOURCE');

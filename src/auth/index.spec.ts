@@ -18,6 +18,7 @@ const PUBLIC_VALUES = [
   'DatabaseUnavailableError',
   'InvalidRefreshTokenError',
   'InvalidTokenError',
+  'IsStorableText',
   'JwtGuard',
   'MalformedRequestError',
   'MalformedTokenError',

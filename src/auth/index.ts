@@ -54,6 +54,8 @@ export { Public } from './guard/public.decorator.js';
 export { CurrentSession } from './guard/current-session.decorator.js';
 /** Lets a route take the bare token in `Authorization`, without `Bearer `. */
 export { AllowRawAuthorization } from './guard/allow-raw-authorization.decorator.js';
+/** class-validator constraint for a host's DTOs: a string PostgreSQL text can hold (no NUL, no lone surrogate). */
+export { IsStorableText } from './http/storable-text.decorator.js';
 /** The module's per-client rate limit, for the host's own sign-in route. */
 export { AuthRateLimitGuard } from './http/rate-limit.guard.js';
 /** The revocation listener as a @nestjs/terminus health indicator. */

@@ -1,5 +1,4 @@
 import {
-  BadRequestException,
   Body,
   Controller,
   Get,
@@ -11,7 +10,6 @@ import {
   Res,
   UnauthorizedException,
   UseGuards,
-  ValidationPipe,
 } from '@nestjs/common';
 import {
   AuthCookieService,
@@ -21,20 +19,11 @@ import {
   SessionService,
   type AuthenticatedSession,
 } from '../auth/index.js';
+import { LoginValidationPipe } from './login-validation.pipe.js';
 import { LoginDto } from './login.dto.js';
 import { DemoUsersService } from './users/demo-users.service.js';
 
-const loginValidation = new ValidationPipe({
-  whitelist: true,
-  forbidNonWhitelisted: true,
-  // The generic spec's 400 body, as the module's own routes answer it.
-  exceptionFactory: () =>
-    new BadRequestException({
-      message: 'Invalid input data',
-      description: 'The request data did not pass validation',
-      code: 'INVALID_INPUT',
-    }),
-});
+const loginValidation = new LoginValidationPipe();
 
 /** The demo's own routes: sign in with email and password, and see who you are. */
 @Controller('auth')

@@ -1,5 +1,6 @@
 import {
   BadRequestException,
+  type ArgumentMetadata,
   Body,
   Controller,
   Get,
@@ -18,6 +19,7 @@ import {
   AuthCookieService,
   AuthRateLimitGuard,
   CurrentSession,
+  IsStorableText,
   JwtGuard,
   SessionService,
   type AuthenticatedSession,
@@ -28,27 +30,32 @@ import { HostAccounts } from './host-accounts.js';
 export class HostLoginDto {
   @IsEmail()
   @MaxLength(320)
+  @IsStorableText()
   email: string;
 
   @IsString()
   @MinLength(1)
   @MaxLength(1024)
+  @IsStorableText()
   password: string;
 
   @IsOptional()
   @IsString()
   @MinLength(1)
   @MaxLength(255)
+  @IsStorableText()
   deviceId?: string;
 
   @IsOptional()
   @IsString()
   @MaxLength(255)
+  @IsStorableText()
   deviceName?: string;
 
   @IsOptional()
   @IsString()
   @MaxLength(4096)
+  @IsStorableText()
   pushToken?: string;
 }
 
@@ -64,7 +71,21 @@ const INVALID_CREDENTIALS = {
   code: 'INVALID_CREDENTIALS',
 };
 
-const loginValidation = new ValidationPipe({
+/** More than `limit` levels of objects and arrays; recurses at most `limit + 1` deep, whatever the value. */
+const deeperThan = (value: unknown, limit: number): boolean =>
+  typeof value === 'object' &&
+  value !== null &&
+  (limit === 0 || Object.values(value).some((child) => deeperThan(child, limit - 1)));
+
+/** As the demo's: class-transformer overflows the stack on a body nested thousands deep, so depth comes first. */
+class LoginValidationPipe extends ValidationPipe {
+  override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (deeperThan(value, 32)) throw new BadRequestException(INVALID_INPUT);
+    return super.transform(value, metadata);
+  }
+}
+
+const loginValidation = new LoginValidationPipe({
   whitelist: true,
   forbidNonWhitelisted: true,
   exceptionFactory: () => new BadRequestException(INVALID_INPUT),

@@ -10,7 +10,19 @@ interface JsonBodyOptions {
   forbidUnknownFields?: boolean;
 }
 
+/**
+ * Deepest nesting of objects and arrays a body may have. class-transformer recurses once per level, so a
+ * body nested thousands deep would overflow the stack; the module's routes take flat bodies.
+ */
+const MAX_BODY_DEPTH = 32;
+
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+
+/** More than `limit` levels of objects and arrays; recurses at most `limit + 1` deep, whatever the value. */
+function deeperThan(value: unknown, limit: number): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  return limit === 0 || Object.values(value).some((child) => deeperThan(child, limit - 1));
+}
 
 function hasBody(headers: Record<string, string | string[] | undefined>): boolean {
   return Number(headers['content-length'] ?? 0) > 0 || headers['transfer-encoding'] !== undefined;
@@ -19,7 +31,7 @@ function hasBody(headers: Record<string, string | string[] | undefined>): boolea
 /**
  * The request's optional JSON body, the same way on Express and Fastify: no body
  * (whatever the Content-Type) is an empty one; a body that is not JSON, not an
- * object, or fails its DTO is a domain error the route's filter answers.
+ * object, nested deeper than MAX_BODY_DEPTH, or fails its DTO is a domain error the route's filter answers.
  */
 export function readJsonBody(
   request: { headers: Record<string, string | string[] | undefined>; body?: unknown },
@@ -32,6 +44,7 @@ export function readJsonBody(
     throw new UnsupportedMediaTypeError('The body must be JSON');
   if (typeof body !== 'object' || body === null || Array.isArray(body))
     throw new MalformedRequestError('The body must be a JSON object');
+  if (deeperThan(body, MAX_BODY_DEPTH)) throw new MalformedRequestError('The body is nested too deeply');
   if (!options.dto) {
     const [unknown] = Object.keys(body);
     if (options.forbidUnknownFields && unknown !== undefined)

@@ -1,8 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { LAST_USED_RESOLUTION_MS, RevokeReason, UUID_PATTERN } from '../auth.constants.js';
+import {
+  LAST_USED_RESOLUTION_MS,
+  RevokeReason,
+  UNSTORABLE_TEXT,
+  UUID_PATTERN,
+  unstorableTextMessage,
+} from '../auth.constants.js';
 import {
   InvalidRefreshTokenError,
   InvalidTokenError,
+  RequestValidationError,
   SessionConflictError,
   SessionExpiredError,
   SessionNotFoundError,
@@ -33,6 +40,16 @@ type RevokedRow = { id: string; user_id: string };
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
+ * Text PostgreSQL cannot hold would fail the statement (a 500, and a rolled-back logout): refuse it before any
+ * SQL as the caller's mistake, naming the field, for a host whose own validation let it through.
+ */
+function requireStorableText(fields: Record<string, string | undefined>): void {
+  for (const [field, value] of Object.entries(fields))
+    if (value !== undefined && UNSTORABLE_TEXT.test(value))
+      throw new RequestValidationError(field, unstorableTextMessage(field));
+}
+
+/**
  * Sessions and devices: open, refresh, validate, list and end them. Every state change is one
  * statement (or one transaction) of SessionRepository; every revocation is forgotten by this
  * instance's cache before the caller is answered, and reaches the others through the trigger.
@@ -51,8 +68,13 @@ export class SessionService {
     return this.repository.sql;
   }
 
-  /** Opens a session (and registers or re-activates its device) and signs its first access token. */
+  /**
+   * Opens a session (and registers or re-activates its device) and signs its first access token. A field with text
+   * PostgreSQL cannot hold (NUL, a lone surrogate) is a RequestValidationError naming it, and nothing is written.
+   */
   async createSession(input: CreateSessionInput): Promise<CreatedSession> {
+    const { userId, deviceId, deviceName, pushToken, ip, userAgent } = input;
+    requireStorableText({ userId, deviceId, deviceName, pushToken, ip, userAgent });
     const refreshToken = newRefreshToken();
     const [row] = await this.repository.rows<{ id: string; expires_at: Date }>(this.sql.CREATE_SESSION, [
       input.userId,
@@ -150,9 +172,11 @@ export class SessionService {
    * removed. A device that is not the user's changes nothing (UnknownDeviceError).
    * When another request revoked the session first: a second sign-out of the same
    * token is a stale token (SessionRevokedError); any other revocation that won
-   * the race is a conflict (SessionConflictError).
+   * the race is a conflict (SessionConflictError). A device id or push token PostgreSQL cannot hold refuses the
+   * whole sign-out up front (RequestValidationError): nothing ends.
    */
   async signOut(session: AuthenticatedSession, options: SignOutOptions = {}): Promise<void> {
+    requireStorableText({ deviceId: options.deviceId, pushToken: options.pushToken });
     const reason = options.reason ?? RevokeReason.logout;
     let deviceSessionIds: string[] = [];
     await this.repository.transaction(async (query) => {

@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsStorableText } from '../../../http/storable-text.decorator.js';
 
 /** Body of `POST /v3/logout`; fields other than `device_token` are ignored. */
 export class V3LogoutBody {
@@ -11,5 +12,6 @@ export class V3LogoutBody {
   @IsOptional()
   @IsString()
   @MaxLength(4096)
+  @IsStorableText()
   device_token?: string;
 }
