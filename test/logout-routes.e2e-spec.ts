@@ -53,6 +53,18 @@ describe.each(ADAPTERS)('documented logout routes over %s', (adapter) => {
       expectAnswer(await http().post(route.path), route.noToken);
     });
 
+    it('sends Cache-Control: no-store on success and on refusal', async () => {
+      const user = await newUser(app);
+      const refused = await http().post(route.path);
+      const ok = await http().post(route.path).set('Authorization', user.bearer);
+      expect([ok.status, ok.headers['cache-control'], refused.status, refused.headers['cache-control']]).toEqual([
+        200,
+        'no-store',
+        401,
+        'no-store',
+      ]);
+    });
+
     it('401: a token that is not a JWT', async () => {
       expectAnswer(await http().post(route.path).set('Authorization', 'Bearer abc.def.ghi'), route.badToken);
     });

@@ -72,6 +72,7 @@ export class DemoAuthController {
   }
 
   @Get('me')
+  @Header('Cache-Control', 'no-store')
   @UseGuards(JwtGuard)
   me(@CurrentSession() session: AuthenticatedSession) {
     return { userId: session.userId, sessionId: session.sessionId, deviceId: session.deviceId };

@@ -135,6 +135,7 @@ export class HostAuthController {
   }
 
   @Get('me')
+  @Header('Cache-Control', 'no-store')
   @UseGuards(JwtGuard)
   me(@CurrentSession() session: AuthenticatedSession) {
     return { userId: session.userId, sessionId: session.sessionId, deviceId: session.deviceId };

@@ -1,5 +1,5 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
+import { HttpAdapterHost, Reflector } from '@nestjs/core';
 import { DatabaseUnavailableError } from '../errors/auth.errors.js';
 import { JwtGuard } from '../guard/jwt.guard.js';
 import { AuthRateLimitGuard } from './rate-limit.guard.js';
@@ -20,9 +20,12 @@ export class AuthRouteGuard implements CanActivate {
     private readonly rateLimit: AuthRateLimitGuard,
     private readonly jwt: JwtGuard,
     private readonly reflector: Reflector,
+    private readonly adapterHost: HttpAdapterHost,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
+    // Every answer of a module route, refusals included, is about a token or a session: no cache keeps it.
+    this.adapterHost.httpAdapter.setHeader(context.switchToHttp().getResponse(), 'Cache-Control', 'no-store');
     const authenticated = this.reflector.get<boolean>(AUTH_ROUTE_AUTHENTICATED, context.getClass()) ?? true;
     if (!authenticated) return this.rateLimit.canActivate(context);
     try {
