@@ -73,7 +73,8 @@ async function seedSessions(db: pg.Client, userId: string, count: number): Promi
 function sign(userId: string, sessionId: string): string {
   return jwt.sign({ sub: userId, sid: sessionId, jti: randomUUID() }, SECRET, {
     algorithm: 'HS256',
-    expiresIn: 3600,
+    // The demo's accessTokenTtlSeconds (the default): the guard refuses a token claiming a longer lifetime.
+    expiresIn: 900,
     issuer: ISSUER,
     audience: AUDIENCE,
     header: { alg: 'HS256', typ: 'at+jwt' },

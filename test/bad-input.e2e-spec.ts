@@ -45,13 +45,21 @@ const bearer = (token: (context: Context) => string) => (context: Context) => `B
 
 const CASES: BadInput[] = [
   { name: 'no Authorization header', answer: 'noToken', authorization: () => undefined },
-  { name: 'Bearer with nothing', answer: 'noToken', authorization: () => 'Bearer' },
-  { name: 'Bearer and spaces', answer: 'noToken', authorization: () => 'Bearer    ' },
-  { name: 'Basic credentials', answer: 'noToken', authorization: () => 'Basic ZGVtbzpkZW1v' },
+  // A header that is there but holds no token: credentials were sent, and they are refused like a bad token.
+  { name: 'Bearer with nothing', answer: 'badToken', authorization: () => 'Bearer' },
+  { name: 'Bearer and spaces', answer: 'badToken', authorization: () => 'Bearer    ' },
+  { name: 'Basic credentials', answer: 'badToken', authorization: () => 'Basic ZGVtbzpkZW1v' },
   {
     name: 'two bearer tokens',
-    answer: 'noToken',
+    answer: 'badToken',
     authorization: ({ user }) => `Bearer ${user.accessToken} Bearer ${user.accessToken}`,
+  },
+  { name: 'SQL in the Authorization header', answer: 'badToken', authorization: () => "Bearer ' OR '1'='1'; --" },
+  {
+    name: 'our token without Bearer, where the route wants Bearer',
+    answer: 'badToken',
+    routes: ['signout', 'authLogout', 'v3Logout'],
+    authorization: ({ user }) => user.accessToken,
   },
   {
     name: 'the token in the query string only',

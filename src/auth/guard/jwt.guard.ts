@@ -64,7 +64,12 @@ export class JwtGuard implements CanActivate {
             else resolve(user);
           },
         );
-      authenticate(request, undefined, reject);
+      try {
+        authenticate(request, undefined, reject);
+      } catch (error) {
+        // The extractor throws MalformedTokenError for an Authorization header that holds no token.
+        reject(toDomainError(error));
+      }
     });
     request.user = session;
     return session;

@@ -11,6 +11,8 @@ import { verificationKey, type AccessTokenClaims } from '../tokens/access-token.
 import { accessTokenExtractor } from '../tokens/token-extraction.js';
 
 const ACCEPTED_TYPES = new Set([ACCESS_TOKEN_TYPE, `application/${ACCESS_TOKEN_TYPE}`]);
+/** Ours are UUIDs (36); the bound keeps a signed but oversized `jti` out of logs and memory. */
+const MAX_JTI_LENGTH = 128;
 
 /** The strategies' names inside their own passport instance: `Bearer <token>` only, or the bare token too. */
 export const JWT_STRATEGY = { bearer: 'auth-jwt', allowRaw: 'auth-jwt-raw' } as const;
@@ -27,7 +29,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY.bearer)
   declare private ownPassport: passport.PassportStatic | undefined;
 
   constructor(
-    options: ResolvedAuthOptions,
+    private readonly options: ResolvedAuthOptions,
     private readonly sessions: SessionService,
   ) {
     super(strategyOptions(options, false));
@@ -54,7 +56,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY.bearer)
     if (!ACCEPTED_TYPES.has(typ)) throw new InvalidTokenError('Token type is not at+jwt');
     // RFC 7515 4.1.11: a critical extension we do not understand makes the token invalid.
     if ('crit' in token.header) throw new InvalidTokenError('Unsupported critical header');
-    return this.sessions.validateSession(parseClaims(token.payload));
+    return this.sessions.validateSession(parseClaims(token.payload, this.options));
   }
 }
 
@@ -66,17 +68,40 @@ function strategyOptions(options: ResolvedAuthOptions, allowRawAuthorization: bo
     algorithms: [options.signing.algorithm],
     issuer: options.issuer,
     audience: options.audience,
-    jsonWebTokenOptions: { complete: true },
+    // jsonwebtoken applies the tolerance to `exp` and `nbf`; parseClaims applies it to `iat`.
+    jsonWebTokenOptions: { complete: true, clockTolerance: options.clockToleranceSeconds },
   };
 }
 
-function parseClaims(payload: Jwt['payload']): Pick<AccessTokenClaims, 'sub' | 'sid' | 'jti'> {
+/**
+ * The claims JwtGuard relies on, after jsonwebtoken checked the signature, `iss`, `aud`, and `exp` and `nbf` where
+ * present. RFC 9068 section 2.2 makes `exp` and `iat` required; RFC 8725 section 3.10: a signed token still claims no
+ * more than we would have issued, so no `iat` ahead of our clock and no lifetime above `accessTokenTtlSeconds`.
+ */
+function parseClaims(
+  payload: Jwt['payload'],
+  options: Pick<ResolvedAuthOptions, 'accessTokenTtlSeconds' | 'clockToleranceSeconds'>,
+): Pick<AccessTokenClaims, 'sub' | 'sid' | 'jti'> {
   if (typeof payload !== 'object' || payload === null) throw new InvalidTokenError('Token payload is not an object');
-  const { sub, sid, jti } = payload as Record<string, unknown>;
+  const { sub, sid, jti, exp, iat } = payload as Record<string, unknown>;
   if (typeof sub !== 'string' || sub.length === 0 || sub.length > 255) {
     throw new InvalidTokenError('Token has no valid sub');
   }
   if (typeof sid !== 'string' || !UUID_PATTERN.test(sid)) throw new InvalidTokenError('Token has no valid sid');
-  if (typeof jti !== 'string' || jti.length === 0) throw new InvalidTokenError('Token has no valid jti');
+  if (typeof jti !== 'string' || jti.length === 0 || jti.length > MAX_JTI_LENGTH) {
+    throw new InvalidTokenError('Token has no valid jti');
+  }
+  if (!isNumericDate(exp)) throw new InvalidTokenError('Token has no valid exp');
+  if (!isNumericDate(iat)) throw new InvalidTokenError('Token has no valid iat');
+  const tolerance = options.clockToleranceSeconds;
+  if (iat > Date.now() / 1000 + tolerance) throw new InvalidTokenError('Token iat is in the future');
+  if (exp - iat > options.accessTokenTtlSeconds + tolerance) {
+    throw new InvalidTokenError('Token lifetime is longer than accessTokenTtlSeconds');
+  }
   return { sub, sid, jti };
+}
+
+/** RFC 7519 section 2: seconds since the epoch, a JSON number (not a string). */
+function isNumericDate(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
 }

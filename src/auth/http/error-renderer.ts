@@ -1,10 +1,17 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import { MissingTokenError } from '../errors/auth.errors.js';
 import { AUTH_OPTIONS, type ResolvedAuthOptions } from '../options/resolve-options.js';
 import { toDomainError, type ErrorMapper } from './error-response.js';
 
 /** Set on a response this module answered, so the Fastify pre-route hook leaves its body alone. */
 const ANSWERED = Symbol('auth:answered');
+
+/**
+ * RFC 6750 section 3: a 401 names the Bearer scheme; `invalid_token` only when a token was sent (without one, the
+ * section says to give no error code).
+ */
+const CHALLENGE = { missing: 'Bearer', refused: 'Bearer error="invalid_token"' } as const;
 
 /** Sends an error in a spec's body through whichever HTTP adapter runs. */
 @Injectable()
@@ -16,12 +23,21 @@ export class AuthErrorRenderer {
     @Inject(AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,
   ) {}
 
-  /** Maps `error` with `mapper` and replies; a 5xx is logged here, and only its generic body leaves. */
+  /**
+   * Maps `error` with `mapper` and replies, with `WWW-Authenticate` on a 401; a 5xx is logged here, and only its
+   * generic body leaves.
+   */
   render(response: object, mapper: ErrorMapper, error: unknown): void {
-    const { status, body } = mapper(toDomainError(error), this.options);
+    const domainError = toDomainError(error);
+    const { status, body } = mapper(domainError, this.options);
     if (status >= 500) this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     (response as Record<symbol, boolean>)[ANSWERED] = true;
-    this.adapterHost.httpAdapter.reply(response, body, status);
+    const adapter = this.adapterHost.httpAdapter;
+    if (status === 401) {
+      const challenge = domainError instanceof MissingTokenError ? CHALLENGE.missing : CHALLENGE.refused;
+      adapter.setHeader(response, 'WWW-Authenticate', challenge);
+    }
+    adapter.reply(response, body, status);
   }
 
   /** The spec's answer for an HTTP status the adapter set before any route code ran. */

@@ -7,7 +7,7 @@ import type { ErrorMapper } from '../http/error-response.js';
 export interface HmacSigningOptions {
   /** The only accepted algorithm; tokens claiming any other are refused. */
   algorithm: 'HS256';
-  /** At least 32 bytes of secret; the demo refuses shorter ones. */
+  /** At least 32 bytes (RFC 7518 section 3.2); the module refuses a shorter secret at start. */
   secret: string;
 }
 
@@ -35,6 +35,8 @@ export interface AuthModuleOptions {
   accessTokenTtlSeconds?: number;
   /** Session lifetime in seconds, from login. Default 2,592,000 (30 days). */
   sessionTtlSeconds?: number;
+  /** Seconds of clock skew allowed between instances when checking a token's `exp`, `nbf` and `iat`. Default 5. */
+  clockToleranceSeconds?: number;
   /** `systemId` written in `/signout` error bodies. Default `core`. */
   systemId?: string;
   /** Put original messages and stack traces in error bodies that allow them. Default false: never in production. */

@@ -15,6 +15,7 @@ describe('resolveAuthOptions', () => {
       audience: 'nest-signout-api',
       accessTokenTtlSeconds: 900,
       sessionTtlSeconds: 2_592_000,
+      clockToleranceSeconds: 5,
       systemId: 'core',
       exposeErrorDetails: false,
       userStore: undefined,
@@ -47,6 +48,7 @@ describe('resolveAuthOptions', () => {
       audience: 'a',
       accessTokenTtlSeconds: 60,
       sessionTtlSeconds: 3600,
+      clockToleranceSeconds: 0,
       systemId: 'x',
       exposeErrorDetails: true,
       userStore,
@@ -77,6 +79,12 @@ describe('resolveAuthOptions', () => {
     });
   });
 
+  // 16 two-byte characters are 32 bytes.
+  it.each(['s'.repeat(32), 'é'.repeat(16)])('takes the 32-byte HS256 secret %s', (secret) => {
+    const hs256 = { algorithm: 'HS256', secret } as const;
+    expect(resolveAuthOptions({ signing: hs256 }).signing).toEqual(hs256);
+  });
+
   it.each([
     [{}, 'the `signing` option is required'],
     [
@@ -88,9 +96,22 @@ describe('resolveAuthOptions', () => {
       `signing.algorithm must be 'HS256', 'RS256' or 'ES256' (got "none")`,
     ],
     [{ signing: { algorithm: 'HS256', secret: '' } }, 'HS256 needs a secret'],
+    [
+      { signing: { algorithm: 'HS256', secret: 's'.repeat(31) } },
+      'AuthModule: signing.secret must be at least 32 bytes for HS256 (RFC 7518 section 3.2), got 31; ' +
+        'generate one with: openssl rand -base64 32',
+    ],
+    // Bytes, not characters: 15 two-byte characters are 30 bytes.
+    [
+      { signing: { algorithm: 'HS256', secret: 'é'.repeat(15) } },
+      'signing.secret must be at least 32 bytes for HS256 (RFC 7518 section 3.2), got 30',
+    ],
     [{ signing: { algorithm: 'RS256', privateKey: 'k', publicKey: '' } }, 'RS256 needs privateKey and publicKey'],
     [{ signing, accessTokenTtlSeconds: 0 }, 'accessTokenTtlSeconds must be a positive integer'],
     [{ signing, sessionTtlSeconds: 1.5 }, 'sessionTtlSeconds must be a positive integer'],
+    [{ signing, clockToleranceSeconds: -1 }, 'clockToleranceSeconds must be a non-negative integer'],
+    [{ signing, clockToleranceSeconds: 0.5 }, 'clockToleranceSeconds must be a non-negative integer'],
+    [{ signing, clockToleranceSeconds: '5' }, 'clockToleranceSeconds must be a non-negative integer'],
     [{ signing, cleanup: { batchSize: 0 } }, 'cleanup.batchSize must be a positive integer'],
     [{ signing, rateLimit: { limit: 0 } }, 'rateLimit.limit must be a positive integer'],
     [{ signing, revocation: { mode: 'lazy' } }, 'revocation.mode must be cached or strict'],

@@ -17,6 +17,7 @@ export interface ResolvedAuthOptions {
   audience: string;
   accessTokenTtlSeconds: number;
   sessionTtlSeconds: number;
+  clockToleranceSeconds: number;
   systemId: string;
   exposeErrorDetails: boolean;
   userStore: AuthUserStore;
@@ -32,12 +33,16 @@ export interface ResolvedAuthOptions {
 
 export const AUTH_OPTIONS = Symbol('AUTH_OPTIONS');
 
+/** RFC 7518 section 3.2: an HS256 key at least as long as the hash output. */
+const MIN_HS256_SECRET_BYTES = 32;
+
 /** Every default, in one place. */
 export const AUTH_DEFAULTS = {
   issuer: 'nest-signout',
   audience: 'nest-signout-api',
   accessTokenTtlSeconds: 15 * 60,
   sessionTtlSeconds: 30 * 24 * 60 * 60,
+  clockToleranceSeconds: 5,
   systemId: 'core',
   exposeErrorDetails: false,
   cookie: { name: '__Host-access_token', sameSite: 'strict', secure: true, path: '/', clearSiteData: true },
@@ -55,6 +60,12 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
     );
   }
   if (signing.algorithm === 'HS256' && !signing.secret) throw new Error('AuthModule: HS256 needs a secret');
+  if (signing.algorithm === 'HS256' && Buffer.byteLength(signing.secret) < MIN_HS256_SECRET_BYTES) {
+    throw new Error(
+      `AuthModule: signing.secret must be at least ${MIN_HS256_SECRET_BYTES} bytes for HS256 (RFC 7518 section 3.2), ` +
+        `got ${Buffer.byteLength(signing.secret)}; generate one with: openssl rand -base64 32`,
+    );
+  }
   if (signing.algorithm !== 'HS256' && (!signing.privateKey || !signing.publicKey)) {
     throw new Error(`AuthModule: ${signing.algorithm} needs privateKey and publicKey`);
   }
@@ -64,6 +75,7 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
     audience: options.audience ?? AUTH_DEFAULTS.audience,
     accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? AUTH_DEFAULTS.accessTokenTtlSeconds,
     sessionTtlSeconds: options.sessionTtlSeconds ?? AUTH_DEFAULTS.sessionTtlSeconds,
+    clockToleranceSeconds: options.clockToleranceSeconds ?? AUTH_DEFAULTS.clockToleranceSeconds,
     systemId: options.systemId ?? AUTH_DEFAULTS.systemId,
     exposeErrorDetails: options.exposeErrorDetails ?? AUTH_DEFAULTS.exposeErrorDetails,
     userStore: options.userStore ?? allowAllUserStore,
@@ -78,6 +90,8 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
     throw new Error('AuthModule: revocation.mode must be cached or strict');
   positiveIntegers(resolved.revocation, ['maxEntryAgeMs', 'maxEntries', 'heartbeatMs'], 'revocation.');
   positiveIntegers(resolved, ['accessTokenTtlSeconds', 'sessionTtlSeconds']);
+  if (!Number.isInteger(resolved.clockToleranceSeconds) || resolved.clockToleranceSeconds < 0)
+    throw new Error('AuthModule: clockToleranceSeconds must be a non-negative integer');
   if (resolved.cleanup)
     positiveIntegers(resolved.cleanup, ['intervalSeconds', 'retentionDays', 'batchSize'], 'cleanup.');
   return resolved;
