@@ -23,19 +23,8 @@ export function decodeToken(token: string): { header: Record<string, unknown>; p
 
 /** Signs a token like ours (or deliberately unlike it) for attack and edge cases. */
 export function forgeToken(base: { sub: string; sid: string }, options: ForgeOptions = {}): string {
-  const now = Math.floor(Date.now() / 1000);
-  const claims = {
-    sub: base.sub,
-    sid: base.sid,
-    jti: randomUUID(),
-    iat: now,
-    exp: now + 600,
-    iss: 'nest-signout',
-    aud: 'nest-signout-api',
-    ...options.claims,
-  };
-  for (const [key, value] of Object.entries(claims))
-    if (value === undefined) delete (claims as Record<string, unknown>)[key];
+  const claims = { ...ourClaims(base), ...options.claims };
+  for (const [key, value] of Object.entries(claims)) if (value === undefined) delete claims[key];
   const algorithm = options.algorithm ?? 'HS256';
   const header: Record<string, unknown> = { alg: algorithm, typ: 'at+jwt', ...options.header };
   for (const [key, value] of Object.entries(header)) if (value === undefined) delete header[key];
@@ -51,8 +40,13 @@ export function signHmac(header: Record<string, unknown>, payload: Record<string
 
 /** An unsigned token (`alg: none` spelled as given). */
 export function unsignedToken(base: { sub: string; sid: string }, alg = 'none'): string {
+  return `${encode({ alg, typ: 'at+jwt' })}.${encode(ourClaims(base))}.`;
+}
+
+/** The claims our own tokens carry, issued now for ten minutes. */
+function ourClaims(base: { sub: string; sid: string }): Record<string, unknown> {
   const now = Math.floor(Date.now() / 1000);
-  const claims = {
+  return {
     sub: base.sub,
     sid: base.sid,
     jti: randomUUID(),
@@ -61,5 +55,4 @@ export function unsignedToken(base: { sub: string; sid: string }, alg = 'none'):
     iss: 'nest-signout',
     aud: 'nest-signout-api',
   };
-  return `${encode({ alg, typ: 'at+jwt' })}.${encode(claims)}.`;
 }
