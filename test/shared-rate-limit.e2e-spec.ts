@@ -21,6 +21,10 @@ const TOO_MANY = {
 /** A client address of this run's own, so counts left in Redis by another run never meet this one's. */
 const freshClient = () => `2001:db8:${randomInt(0xffff).toString(16)}:${randomInt(0xffff).toString(16)}::1`;
 
+/** A token-less logout, from `client` as a trusted proxy names it. */
+const logout = (app: INestApplication, client: string) =>
+  request(app.getHttpServer()).post('/auth/logout').set('X-Forwarded-For', client);
+
 describe.skipIf(!REDIS_URL).each(ADAPTERS)('rate limits shared by several instances over %s', (adapter) => {
   let db: TestDatabase;
   const apps: INestApplication[] = [];
@@ -51,9 +55,6 @@ describe.skipIf(!REDIS_URL).each(ADAPTERS)('rate limits shared by several instan
     for (const redis of clients) redis.disconnect();
     await db?.drop();
   });
-
-  const logout = (app: INestApplication, client: string) =>
-    request(app.getHttpServer()).post('/auth/logout').set('X-Forwarded-For', client);
 
   it('with a Redis store, one client gets one budget across instances', async () => {
     const [a, b] = await instances(true);
