@@ -65,12 +65,15 @@ export class PreRouteErrorsInstaller implements OnModuleInit {
   /**
    * Express hands body-parser errors to error middleware; this one sits before Nest's and takes only our
    * routes. The body parser runs before any route or middleware, so a broken body sent to a nearly matching
-   * path gets the same 404 here as an intact one gets from the middleware above.
+   * path gets the same 404 here as an intact one gets from the middleware above. A nearly matching path no
+   * route took (a doubled slash, or outside the global prefix, where Express alone would answer its own
+   * HTML page) gets that 404 too, as on Fastify.
    */
-  private installOnExpress(app: {
-    use(handler: (error: unknown, req: RawRequest, res: object, next: Next) => void): void;
-  }): void {
-    app.use((error, request, response, next) => {
+  private installOnExpress(app: ExpressLike): void {
+    app.use((request: RawRequest, _response: object, next: Next) =>
+      next(this.routes.nearlyMatches(request) ? notFound(request) : undefined),
+    );
+    app.use((error: unknown, request: RawRequest, response: object, next: Next) => {
       const mapper = this.routes.mapperFor(request);
       if (mapper) return this.renderer.render(response, mapper, error);
       next(this.routes.nearlyMatches(request) ? notFound(request) : error);
@@ -102,6 +105,11 @@ export class PreRouteErrorsInstaller implements OnModuleInit {
       done(null, body);
     });
   }
+}
+
+interface ExpressLike {
+  use(handler: (req: RawRequest, res: object, next: Next) => void): void;
+  use(handler: (error: unknown, req: RawRequest, res: object, next: Next) => void): void;
 }
 
 interface FastifyReplyLike {
