@@ -1,4 +1,4 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { ThrottlerStorage } from '@nestjs/throttler';
 import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
@@ -38,7 +38,15 @@ import { AccessTokenService } from './tokens/access-token.service.js';
  * SchedulerRegistry and EventEmitter2 when the host has them.
  */
 @Module({})
-export class AuthModule extends ConfigurableAuthModule {
+export class AuthModule extends ConfigurableAuthModule implements NestModule {
+  constructor(private readonly preRouteErrors: PreRouteErrorsInstaller) {
+    super();
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    this.preRouteErrors.configure(consumer);
+  }
+
   static override forRoot(options: typeof AUTH_OPTIONS_TYPE): DynamicModule {
     return withAuthParts(super.forRoot(options), options);
   }

@@ -12,28 +12,57 @@ export interface RawRequest {
   url: string;
   originalUrl?: string;
   headers: Record<string, string | string[] | undefined>;
+  /** Fastify only: the route its router matched, `url` undefined when it matched none (its 404). */
+  routeOptions?: { url?: string };
 }
 
-const normalizePath = (...parts: string[]) => `/${parts.join('/').split('/').filter(Boolean).join('/')}`.toLowerCase();
+/** A configured path (prefix, mount path) as the router is given it: one leading slash, no empty segment. */
+const joinPath = (...parts: string[]) => `/${parts.join('/').split('/').filter(Boolean).join('/')}`;
+
+/** The request's path as sent: no decoding, no case or slash folding. */
+const requestPath = (request: RawRequest) => (request.originalUrl ?? request.url).split('?')[0];
 
 /** A mounted path as a matcher: literal segments, and `:name` segments matching any one segment. */
-const pathPattern = (path: string) =>
+const pathPattern = (path: string, flags?: string) =>
   new RegExp(
     `^${path
       .split('/')
       .map((segment) => (segment.startsWith(':') ? '[^/]+' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
       .join('/')}$`,
+    flags,
   );
+
+/** A request path as a lenient router may read it: percent-decoded where it can be, empty segments dropped. */
+function foldedPath(path: string): string {
+  let decoded = path;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    // Not valid percent-encoding: compared as sent.
+  }
+  return joinPath(decoded);
+}
+
+interface CompiledRoute {
+  method: string;
+  /** The path as the router was given it, `:name` segments included. */
+  template: string;
+  exact: RegExp;
+  loose: RegExp;
+  mapper: ErrorMapper;
+}
 
 /**
  * Which of the module's routes a request is for, and so which spec answers its errors: the exception
  * filter of the module's controllers and the hooks that answer errors raised before a route runs
- * both ask here. Paths match as Express matches them (any case, trailing slash), under the host's
- * global prefix.
+ * both ask here. A path matches only exactly (same case, no extra slash, under the host's global
+ * prefix), on both adapters: Express alone would also serve `/AUTH/LOGOUT` and `/auth/logout/`, and a
+ * lookup that folded them would answer Fastify's 404 for them in the route's spec. Nearly matching paths
+ * are answered with the router's 404 (pre-route-errors.ts), so the module's paths are the same everywhere.
  */
 @Injectable()
 export class MountedRoutes {
-  private patterns: Array<{ method: string; pattern: RegExp; mapper: ErrorMapper }> | undefined;
+  private compiled: CompiledRoute[] | undefined;
 
   constructor(
     @Inject(AUTH_MOUNTED_ROUTES) private readonly routes: MountedRoute[],
@@ -44,15 +73,35 @@ export class MountedRoutes {
     return this.routes.length === 0;
   }
 
-  /** The mapper of the route a request is for, or undefined when it is none of the module's. */
+  /**
+   * The mapper of the module route the request's path is exactly, or undefined. On Fastify the router must
+   * also have matched that route (`routeOptions.url`), so its own 404 is never taken for the route's.
+   */
   mapperFor(request: RawRequest): ErrorMapper | undefined {
+    const path = requestPath(request);
+    const route = this.patterns().find(({ method, exact }) => method === request.method && exact.test(path));
+    if (!route) return undefined;
+    if (request.routeOptions && joinPath(request.routeOptions.url ?? '') !== route.template) return undefined;
+    return route.mapper;
+  }
+
+  /**
+   * Whether the request is for a module route only loosely: another case, a trailing or doubled slash,
+   * percent-encoded letters. Such a request is none of the module's and gets the router's 404.
+   */
+  nearlyMatches(request: RawRequest): boolean {
+    if (this.mapperFor(request)) return false;
+    const path = foldedPath(requestPath(request));
+    const method = request.method === 'HEAD' ? 'GET' : request.method;
+    return this.patterns().some((route) => route.method === method && route.loose.test(path));
+  }
+
+  private patterns(): CompiledRoute[] {
     // Compiled on first use: the host sets its global prefix after the module is built.
-    this.patterns ??= this.routes.map(({ method, path, mapper }) => ({
-      method,
-      mapper,
-      pattern: pathPattern(normalizePath(this.appConfig.getGlobalPrefix(), path)),
-    }));
-    const path = normalizePath((request.originalUrl ?? request.url).split('?')[0]);
-    return this.patterns.find((route) => route.method === request.method && route.pattern.test(path))?.mapper;
+    this.compiled ??= this.routes.map(({ method, path, mapper }) => {
+      const template = joinPath(this.appConfig.getGlobalPrefix(), path);
+      return { method, template, mapper, exact: pathPattern(template), loose: pathPattern(template, 'i') };
+    });
+    return this.compiled;
   }
 }
