@@ -71,11 +71,8 @@ describe.each(ADAPTERS)('the module routes match exact paths only, over %s', (ad
         const before = await authState(db);
 
         const plain = await http()[route.method](path).set('Authorization', bearer);
-        const broken = await http()
-          [route.method](path)
-          .set('Authorization', bearer)
-          .set('Content-Type', 'application/json')
-          .send('{oops');
+        const send = http()[route.method](path);
+        const broken = await send.set('Authorization', bearer).set('Content-Type', 'application/json').send('{oops');
 
         const answer = { status: 404, body: notFound(route.method, path) };
         expect({ status: plain.status, body: plain.body }).toEqual(answer);
