@@ -2,6 +2,7 @@ import { CreateAuthTables1763700000000 } from './1763700000000-CreateAuthTables.
 import { CreateRefreshTokens1763700000002 } from './1763700000002-CreateRefreshTokens.js';
 import { SessionCleanupIndexes1763700000003 } from './1763700000003-SessionCleanupIndexes.js';
 import { RevocationNotify1763700000004 } from './1763700000004-RevocationNotify.js';
+import { ClearEndedDevicePushTokens1763700000005 } from './1763700000005-ClearEndedDevicePushTokens.js';
 
 /** The module's migrations, in order: add them to the host's TypeORM `migrations` list. */
 export const authMigrations = [
@@ -9,4 +10,5 @@ export const authMigrations = [
   CreateRefreshTokens1763700000002,
   SessionCleanupIndexes1763700000003,
   RevocationNotify1763700000004,
+  ClearEndedDevicePushTokens1763700000005,
 ];

@@ -173,3 +173,39 @@ describe.each(ADAPTERS)('GET /health over %s, database unreachable', (adapter) =
     expect(back?.body).toEqual(healthBody('ok', { database: DATABASE_UP, revocationListener: LISTENING }, {}));
   });
 });
+
+describe.each(ADAPTERS)('GET /health over %s, database refusing connections', (adapter) => {
+  let db: TestDatabase;
+  let proxy: TcpProxy;
+  let app: INestApplication;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    proxy = await startTcpProxy(db.url);
+    app = await createTestApp(proxy.url, adapter, { dbTimeoutMs: 1000 });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await db?.drop();
+  });
+
+  it('503 names the failure (connection refused), not the address the driver gave', async () => {
+    await healthOf(app).expect(200);
+    const { port } = new URL(proxy.url);
+    await proxy.close();
+    const refused = { status: 'down', responseTime: expect.any(Number), message: 'connection refused' };
+    // A pooled connection cut by the close may fail first ('connection lost'); the next one is refused.
+    const down = await within(5000, async () => {
+      const response = await healthOf(app);
+      const database = response.body?.error?.database;
+      return database && database.message !== 'connection lost' ? response : undefined;
+    });
+    expect(down?.text).not.toMatch(new RegExp(`127\\.0\\.0\\.1|:${port}\\b|ECONNREFUSED`));
+    expect([
+      { status: 503, body: healthBody('error', { revocationListener: LISTENING }, { database: refused }) },
+      { status: 503, body: healthBody('error', {}, { database: refused, revocationListener: NOT_LISTENING }) },
+    ]).toContainEqual({ status: down?.status, body: down?.body });
+  });
+});
+
+const healthOf = (app: INestApplication) => request(app.getHttpServer()).get('/health');

@@ -30,12 +30,14 @@ describe('migrations', () => {
       'CreateRefreshTokens1763700000002',
       'SessionCleanupIndexes1763700000003',
       'RevocationNotify1763700000004',
+      'ClearEndedDevicePushTokens1763700000005',
     ]);
     expect(demoMigrations.map((m) => m.name)).toEqual([
       'CreateAuthTables1763700000000',
       'CreateRefreshTokens1763700000002',
       'SessionCleanupIndexes1763700000003',
       'RevocationNotify1763700000004',
+      'ClearEndedDevicePushTokens1763700000005',
       'CreateDemoUsers1763700000001',
     ]);
   });

@@ -1,4 +1,5 @@
-import { Injectable, Logger, type INestApplication, type LoggerService } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { ConsoleLogger, Injectable, Logger, type INestApplication, type LoggerService } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +9,7 @@ import { createHost } from './support/host.js';
 import { ROUTE_SPECS } from './support/logout-routes.js';
 import { login } from './support/session-client.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
-import { breakSessionWrites, newUser } from './support/users.js';
+import { addAccount, breakSessionWrites, breakWritesQuotingTheRow, newUser } from './support/users.js';
 
 /** Every line the application logs, at every level, as it would reach a log shipper. */
 class CapturingLogger implements LoggerService {
@@ -117,8 +118,8 @@ describe.each(ADAPTERS)('no secrets in logs or error bodies over %s', (adapter) 
 
   it('no access token, refresh token, password or signing secret appears in any log line', () => {
     expect(logger.lines.length).toBeGreaterThan(10);
-    // The failing database was logged (the stack stays in the logs, never in a response).
-    expect(logger.lines.some((line) => line.includes('simulated failure'))).toBe(true);
+    // The failing statement was logged by name (the stack stays in the logs, never in a response).
+    expect(logger.lines.some((line) => line.includes('AuthModule: REVOKE_SESSION failed'))).toBe(true);
     const leaks = logger.lines.filter((line) => [...secrets].some((secret) => line.includes(secret)));
     expect(leaks).toEqual([]);
   });
@@ -133,3 +134,130 @@ describe.each(ADAPTERS)('no secrets in logs or error bodies over %s', (adapter) 
     expect(bodies.filter((body) => [...secrets].some((secret) => body.includes(secret)))).toEqual([]);
   });
 });
+
+/**
+ * Nest's ConsoleLogger as an app would run it (text or JSON), every line it writes kept: Nest prints an error's own
+ * fields and its `cause`, so this is where a driver error's query, parameters or address would show.
+ */
+class ConsoleCapture extends ConsoleLogger {
+  readonly lines: string[] = [];
+  constructor(json: boolean) {
+    super({ json, colors: false });
+  }
+  override log(message: unknown, ...rest: unknown[]) {
+    this.capturing(() => super.log(message, ...rest));
+  }
+  override error(message: unknown, ...rest: unknown[]) {
+    this.capturing(() => super.error(message, ...rest));
+  }
+  override warn(message: unknown, ...rest: unknown[]) {
+    this.capturing(() => super.warn(message, ...rest));
+  }
+  override debug(message: unknown, ...rest: unknown[]) {
+    this.capturing(() => super.debug(message, ...rest));
+  }
+  override verbose(message: unknown, ...rest: unknown[]) {
+    this.capturing(() => super.verbose(message, ...rest));
+  }
+  override fatal(message: unknown, ...rest: unknown[]) {
+    this.capturing(() => super.fatal(message, ...rest));
+  }
+  private capturing(print: () => void): void {
+    const { stdout, stderr } = process;
+    const [out, err] = [stdout.write, stderr.write];
+    const keep = ((chunk: unknown) => this.lines.push(String(chunk)) > 0) as typeof stdout.write;
+    stdout.write = keep;
+    stderr.write = keep;
+    try {
+      print();
+    } finally {
+      stdout.write = out;
+      stderr.write = err;
+    }
+  }
+}
+
+const IP = '203.0.113.77';
+const USER_AGENT = 'LeakProbe/7.7 (agent-9f3e2c)';
+/** A request from the client whose address and user agent must not reach the logs. */
+const asClient = <T extends request.Test>(call: T): T =>
+  call.set('X-Forwarded-For', IP).set('User-Agent', USER_AGENT) as T;
+
+describe.each(ADAPTERS.flatMap((adapter) => [false, true].map((json) => [adapter, json] as const)))(
+  'a failing statement is logged by name, without its parameters, over %s (JSON logs: %s)',
+  (adapter, json) => {
+    let db: TestDatabase;
+    let app: INestApplication;
+    const logger = new ConsoleCapture(json);
+
+    beforeAll(async () => {
+      db = await createTestDatabase();
+      app = await createHost(adapter, db.url, { logger, trustProxy: true });
+    });
+    afterAll(async () => {
+      await app?.close();
+      await db?.drop();
+    });
+    const http = () => request(app.getHttpServer());
+
+    it('host and module routes answer 500; no log line holds user id, IP, user agent, hash or password', async () => {
+      const email = `leak-${adapter}-${json}@example.com`;
+      const password = `pw-${adapter}-${json}-7f1c0e`;
+      const userId = await addAccount(app, email, password);
+      const signedIn = await asClient(http().post('/auth/login')).send({ email, password }).expect(200);
+      const { accessToken, refreshToken } = signedIn.body as { accessToken: string; refreshToken: string };
+      const hash = createHash('sha256').update(refreshToken).digest();
+      logger.lines.length = 0;
+
+      // A host route: the host's login asks SessionService.createSession, and the error reaches Nest's handler.
+      let restore = await breakWritesQuotingTheRow(db, 'auth_sessions', 'INSERT');
+      try {
+        const failed = await asClient(http().post('/auth/login')).send({ email, password });
+        expect({ status: failed.status, body: failed.body }).toEqual({
+          status: 500,
+          body: { statusCode: 500, message: 'Internal server error' },
+        });
+      } finally {
+        await restore();
+      }
+      // Module routes: a refresh (its statement carries the token hashes) and logout/all (the user id).
+      restore = await breakWritesQuotingTheRow(db, 'auth_refresh_tokens', 'UPDATE');
+      try {
+        const failed = await asClient(http().post('/auth/refresh')).send({ refreshToken });
+        expect({ status: failed.status, body: failed.body }).toEqual({
+          status: 500,
+          body: {
+            message: 'Internal server error',
+            description: 'The server could not complete the request',
+            code: 'INTERNAL_ERROR',
+          },
+        });
+      } finally {
+        await restore();
+      }
+      restore = await breakWritesQuotingTheRow(db, 'auth_sessions', 'UPDATE');
+      try {
+        const failed = await asClient(http().post('/auth/logout/all')).set('Authorization', `Bearer ${accessToken}`);
+        expect({ status: failed.status, body: failed.body }).toEqual({
+          status: 500,
+          body: {
+            message: 'Internal server error',
+            description: 'The server could not complete the request',
+            code: 'INTERNAL_ERROR',
+          },
+        });
+      } finally {
+        await restore();
+      }
+
+      const hex = hash.toString('hex');
+      const secrets = [userId, IP, USER_AGENT, password, hex, hex.slice(0, 23), hash.toString('base64')];
+      // `<Buffer 3a 4f ...>`, as util.inspect prints a parameter that is a Buffer.
+      secrets.push([...hash.subarray(0, 8)].map((byte) => byte.toString(16).padStart(2, '0')).join(' '));
+      expect(logger.lines.filter((line) => secrets.some((secret) => line.includes(secret)))).toEqual([]);
+      const log = logger.lines.join('');
+      for (const statement of ['CREATE_SESSION', 'ROTATE_REFRESH_TOKEN', 'REVOKE_USER_SESSIONS'])
+        expect(log).toContain(`AuthModule: ${statement} failed: PostgreSQL refused it (P0001)`);
+    });
+  },
+);

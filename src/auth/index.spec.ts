@@ -35,6 +35,7 @@ const PUBLIC_VALUES = [
   'SessionRefreshedEvent',
   'SessionRevokedError',
   'SessionService',
+  'SessionStoreError',
   'SessionsPurgedEvent',
   'SessionsRevokedEvent',
   'TokenExpiredError',

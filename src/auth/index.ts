@@ -17,6 +17,8 @@ export type {
 export { RevokeReason, type AuthRouteName, type LogoutRouteName } from './auth.constants.js';
 /** Domain errors (what went wrong, never how to answer), and the union of their kinds. */
 export * from './errors/auth.errors.js';
+/** A statement of the session store that failed, named without its parameters (SessionService throws it). */
+export { SessionStoreError } from './errors/session-store.errors.js';
 /** The host's user-status port: does a user exist, is it enabled. */
 export { AuthUserStore, allowAllUserStore, type AuthUser } from './auth-user-store.interface.js';
 /** The device table's entity. */

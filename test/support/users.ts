@@ -62,3 +62,23 @@ export async function breakSessionWrites(db: TestDatabase): Promise<() => Promis
     await db.query('DROP TRIGGER test_fail_write ON auth_sessions');
   };
 }
+
+/**
+ * Makes every `event` on `table` fail inside PostgreSQL with an error that quotes the row, as PostgreSQL's own
+ * errors quote values (`invalid input syntax for type inet: "..."`), until the returned function is called.
+ */
+export async function breakWritesQuotingTheRow(
+  db: TestDatabase,
+  table: 'auth_sessions' | 'auth_refresh_tokens',
+  event: 'INSERT' | 'UPDATE',
+): Promise<() => Promise<void>> {
+  await db.query(`CREATE OR REPLACE FUNCTION test_fail_quoting_row() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN RAISE EXCEPTION 'simulated failure of the row %', NEW; END $$`);
+  await db.query(
+    `CREATE TRIGGER test_fail_quoting_row BEFORE ${event} ON ${table}
+     FOR EACH ROW EXECUTE FUNCTION test_fail_quoting_row()`,
+  );
+  return async () => {
+    await db.query(`DROP TRIGGER test_fail_quoting_row ON ${table}`);
+  };
+}

@@ -8,6 +8,7 @@ import {
   TooManyRequestsError,
   UnsupportedMediaTypeError,
 } from '../errors/auth.errors.js';
+import { isDatabaseUnavailable } from '../errors/session-store.errors.js';
 
 /** What a spec answers for an error: an HTTP status and that spec's body. */
 export interface ErrorResponse<Body = unknown> {
@@ -108,49 +109,4 @@ function statusOf(error: unknown): number | undefined {
   const { status, statusCode } = error as { status?: unknown; statusCode?: unknown };
   const value = typeof statusCode === 'number' ? statusCode : status;
   return typeof value === 'number' ? value : undefined;
-}
-
-/**
- * Connection-level failures of pg (refused, reset, timed out, server shutting down), as opposed to a failing statement.
- */
-const UNAVAILABLE_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'ENOTFOUND',
-  'EHOSTUNREACH',
-  '57P01',
-  '57P02',
-  '57P03',
-  '08000',
-  '08001',
-  '08003',
-  '08004',
-  '08006',
-]);
-const UNAVAILABLE_MESSAGE = new RegExp(
-  [
-    'Connection terminated',
-    'timeout exceeded when trying to connect',
-    'Query read timeout',
-    'Client has encountered a connection error',
-    'Connection ended',
-  ].join('|'),
-  'i',
-);
-
-function isDatabaseUnavailable(error: unknown): boolean {
-  for (let current = error, depth = 0; typeof current === 'object' && current !== null && depth < 4; depth++) {
-    const { code, message, driverError, cause } = current as {
-      code?: unknown;
-      message?: unknown;
-      driverError?: unknown;
-      cause?: unknown;
-    };
-    if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
-    if (typeof message === 'string' && UNAVAILABLE_MESSAGE.test(message)) return true;
-    current = driverError ?? cause;
-  }
-  return false;
 }

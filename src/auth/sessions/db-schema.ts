@@ -24,6 +24,8 @@ export function authTables(schema: string | undefined) {
     refreshTokens: `${prefix}auth_refresh_tokens`,
     /** The revocation trigger's function (migration 1763700000004). */
     notifyFunction: `${prefix}auth_sessions_notify_revoked`,
+    /** The trigger function that clears the push token of a device whose last live session ended (1763700000005). */
+    clearPushTokensFunction: `${prefix}auth_devices_clear_ended_push_tokens`,
     prefix,
   };
 }

@@ -53,11 +53,11 @@ export function sessionSql(schema?: string) {
 
     /**
      * $1 user, $2 external device id, $3 reason. One row: the device's id (null when the user has no such device) and
-     * the sessions revoked.
+     * the sessions revoked. The device stops carrying its push token, even when none of its sessions was live.
      */
     REVOKE_DEVICE: `
       WITH device AS (
-        UPDATE ${t.devices} SET revoked_at = COALESCE(revoked_at, now())
+        UPDATE ${t.devices} SET revoked_at = COALESCE(revoked_at, now()), push_token = NULL
         WHERE user_id = $1 AND external_id = $2
         RETURNING id
       ), sessions AS (
@@ -67,11 +67,21 @@ export function sessionSql(schema?: string) {
       )
       SELECT (SELECT id FROM device) AS device_id, ARRAY(SELECT id FROM sessions) AS session_ids`,
 
-    /** $1 user, $2 reason, $3 a session id to spare, or null. */
+    /**
+     * $1 user, $2 reason, $3 a session id to spare, or null. With none spared (sign-out everywhere, an account that
+     * ends) every device of the user is signed out too, push token cleared. Sparing one, the other devices lose their
+     * push token once their last session ends (trigger of migration 1763700000005).
+     */
     REVOKE_USER_SESSIONS: `
-      UPDATE ${t.sessions} SET revoked_at = now(), revoke_reason = $2
-      WHERE user_id = $1 AND revoked_at IS NULL AND ($3::uuid IS NULL OR id <> $3::uuid)
-      RETURNING id, user_id`,
+      WITH sessions AS (
+        UPDATE ${t.sessions} SET revoked_at = now(), revoke_reason = $2
+        WHERE user_id = $1 AND revoked_at IS NULL AND ($3::uuid IS NULL OR id <> $3::uuid)
+        RETURNING id, user_id
+      ), devices AS (
+        UPDATE ${t.devices} SET revoked_at = COALESCE(revoked_at, now()), push_token = NULL
+        WHERE user_id = $1 AND $3::uuid IS NULL AND (revoked_at IS NULL OR push_token IS NOT NULL)
+      )
+      SELECT id, user_id FROM sessions`,
 
     /** $1 session id, $2 its user or null for any, $3 reason. Only a live session (of that user); no row otherwise. */
     REVOKE_LIVE_SESSION: `
