@@ -125,20 +125,9 @@ describe.each(ADAPTERS)('GET /health over %s, revocation strict', (adapter) => {
 });
 
 describe.each(ADAPTERS)('GET /health over %s, database unreachable', (adapter) => {
-  let db: TestDatabase;
   let proxy: TcpProxy;
   let app: INestApplication;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    proxy = await startTcpProxy(db.url);
-    app = await createTestApp(proxy.url, adapter, { dbTimeoutMs: 1000 });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await proxy?.close();
-    await db?.drop();
-  });
+  useDemoBehindProxy(adapter, (opened) => ({ proxy, app } = opened));
   const health = () => request(app.getHttpServer()).get('/health');
 
   it('503 within the ping timeout, then with the listener down too; 200 again once the database is back', async () => {
@@ -175,19 +164,9 @@ describe.each(ADAPTERS)('GET /health over %s, database unreachable', (adapter) =
 });
 
 describe.each(ADAPTERS)('GET /health over %s, database refusing connections', (adapter) => {
-  let db: TestDatabase;
   let proxy: TcpProxy;
   let app: INestApplication;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    proxy = await startTcpProxy(db.url);
-    app = await createTestApp(proxy.url, adapter, { dbTimeoutMs: 1000 });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await db?.drop();
-  });
+  useDemoBehindProxy(adapter, (opened) => ({ proxy, app } = opened));
 
   it('503 names the failure (connection refused), not the address the driver gave', async () => {
     await healthOf(app).expect(200);
@@ -209,3 +188,22 @@ describe.each(ADAPTERS)('GET /health over %s, database refusing connections', (a
 });
 
 const healthOf = (app: INestApplication) => request(app.getHttpServer()).get('/health');
+
+/** For a describe block: the demo on a fresh database reached through a TCP proxy the tests can cut. */
+function useDemoBehindProxy(
+  adapter: (typeof ADAPTERS)[number],
+  receive: (opened: { db: TestDatabase; proxy: TcpProxy; app: INestApplication }) => void,
+): void {
+  let opened: { db: TestDatabase; proxy: TcpProxy; app: INestApplication } | undefined;
+  beforeAll(async () => {
+    const db = await createTestDatabase();
+    const proxy = await startTcpProxy(db.url);
+    opened = { db, proxy, app: await createTestApp(proxy.url, adapter, { dbTimeoutMs: 1000 }) };
+    receive(opened);
+  });
+  afterAll(async () => {
+    await opened?.app.close();
+    await opened?.proxy.close();
+    await opened?.db.drop();
+  });
+}

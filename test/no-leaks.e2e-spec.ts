@@ -180,6 +180,12 @@ class ConsoleCapture extends ConsoleLogger {
 const IP = '203.0.113.77';
 const USER_AGENT = 'LeakProbe/7.7 (agent-9f3e2c)';
 /** A request from the client whose address and user agent must not reach the logs. */
+const INTERNAL_ERROR = {
+  message: 'Internal server error',
+  description: 'The server could not complete the request',
+  code: 'INTERNAL_ERROR',
+};
+
 const asClient = <T extends request.Test>(call: T): T =>
   call.set('X-Forwarded-For', IP).set('User-Agent', USER_AGENT) as T;
 
@@ -200,6 +206,24 @@ describe.each(ADAPTERS.flatMap((adapter) => [false, true].map((json) => [adapter
     });
     const http = () => request(app.getHttpServer());
 
+    /** With writes of `table` failing (the error text quoting the row), `send()` answers 500 with `body`. */
+    async function failsWith(
+      [table, operation]: [
+        Parameters<typeof breakWritesQuotingTheRow>[1],
+        Parameters<typeof breakWritesQuotingTheRow>[2],
+      ],
+      send: () => request.Test,
+      body: object,
+    ): Promise<void> {
+      const restore = await breakWritesQuotingTheRow(db, table, operation);
+      try {
+        const failed = await send();
+        expect({ status: failed.status, body: failed.body }).toEqual({ status: 500, body });
+      } finally {
+        await restore();
+      }
+    }
+
     it('host and module routes answer 500; no log line holds user id, IP, user agent, hash or password', async () => {
       const email = `leak-${adapter}-${json}@example.com`;
       const password = `pw-${adapter}-${json}-7f1c0e`;
@@ -210,45 +234,25 @@ describe.each(ADAPTERS.flatMap((adapter) => [false, true].map((json) => [adapter
       logger.lines.length = 0;
 
       // A host route: the host's login asks SessionService.createSession, and the error reaches Nest's handler.
-      let restore = await breakWritesQuotingTheRow(db, 'auth_sessions', 'INSERT');
-      try {
-        const failed = await asClient(http().post('/auth/login')).send({ email, password });
-        expect({ status: failed.status, body: failed.body }).toEqual({
-          status: 500,
-          body: { statusCode: 500, message: 'Internal server error' },
-        });
-      } finally {
-        await restore();
-      }
+      await failsWith(
+        ['auth_sessions', 'INSERT'],
+        () => asClient(http().post('/auth/login')).send({ email, password }),
+        {
+          statusCode: 500,
+          message: 'Internal server error',
+        },
+      );
       // Module routes: a refresh (its statement carries the token hashes) and logout/all (the user id).
-      restore = await breakWritesQuotingTheRow(db, 'auth_refresh_tokens', 'UPDATE');
-      try {
-        const failed = await asClient(http().post('/auth/refresh')).send({ refreshToken });
-        expect({ status: failed.status, body: failed.body }).toEqual({
-          status: 500,
-          body: {
-            message: 'Internal server error',
-            description: 'The server could not complete the request',
-            code: 'INTERNAL_ERROR',
-          },
-        });
-      } finally {
-        await restore();
-      }
-      restore = await breakWritesQuotingTheRow(db, 'auth_sessions', 'UPDATE');
-      try {
-        const failed = await asClient(http().post('/auth/logout/all')).set('Authorization', `Bearer ${accessToken}`);
-        expect({ status: failed.status, body: failed.body }).toEqual({
-          status: 500,
-          body: {
-            message: 'Internal server error',
-            description: 'The server could not complete the request',
-            code: 'INTERNAL_ERROR',
-          },
-        });
-      } finally {
-        await restore();
-      }
+      await failsWith(
+        ['auth_refresh_tokens', 'UPDATE'],
+        () => asClient(http().post('/auth/refresh')).send({ refreshToken }),
+        INTERNAL_ERROR,
+      );
+      await failsWith(
+        ['auth_sessions', 'UPDATE'],
+        () => asClient(http().post('/auth/logout/all')).set('Authorization', `Bearer ${accessToken}`),
+        INTERNAL_ERROR,
+      );
 
       const hex = hash.toString('hex');
       const secrets = [userId, IP, USER_AGENT, password, hex, hex.slice(0, 23), hash.toString('base64')];
