@@ -39,6 +39,7 @@ describe('a named host connection with its own schema', () => {
         { schema: SCHEMA, name: 'auth_devices' },
         { schema: SCHEMA, name: 'auth_refresh_tokens' },
         { schema: SCHEMA, name: 'auth_sessions' },
+        { schema: SCHEMA, name: 'auth_sign_in_attempts' },
         { schema: SCHEMA, name: 'migrations' },
       ]);
       const [trigger] = await db.query<{ function: string }>(
