@@ -55,8 +55,8 @@ type Purgeable = { clearExpired(expire: number): Promise<void> };
  *
  * The counters live in the module's table on the host's database (rate-limiter-flexible's Postgres store on the
  * data source's pg pool), so every instance shares them. A store that fails fails the sign-in closed: the error
- * leaves as a SessionStoreError (503 when the database is unreachable, else 500), never as a free attempt. The
- * sign-in needs that database to open its session anyway, so failing closed costs no availability.
+ * leaves as a SessionStoreError, as SessionService's do, never as a free attempt. The sign-in needs that database to
+ * open its session anyway, so failing closed costs no availability.
  */
 @Injectable()
 export class SignInThrottle {
