@@ -98,7 +98,11 @@ export class SignInThrottle {
     }
   }
 
-  /** A wrong password or an unknown account: starts the account's back-off and counts against the client address. */
+  /**
+   * A wrong password or an unknown account, after `assertMayTry` (which counted the attempt): starts the account's
+   * back-off and counts against the client address. The address's count is read before an attempt and written after
+   * it, so a burst from one address can pass its cap by the attempts it has in flight; the account's cannot.
+   */
   async recordFailure(account: string, request: SignInRequest): Promise<void> {
     const config = this.options.signInThrottle;
     if (!config) return;
