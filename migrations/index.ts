@@ -3,6 +3,7 @@ import { CreateRefreshTokens1763700000002 } from './1763700000002-CreateRefreshT
 import { SessionCleanupIndexes1763700000003 } from './1763700000003-SessionCleanupIndexes.js';
 import { RevocationNotify1763700000004 } from './1763700000004-RevocationNotify.js';
 import { ClearEndedDevicePushTokens1763700000005 } from './1763700000005-ClearEndedDevicePushTokens.js';
+import { CreateSignInAttempts1763700000006 } from './1763700000006-CreateSignInAttempts.js';
 
 /** The module's migrations, in order: add them to the host's TypeORM `migrations` list. */
 export const authMigrations = [
@@ -11,4 +12,5 @@ export const authMigrations = [
   SessionCleanupIndexes1763700000003,
   RevocationNotify1763700000004,
   ClearEndedDevicePushTokens1763700000005,
+  CreateSignInAttempts1763700000006,
 ];

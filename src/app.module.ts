@@ -66,6 +66,8 @@ export class AppModule {
               limit: settings.get('rateLimitPerMinute', { infer: true }),
               ttlSeconds: 60,
             },
+            // The login's per-account limit, with the module's defaults; off with the per-client one.
+            signInThrottle: settings.get('rateLimitPerMinute', { infer: true }) > 0 ? {} : false,
           }),
         }),
         ...healthParts.imports,

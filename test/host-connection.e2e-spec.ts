@@ -3,7 +3,8 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NAMED_CONNECTION_SCHEMA as SCHEMA, namedConnectionHost } from './apps/named-connection-host.js';
 import { ADAPTERS } from './support/constants.js';
-import { SessionService } from '../src/auth/index.js';
+import { createHash } from 'node:crypto';
+import { SessionService, SignInThrottle } from '../src/auth/index.js';
 import { startHost } from './support/host.js';
 import { ROUTE_SPECS } from './support/logout-routes.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
@@ -39,6 +40,7 @@ describe('a named host connection with its own schema', () => {
         { schema: SCHEMA, name: 'auth_devices' },
         { schema: SCHEMA, name: 'auth_refresh_tokens' },
         { schema: SCHEMA, name: 'auth_sessions' },
+        { schema: SCHEMA, name: 'auth_sign_in_attempts' },
         { schema: SCHEMA, name: 'migrations' },
       ]);
       const [trigger] = await db.query<{ function: string }>(
@@ -46,6 +48,31 @@ describe('a named host connection with its own schema', () => {
          WHERE t.tgname = 'auth_sessions_revoked_notify'`,
       );
       expect(trigger).toEqual({ function: `${SCHEMA}.auth_sessions_notify_revoked()` });
+    });
+
+    it('counts failed sign-ins in that schema: past 5 the account is refused, a success forgets it', async () => {
+      const throttle = app.get(SignInThrottle);
+      const account = `named-${adapter}@example.com`;
+      const client = { ip: adapter === 'fastify' ? '192.0.2.10' : '192.0.2.11' };
+      for (let i = 0; i < 5; i++) {
+        await throttle.assertMayTry(account, client);
+        await throttle.recordFailure(account, client);
+      }
+      await expect(throttle.assertMayTry(account, client)).rejects.toMatchObject({
+        kind: 'too_many_requests',
+        retryAfterSeconds: 1,
+      });
+      const hash = createHash('sha256').update(account).digest('hex');
+      const keys = `SELECT key, points FROM ${SCHEMA}.auth_sign_in_attempts WHERE key LIKE $1 OR key = $2 ORDER BY key`;
+      expect(await db.query(keys, [`%${hash}`, `client:${client.ip}`])).toEqual([
+        { key: `account-wait:${hash}`, points: expect.any(Number) },
+        { key: `account:${hash}`, points: 5 },
+        { key: `client:${client.ip}`, points: 5 },
+      ]);
+      await throttle.recordSuccess(account);
+      expect(await db.query(keys, [`%${hash}`, `client:${client.ip}`])).toEqual([
+        { key: `client:${client.ip}`, points: 5 },
+      ]);
     });
 
     it.each(ROUTE_SPECS)('$path logs the session out; the token is refused after', async (route) => {

@@ -31,6 +31,7 @@ describe('migrations', () => {
       'SessionCleanupIndexes1763700000003',
       'RevocationNotify1763700000004',
       'ClearEndedDevicePushTokens1763700000005',
+      'CreateSignInAttempts1763700000006',
     ]);
     expect(demoMigrations.map((m) => m.name)).toEqual([
       'CreateAuthTables1763700000000',
@@ -38,13 +39,21 @@ describe('migrations', () => {
       'SessionCleanupIndexes1763700000003',
       'RevocationNotify1763700000004',
       'ClearEndedDevicePushTokens1763700000005',
+      'CreateSignInAttempts1763700000006',
       'CreateDemoUsers1763700000001',
     ]);
   });
 
   it('migrates up with constraints and indexes, and all the way down again', async () => {
     await dataSource.runMigrations();
-    expect(await tables()).toEqual(['auth_devices', 'auth_refresh_tokens', 'auth_sessions', 'migrations', 'users']);
+    expect(await tables()).toEqual([
+      'auth_devices',
+      'auth_refresh_tokens',
+      'auth_sessions',
+      'auth_sign_in_attempts',
+      'migrations',
+      'users',
+    ]);
     const indexes = await db.query<{ indexname: string }>(
       `SELECT indexname FROM pg_indexes WHERE tablename LIKE 'auth_%' ORDER BY 1`,
     );
@@ -59,6 +68,8 @@ describe('migrations', () => {
       'auth_sessions_pkey',
       'auth_sessions_revoked_idx',
       'auth_sessions_user_active_idx',
+      'auth_sign_in_attempts_expire_idx',
+      'auth_sign_in_attempts_pkey',
     ]);
     // A revoked row always says why.
     await expect(

@@ -27,6 +27,7 @@ import { mountRoutes } from './routes/route-table.js';
 import { AuthDevice } from './sessions/entities/device.entity.js';
 import { AuthSession } from './sessions/entities/session.entity.js';
 import { SessionCleanupService } from './sessions/session-cleanup.service.js';
+import { SignInThrottle } from './sign-in/sign-in-throttle.js';
 import { SessionRepository } from './sessions/session.repository.js';
 import { SessionService } from './sessions/session.service.js';
 import { AccessTokenService } from './tokens/access-token.service.js';
@@ -90,6 +91,7 @@ function withAuthParts(definition: DynamicModule, extras: AuthModuleExtras): Dyn
       RevocationHealthIndicator,
       SessionService,
       SessionCleanupService,
+      SignInThrottle,
       AuthCookieService,
       ClearAuthCookieInterceptor,
       JwtGuard,
@@ -102,6 +104,7 @@ function withAuthParts(definition: DynamicModule, extras: AuthModuleExtras): Dyn
       AuthRateLimitGuard,
       AuthUserStore,
       SessionService,
+      SignInThrottle,
       AuthCookieService,
       JwtGuard,
       RevocationHealthIndicator,

@@ -38,6 +38,7 @@ const PUBLIC_VALUES = [
   'SessionStoreError',
   'SessionsPurgedEvent',
   'SessionsRevokedEvent',
+  'SignInThrottle',
   'TokenExpiredError',
   'TokenSignatureError',
   'TooManyRequestsError',

@@ -11,6 +11,8 @@ export type {
   RateLimitOptions,
   RevocationOptions,
   SessionCleanupOptions,
+  SignInClientLimitOptions,
+  SignInThrottleOptions,
   SigningOptions,
 } from './options/auth-options.interface.js';
 /** Route names of the `routes` option, and the revoke reasons written on ended sessions. */
@@ -60,6 +62,8 @@ export { AllowRawAuthorization } from './guard/allow-raw-authorization.decorator
 export { IsStorableText } from './http/storable-text.decorator.js';
 /** The module's per-client rate limit, for the host's own sign-in route. */
 export { AuthRateLimitGuard } from './http/rate-limit.guard.js';
+/** Failed sign-ins limited per account (growing back-off) and per client address, for the host's login route. */
+export { SignInThrottle, type SignInRequest } from './sign-in/sign-in-throttle.js';
 /** The revocation listener as a @nestjs/terminus health indicator. */
 export { RevocationHealthIndicator, type RevocationHealth } from './revocation/revocation-health.indicator.js';
 /** The generic spec's mapper, and the default answer of JwtGuard on the host's routes. */

@@ -7,6 +7,7 @@ import {
   HttpCode,
   Ip,
   Post,
+  Req,
   Res,
   UnauthorizedException,
   UseGuards,
@@ -17,7 +18,9 @@ import {
   CurrentSession,
   JwtGuard,
   SessionService,
+  SignInThrottle,
   type AuthenticatedSession,
+  type SignInRequest,
 } from '../auth/index.js';
 import { LoginValidationPipe } from './login-validation.pipe.js';
 import { LoginDto } from './login.dto.js';
@@ -32,6 +35,7 @@ export class DemoAuthController {
     private readonly users: DemoUsersService,
     private readonly sessions: SessionService,
     private readonly cookies: AuthCookieService,
+    private readonly throttle: SignInThrottle,
   ) {}
 
   @Post('login')
@@ -41,17 +45,22 @@ export class DemoAuthController {
   async login(
     @Body(loginValidation) body: LoginDto,
     @Ip() ip: string,
+    @Req() request: SignInRequest,
     @Res({ passthrough: true }) response: unknown,
     @Headers('user-agent') userAgent?: string,
   ) {
+    // Before the password is checked: an account in back-off answers 429 even to the right password.
+    await this.throttle.assertMayTry(body.email, request);
     const user = await this.users.verifyCredentials(body.email, body.password);
     if (!user || user.disabled) {
+      await this.throttle.recordFailure(body.email, request);
       throw new UnauthorizedException({
         message: 'Unauthorized',
         description: 'Invalid email or password',
         code: 'INVALID_CREDENTIALS',
       });
     }
+    await this.throttle.recordSuccess(body.email);
     const session = await this.sessions.createSession({
       userId: user.id,
       deviceId: body.deviceId,

@@ -16,8 +16,8 @@ export interface DemoConfig {
   /** How the guard checks revocation: cached (default) or strict (AUTH_REVOCATION). */
   revocationMode: 'cached' | 'strict';
   /**
-   * Requests per minute per client on login and the module's routes; 0 switches the limit off
-   * (AUTH_RATE_LIMIT_PER_MINUTE, default 30).
+   * Requests per minute per client on login and the module's routes; 0 switches the limit off, and with it the
+   * login's per-account limit of failed attempts (AUTH_RATE_LIMIT_PER_MINUTE, default 30).
    */
   rateLimitPerMinute: number;
   /** Reverse proxies trusted to name the client in X-Forwarded-For (TRUST_PROXY, default 0: none). */

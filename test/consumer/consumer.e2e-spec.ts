@@ -162,6 +162,7 @@ describe.each(ADAPTERS)('a host app using the installed package (%s)', (adapter)
       { name: 'SessionCleanupIndexes1763700000003' },
       { name: 'RevocationNotify1763700000004' },
       { name: 'ClearEndedDevicePushTokens1763700000005' },
+      { name: 'CreateSignInAttempts1763700000006' },
       { name: 'CreateAccounts1800000000000' },
     ]);
   });
@@ -194,6 +195,28 @@ describe.each(ADAPTERS)('a host app using the installed package (%s)', (adapter)
       expect({ status: again.status, body: again.body }).toEqual({ status: route.revoked[0], body: route.revoked[1] });
     },
   );
+
+  it('limits failed sign-ins per account: past 5, even the right password answers 429 with Retry-After', async () => {
+    const email = `throttled-${adapter}@example.com`;
+    await http().post(`${PREFIX}/accounts`).send({ email, password: 'correct horse battery' }).expect(201);
+    for (let i = 0; i < 5; i++) {
+      await http()
+        .post(`${PREFIX}/login`)
+        .send({ email, password: `wrong-${i}` })
+        .expect(401, { message: 'Unauthorized', statusCode: 401 });
+    }
+    const refused = await http().post(`${PREFIX}/login`).send({ email, password: 'correct horse battery' });
+    expect({ status: refused.status, body: refused.body }).toEqual({
+      status: 429,
+      body: {
+        message: 'Too many requests',
+        description: 'Too many requests, try again later',
+        code: 'TOO_MANY_REQUESTS',
+      },
+    });
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(await db.query(`SELECT key FROM auth_sign_in_attempts WHERE key LIKE '%example.com%'`)).toEqual([]);
+  });
 
   it('ends every session of an account its own user store reports disabled', async () => {
     const session = await signIn(`disabled-${adapter}@example.com`);

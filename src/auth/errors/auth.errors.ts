@@ -107,9 +107,16 @@ export class PayloadTooLargeError extends AuthError {
 export class UnsupportedMediaTypeError extends AuthError {
   readonly kind = 'unsupported_media_type';
 }
-/** Too many requests from this client. */
+/** Too many requests from this client, or too many failed sign-ins at one account. */
 export class TooManyRequestsError extends AuthError {
   readonly kind = 'too_many_requests';
+  constructor(
+    message?: string,
+    /** When a new attempt may come; the module's filters send it as `Retry-After`. */
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+  }
 }
 /** A refresh token that is unknown, already rotated, or of a session that has ended. */
 export class InvalidRefreshTokenError extends AuthError {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { MissingTokenError } from '../errors/auth.errors.js';
+import { MissingTokenError, TooManyRequestsError } from '../errors/auth.errors.js';
 import { AUTH_OPTIONS, type ResolvedAuthOptions } from '../options/resolve-options.js';
 import { toDomainError, type ErrorMapper } from './error-response.js';
 
@@ -37,6 +37,8 @@ export class AuthErrorRenderer {
       const challenge = domainError instanceof MissingTokenError ? CHALLENGE.missing : CHALLENGE.refused;
       adapter.setHeader(response, 'WWW-Authenticate', challenge);
     }
+    if (status === 429 && domainError instanceof TooManyRequestsError && domainError.retryAfterSeconds)
+      adapter.setHeader(response, 'Retry-After', String(domainError.retryAfterSeconds));
     adapter.reply(response, body, status);
   }
 

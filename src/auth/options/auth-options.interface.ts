@@ -61,6 +61,36 @@ export interface AuthModuleOptions {
    * Default 30 per minute per route and client IP.
    */
   rateLimit?: false | RateLimitOptions;
+  /**
+   * Per-account limit of failed sign-ins with growing back-off, and a per-client cap on failures, for the host's
+   * login through `SignInThrottle`; `false` switches it off. Default: 5 free failures, then 1, 2, 4 ... up to 900 s.
+   */
+  signInThrottle?: false | SignInThrottleOptions;
+}
+
+/**
+ * Failed sign-ins, counted per account (whatever address they come from) and per client address, in the module's
+ * table `auth_sign_in_attempts` (shared by every instance on the database).
+ */
+export interface SignInThrottleOptions {
+  /** Failed attempts an account may make before it must wait between attempts (at least 1). Default 5. */
+  freeFailures?: number;
+  /** The first wait; each further failure doubles it. Default 1 second. */
+  baseDelaySeconds?: number;
+  /** The longest wait between two attempts at one account, however many failures. Default 900 (15 minutes). */
+  maxDelaySeconds?: number;
+  /** An account's failures are forgotten this long after the first of them (or at a success). Default 86,400. */
+  forgetAfterSeconds?: number;
+  /** Failures one client address may add, across all accounts, per window. Default 20 per 900 seconds. */
+  perClient?: SignInClientLimitOptions;
+}
+
+/** The cap on one client address's failed sign-ins, across accounts. */
+export interface SignInClientLimitOptions {
+  /** Failed attempts per window; past them the address is refused until the window ends. Default 20. */
+  failures?: number;
+  /** The window, from the address's first failure in it. Default 900 seconds. */
+  windowSeconds?: number;
 }
 
 export interface RateLimitOptions {

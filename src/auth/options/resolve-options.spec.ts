@@ -24,6 +24,13 @@ describe('resolveAuthOptions', () => {
       cleanup: { intervalSeconds: 3600, retentionDays: 30, batchSize: 1000 },
       revocation: { mode: 'cached', maxEntryAgeMs: 5000, maxEntries: 100_000, heartbeatMs: 1000 },
       rateLimit: { limit: 30, ttlSeconds: 60 },
+      signInThrottle: {
+        freeFailures: 5,
+        baseDelaySeconds: 1,
+        maxDelaySeconds: 900,
+        forgetAfterSeconds: 86_400,
+        perClient: { failures: 20, windowSeconds: 900 },
+      },
     });
     // Without a host store, every user exists and is enabled.
     await expect(resolved.userStore.findUser('u1')).resolves.toEqual({ id: 'u1', disabled: false });
@@ -42,6 +49,13 @@ describe('resolveAuthOptions', () => {
     const cleanup = { intervalSeconds: 60, retentionDays: 7, batchSize: 10 };
     const revocation = { mode: 'strict', maxEntryAgeMs: 100, maxEntries: 10, heartbeatMs: 50 } as const;
     const rateLimit = { limit: 5, ttlSeconds: 10 };
+    const signInThrottle = {
+      freeFailures: 1,
+      baseDelaySeconds: 2,
+      maxDelaySeconds: 60,
+      forgetAfterSeconds: 3600,
+      perClient: { failures: 3, windowSeconds: 30 },
+    };
     const set = {
       signing,
       issuer: 'i',
@@ -57,6 +71,7 @@ describe('resolveAuthOptions', () => {
       cleanup,
       revocation,
       rateLimit,
+      signInThrottle,
     };
     expect(resolveAuthOptions(set)).toEqual(set);
   });
@@ -72,6 +87,14 @@ describe('resolveAuthOptions', () => {
     });
     expect(resolved.cleanup).toBeNull();
     expect(resolveAuthOptions({ signing, rateLimit: false }).rateLimit).toBeNull();
+    expect(resolveAuthOptions({ signing, signInThrottle: false }).signInThrottle).toBeNull();
+    expect(resolveAuthOptions({ signing, signInThrottle: { perClient: { failures: 3 } } }).signInThrottle).toEqual({
+      freeFailures: 5,
+      baseDelaySeconds: 1,
+      maxDelaySeconds: 900,
+      forgetAfterSeconds: 86_400,
+      perClient: { failures: 3, windowSeconds: 900 },
+    });
     expect(resolveAuthOptions({ signing, cleanup: { retentionDays: 1 } }).cleanup).toEqual({
       intervalSeconds: 3600,
       retentionDays: 1,
@@ -114,6 +137,20 @@ describe('resolveAuthOptions', () => {
     [{ signing, clockToleranceSeconds: '5' }, 'clockToleranceSeconds must be a non-negative integer'],
     [{ signing, cleanup: { batchSize: 0 } }, 'cleanup.batchSize must be a positive integer'],
     [{ signing, rateLimit: { limit: 0 } }, 'rateLimit.limit must be a positive integer'],
+    [{ signing, signInThrottle: { freeFailures: 0 } }, 'signInThrottle.freeFailures must be a positive integer'],
+    [
+      { signing, signInThrottle: { baseDelaySeconds: 0 } },
+      'signInThrottle.baseDelaySeconds must be a positive integer',
+    ],
+    [{ signing, signInThrottle: { forgetAfterSeconds: 1.5 } }, 'signInThrottle.forgetAfterSeconds must be a positive'],
+    [
+      { signing, signInThrottle: { perClient: { windowSeconds: 0 } } },
+      'signInThrottle.perClient.windowSeconds must be a positive integer',
+    ],
+    [
+      { signing, signInThrottle: { baseDelaySeconds: 10, maxDelaySeconds: 5 } },
+      'signInThrottle.maxDelaySeconds must not be below baseDelaySeconds',
+    ],
     [{ signing, revocation: { mode: 'lazy' } }, 'revocation.mode must be cached or strict'],
     [{ signing, revocation: { maxEntryAgeMs: -1 } }, 'revocation.maxEntryAgeMs must be a positive integer'],
     [{ signing, cookie: { secure: false } }, 'a __Host- cookie needs secure: true'],

@@ -5,6 +5,7 @@ import type {
   RateLimitOptions,
   RevocationOptions,
   SessionCleanupOptions,
+  SignInThrottleOptions,
   SigningOptions,
 } from './auth-options.interface.js';
 import { mapGuardErrorToGeneric } from '../routes/specs/generic/generic-error.mapper.js';
@@ -29,7 +30,14 @@ export interface ResolvedAuthOptions {
   revocation: Required<RevocationOptions>;
   /** Null when rate limiting is off. */
   rateLimit: (Required<Omit<RateLimitOptions, 'storage'>> & Pick<RateLimitOptions, 'storage'>) | null;
+  /** Null when the sign-in throttle is off. */
+  signInThrottle: ResolvedSignInThrottleOptions | null;
 }
+
+/** The sign-in throttle's options with their defaults. */
+export type ResolvedSignInThrottleOptions = Required<Omit<SignInThrottleOptions, 'perClient'>> & {
+  perClient: { failures: number; windowSeconds: number };
+};
 
 export const AUTH_OPTIONS = Symbol('AUTH_OPTIONS');
 
@@ -49,6 +57,13 @@ export const AUTH_DEFAULTS = {
   cleanup: { intervalSeconds: 3600, retentionDays: 30, batchSize: 1000 },
   revocation: { mode: 'cached', maxEntryAgeMs: 5000, maxEntries: 100_000, heartbeatMs: 1000 },
   rateLimit: { limit: 30, ttlSeconds: 60 },
+  signInThrottle: {
+    freeFailures: 5,
+    baseDelaySeconds: 1,
+    maxDelaySeconds: 900,
+    forgetAfterSeconds: 86_400,
+    perClient: { failures: 20, windowSeconds: 900 },
+  },
 } as const;
 
 export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOptions {
@@ -84,6 +99,7 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
     cleanup: options.cleanup === false ? null : { ...AUTH_DEFAULTS.cleanup, ...options.cleanup },
     revocation: { ...AUTH_DEFAULTS.revocation, ...options.revocation },
     rateLimit: options.rateLimit === false ? null : { ...AUTH_DEFAULTS.rateLimit, ...options.rateLimit },
+    signInThrottle: resolveSignInThrottle(options.signInThrottle),
   };
   if (resolved.rateLimit) positiveIntegers(resolved.rateLimit, ['limit', 'ttlSeconds'], 'rateLimit.');
   if (resolved.revocation.mode !== 'cached' && resolved.revocation.mode !== 'strict')
@@ -103,6 +119,21 @@ function positiveIntegers<T extends object>(values: T, keys: Array<keyof T & str
     if (!Number.isInteger(value) || (value as number) <= 0)
       throw new Error(`AuthModule: ${prefix}${key} must be a positive integer`);
   }
+}
+
+function resolveSignInThrottle(option: AuthModuleOptions['signInThrottle']): ResolvedSignInThrottleOptions | null {
+  if (option === false) return null;
+  const defaults = AUTH_DEFAULTS.signInThrottle;
+  const throttle = { ...defaults, ...option, perClient: { ...defaults.perClient, ...option?.perClient } };
+  positiveIntegers(
+    throttle,
+    ['freeFailures', 'baseDelaySeconds', 'maxDelaySeconds', 'forgetAfterSeconds'],
+    'signInThrottle.',
+  );
+  positiveIntegers(throttle.perClient, ['failures', 'windowSeconds'], 'signInThrottle.perClient.');
+  if (throttle.maxDelaySeconds < throttle.baseDelaySeconds)
+    throw new Error('AuthModule: signInThrottle.maxDelaySeconds must not be below baseDelaySeconds');
+  return throttle;
 }
 
 function resolveCookie(option: AuthModuleOptions['cookie']): ResolvedAuthOptions['cookie'] {

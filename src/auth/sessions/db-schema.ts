@@ -15,6 +15,9 @@ export function dataSourceSchema(db: Pick<DataSource, 'options'>): string | unde
   return (db.options as { schema?: string }).schema;
 }
 
+/** The sign-in throttle's counters (migration 1763700000006; rate-limiter-flexible's Postgres layout). */
+export const SIGN_IN_ATTEMPTS_TABLE = 'auth_sign_in_attempts';
+
 /** The module's tables, qualified with `schema` when one is given. */
 export function authTables(schema: string | undefined) {
   const prefix = schemaPrefix(schema);
@@ -22,6 +25,7 @@ export function authTables(schema: string | undefined) {
     sessions: `${prefix}auth_sessions`,
     devices: `${prefix}auth_devices`,
     refreshTokens: `${prefix}auth_refresh_tokens`,
+    signInAttempts: `${prefix}${SIGN_IN_ATTEMPTS_TABLE}`,
     /** The revocation trigger's function (migration 1763700000004). */
     notifyFunction: `${prefix}auth_sessions_notify_revoked`,
     /** The trigger function that clears the push token of a device whose last live session ended (1763700000005). */

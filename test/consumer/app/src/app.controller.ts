@@ -1,5 +1,24 @@
-import { Body, Controller, Get, Headers, HttpCode, Ip, Post, UnauthorizedException, UseGuards } from '@nestjs/common';
-import { CurrentSession, JwtGuard, SessionService, type AuthenticatedSession } from 'nest-signout';
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Ip,
+  Post,
+  Req,
+  UnauthorizedException,
+  UseGuards,
+} from '@nestjs/common';
+import {
+  AuthRateLimitGuard,
+  CurrentSession,
+  JwtGuard,
+  SessionService,
+  SignInThrottle,
+  type AuthenticatedSession,
+  type SignInRequest,
+} from 'nest-signout';
 import { AccountsService } from './accounts/accounts.service.js';
 
 interface Credentials {
@@ -13,6 +32,7 @@ export class AppController {
   constructor(
     private readonly accounts: AccountsService,
     private readonly sessions: SessionService,
+    private readonly throttle: SignInThrottle,
   ) {}
 
   @Post('accounts')
@@ -22,10 +42,22 @@ export class AppController {
   }
 
   @Post('login')
+  @UseGuards(AuthRateLimitGuard)
   @HttpCode(200)
-  async login(@Body() { email, password }: Credentials, @Ip() ip: string, @Headers('user-agent') userAgent?: string) {
+  async login(
+    @Body() { email, password }: Credentials,
+    @Req() request: SignInRequest,
+    @Ip() ip: string,
+    @Headers('user-agent') userAgent?: string,
+  ) {
+    // An account in back-off is refused (429, Retry-After) before its password is checked, even the right one.
+    await this.throttle.assertMayTry(email, request);
     const account = await this.accounts.verify(email, password);
-    if (!account) throw new UnauthorizedException();
+    if (!account) {
+      await this.throttle.recordFailure(email, request);
+      throw new UnauthorizedException();
+    }
+    await this.throttle.recordSuccess(email);
     return this.sessions.createSession({ userId: account.id, ip, userAgent });
   }
 
