@@ -123,7 +123,8 @@ describe('validateDemoEnvironment', () => {
     [{ AUTH_COOKIE: 'yes' }, 'AUTH_COOKIE must be true or false (got "yes")'],
     [
       { AUTH_ALLOWED_ORIGINS: 'https://app.example.com,https://app.example.com/' },
-      'AUTH_ALLOWED_ORIGINS must be comma-separated origins like https://app.example.com (got "https://app.example.com/")',
+      'AUTH_ALLOWED_ORIGINS must be comma-separated origins like https://app.example.com ' +
+        '(got "https://app.example.com/")',
     ],
     [
       { AUTH_ALLOWED_ORIGINS: 'app.example.com' },

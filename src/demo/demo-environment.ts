@@ -75,7 +75,7 @@ const Origins = () =>
       validate: (value) => Array.isArray(value) && value.every(isOrigin),
       defaultMessage: (args) =>
         `${args?.property} must be comma-separated origins like https://app.example.com ` +
-        `(got "${(args?.value as string[]).find((entry) => !isOrigin(entry))}")`,
+        `(got "${((args?.value ?? []) as string[]).find((entry) => !isOrigin(entry))}")`,
     },
   });
 

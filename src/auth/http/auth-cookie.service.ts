@@ -84,13 +84,17 @@ export class AuthCookieService {
    * or subdomain, which is same-site. Called before anything is counted or changed.
    */
   refuseCrossOriginCookieRequest(request: CookieRequest, route: 'access' | 'refresh'): void {
+    if (this.crossOriginByCookie(request, route)) throw new CrossOriginRequestError();
+  }
+
+  private crossOriginByCookie(request: CookieRequest, route: 'access' | 'refresh'): boolean {
     const cookie = this.options.cookie;
-    if (!cookie || !changesState(request)) return;
+    if (!cookie || !changesState(request)) return false;
     const byCookie =
       route === 'access'
         ? request.headers.authorization === undefined && cookieValue(request, cookie.name) !== null
         : cookieValue(request, cookie.refreshName) !== null && !namesRefreshToken(request.body);
-    if (byCookie && !fromAllowedOrigin(request, cookie.allowedOrigins)) throw new CrossOriginRequestError();
+    return byCookie && !fromAllowedOrigin(request, cookie.allowedOrigins);
   }
 
   /** Expires both cookies (empty value, past date) and sends Clear-Site-Data with the configured directives. */
@@ -102,21 +106,27 @@ export class AuthCookieService {
     const refresh = this.refreshAttributes(cookie);
     if (refresh) adapter.clearCookie(response, cookie.refreshName, refresh);
     if (cookie.clearSiteData.length)
-      adapter.setHeader(response, 'Clear-Site-Data', cookie.clearSiteData.map((directive) => `"${directive}"`).join(', '));
+      adapter.setHeader(
+        response,
+        'Clear-Site-Data',
+        cookie.clearSiteData.map((directive) => `"${directive}"`).join(', '),
+      );
   }
 
   /**
    * After a module route answered `status`: on a route that ends the caller's session (the route table's
-   * `clearsCookies`), the browser forgets its cookies when the route succeeded, and also when it failed but the request
-   * carried a cookie (the session ended elsewhere, a disabled user, a limit, an outage: a dead HttpOnly cookie cannot be
-   * removed by page script). A refused refresh clears them when the refresh cookie came. A cross-origin refusal
-   * changes nothing.
+   * `clearsCookies`), the browser forgets its cookies when the route succeeded, and also when it failed but the
+   * request carried a cookie (the session ended elsewhere, a disabled user, a limit, an outage: a dead HttpOnly
+   * cookie cannot be removed by page script). A refused refresh clears them when the refresh cookie came. A request
+   * the origin check refuses (or would, had the adapter not refused its body first) changes nothing.
    */
   clearAfterSignOut(request: CookieRequest, response: unknown, status: number, error?: unknown): void {
     const cookie = this.options.cookie;
     if (!cookie || error instanceof CrossOriginRequestError) return;
     const route = this.routes.routeFor(request);
     if (!route?.clearsCookies) return;
+    // A page of another origin must not sign the browser out either, even where the adapter refused its body first.
+    if (this.crossOriginByCookie(request, route.name === 'refresh' ? 'refresh' : 'access')) return;
     const succeeded = status < 400;
     const carried = cookieValue(request, cookie.name) !== null || cookieValue(request, cookie.refreshName) !== null;
     const clears =
@@ -138,7 +148,7 @@ export class AuthCookieService {
     return { path, domain, secure, sameSite, httpOnly: true };
   }
 
-  /** Sent only to the refresh route; undefined when this module does not mount one (then there is no refresh cookie). */
+  /** Sent only to the refresh route; undefined when this module mounts none (then there is no refresh cookie). */
   private refreshAttributes({ domain, secure, sameSite }: ResolvedCookieOptions) {
     const path = this.routes.pathOf('refresh');
     return path === undefined ? undefined : { path, domain, secure, sameSite, httpOnly: true };

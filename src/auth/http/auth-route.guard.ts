@@ -30,7 +30,10 @@ export class AuthRouteGuard implements CanActivate {
     // Every answer of a module route, refusals included, is about a token or a session: no cache keeps it.
     this.adapterHost.httpAdapter.setHeader(context.switchToHttp().getResponse(), 'Cache-Control', 'no-store');
     const authenticated = this.reflector.get<boolean>(AUTH_ROUTE_AUTHENTICATED, context.getClass()) ?? true;
-    this.cookies.refuseCrossOriginCookieRequest(context.switchToHttp().getRequest(), authenticated ? 'access' : 'refresh');
+    this.cookies.refuseCrossOriginCookieRequest(
+      context.switchToHttp().getRequest(),
+      authenticated ? 'access' : 'refresh',
+    );
     if (!authenticated) return this.rateLimit.canActivate(context);
     try {
       await this.jwt.authenticate(context);

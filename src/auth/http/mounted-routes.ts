@@ -100,7 +100,9 @@ export class MountedRoutes {
     if (request.routeOptions && joinPath(request.routeOptions.url ?? '') !== route.template) return undefined;
     const values = path.split('/');
     const params = Object.fromEntries(
-      route.template.split('/').flatMap((segment, index) => (segment.startsWith(':') ? [[segment.slice(1), values[index]]] : [])),
+      route.template
+        .split('/')
+        .flatMap((segment, index) => (segment.startsWith(':') ? [[segment.slice(1), values[index]]] : [])),
     );
     return { name: route.name, mapper: route.mapper, clearsCookies: route.clearsCookies, params };
   }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { AccessTokenCookieOptions } from './auth-options.interface.js';
 import { resolveAuthOptions } from './resolve-options.js';
 import { mapGuardErrorToGeneric } from '../routes/specs/generic/generic-error.mapper.js';
 
@@ -31,7 +32,7 @@ describe('resolveAuthOptions', () => {
 
   it('keeps what the host sets', () => {
     const userStore = { findUser: async () => null };
-    const cookie = {
+    const cookie: AccessTokenCookieOptions = {
       name: 'at',
       refreshName: 'rt',
       sameSite: 'lax',
@@ -88,7 +89,10 @@ describe('resolveAuthOptions', () => {
   it.each([
     [true, ['cache', 'storage']],
     [false, []],
-    [['cookies', 'cache', 'cookies'], ['cookies', 'cache']],
+    [
+      ['cookies', 'cache', 'cookies'],
+      ['cookies', 'cache'],
+    ],
     [['*'], ['*']],
   ])('takes clearSiteData %j as the directives %j', (clearSiteData, directives) => {
     expect(resolveAuthOptions({ signing, cookie: { clearSiteData } as never }).cookie?.clearSiteData).toEqual(

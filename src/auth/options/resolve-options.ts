@@ -168,7 +168,8 @@ function resolveOrigins(origins: unknown): string[] {
     }
     if (!url || url.origin === 'null' || url.origin !== String(origin).toLowerCase())
       throw new Error(
-        `AuthModule: cookie.allowedOrigins entries must be origins like https://app.example.com (got ${JSON.stringify(origin)})`,
+        'AuthModule: cookie.allowedOrigins entries must be origins like https://app.example.com ' +
+          `(got ${JSON.stringify(origin)})`,
       );
     return url.origin;
   });

@@ -58,7 +58,13 @@ const ROUTE_TABLE = {
     path: 'auth/api/v1/authentication-management/logout',
     clearsCookies: 'always',
   },
-  v3Logout: { controller: V3LogoutController, mapper: mapV3Error, method: 'POST', path: 'v3/logout', clearsCookies: 'always' },
+  v3Logout: {
+    controller: V3LogoutController,
+    mapper: mapV3Error,
+    method: 'POST',
+    path: 'v3/logout',
+    clearsCookies: 'always',
+  },
   refresh: {
     controller: RefreshController,
     mapper: mapGenericError,

@@ -4,7 +4,8 @@ import { IsStorableText } from '../../http/storable-text.decorator.js';
 
 export class RefreshBody {
   @ApiProperty({
-    description: 'The refresh token of the last login or refresh. In cookie mode it may come in the refresh cookie instead.',
+    description:
+      'The refresh token of the last login or refresh. In cookie mode it may come in the refresh cookie instead.',
     required: false,
   })
   // Absent is allowed (the cookie may carry it); null is not a token.
