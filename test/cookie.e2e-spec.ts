@@ -58,7 +58,7 @@ describe.each(ADAPTERS)('cookie mode, over %s', (adapter) => {
       await db.query('SELECT revoked_at IS NOT NULL AS revoked, revoke_reason FROM auth_sessions WHERE id = $1', [id])
     )[0];
 
-  it('sign-in sets both HttpOnly cookies, the tokens stay out of the body; the cookie alone authenticates', async () => {
+  it('sign-in sets both HttpOnly cookies, no token in the body; the cookie alone authenticates', async () => {
     const { cookie, sessionId, userId } = await browserLogin(app);
     const me = await http().get('/auth/me').set('Cookie', cookie).expect(200).expect('Cache-Control', 'no-store');
     expect(me.body).toEqual({ userId, sessionId, deviceId: null });
