@@ -125,7 +125,7 @@ describe.each(ADAPTERS)('cookie mode refuses cross-origin state changes, over %s
     },
   );
 
-  it('a multipart form from another origin, which Fastify refuses before the route: nothing changes, nothing cleared', async () => {
+  it('a multipart form from another origin (Fastify refuses it before the route): nothing changes', async () => {
     const browser = await browserLogin(app, 'signIn');
     const post = () =>
       http()
