@@ -134,14 +134,18 @@ describe.each(ADAPTERS)('cookie mode, over %s', (adapter) => {
     expect(response.headers['set-cookie']).toBeUndefined();
   });
 
-  it('refresh with the cookie and a text/plain body: 415, and the refresh token still works', async () => {
+  it.each([
+    ['text/plain', '{}'],
+    ['application/x-www-form-urlencoded', 'a=b'],
+    ['multipart/form-data; boundary=x', '--x--\r\n'],
+  ])('refresh with the cookie and a %s body: 415, and the refresh token still works', async (contentType, body) => {
     const browser = await browserLogin(app);
     const response = await http()
       .post('/auth/refresh')
       .set(SAME_ORIGIN)
       .set('Cookie', browser.refreshCookies)
-      .set('Content-Type', 'text/plain')
-      .send('{}');
+      .set('Content-Type', contentType)
+      .send(body);
     expect(answer(response)).toEqual({
       status: 415,
       body: {
