@@ -339,7 +339,7 @@ describe.each(ADAPTERS)('cookie mode with the refresh route moved, over %s', (ad
     routes: { refresh: { path: 'session/refresh' } },
   });
 
-  it('the refresh cookie is sent only to the mounted refresh path, global prefix included, and works there', async () => {
+  it('the refresh cookie goes only to the mounted refresh path, global prefix included, and works there', async () => {
     const userId = await addAccount(app, 'moved-refresh@example.com', 'pw');
     const signIn = await request(app.getHttpServer()).post(`/api/sign-in/${userId}`).expect(201);
     const [access, refresh] = signIn.headers['set-cookie'] as unknown as string[];
