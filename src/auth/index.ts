@@ -5,6 +5,7 @@ export type {
   AccessTokenCookieOptions,
   AuthModuleExtras,
   AuthModuleOptions,
+  ClearSiteDataDirective,
   HmacSigningOptions,
   KeyPairSigningOptions,
   LogoutRouteOption,
