@@ -15,6 +15,7 @@ const PUBLIC_VALUES = [
   'AuthSession',
   'AuthUserStore',
   'CurrentSession',
+  'DEFAULT_MIGRATION_LOCK_KEY',
   'DatabaseUnavailableError',
   'InvalidRefreshTokenError',
   'InvalidTokenError',
@@ -54,6 +55,7 @@ const PUBLIC_VALUES = [
   'mapGuardErrorToGeneric',
   'mapSignoutError',
   'mapV3Error',
+  'runMigrationsLocked',
 ];
 
 describe('the barrel (src/auth/index.ts)', () => {
