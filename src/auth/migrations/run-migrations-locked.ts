@@ -33,8 +33,8 @@ const logger = new Logger('Migrations');
  * nothing pending. The lock and the migrations share one session (one connection of the data source's pool,
  * held for the whole run); the lock goes with that session if the process dies.
  *
- * A transaction pooler (PgBouncer or Supavisor in transaction mode, RDS Proxy) hands each transaction to any
- * server connection and cannot hold a session's lock: behind one, pass a data source on a direct connection.
+ * A transaction pooler (PgBouncer or Supavisor in transaction mode) hands each transaction to any server
+ * connection and cannot hold a session's lock: behind one, pass a data source on a direct connection.
  */
 export async function runMigrationsLocked(
   dataSource: DataSource,
