@@ -3,7 +3,8 @@ import { ConfigModule, ConfigService } from '@nestjs/config';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AuthModule } from './auth/index.js';
+import { DataSource } from 'typeorm';
+import { AuthModule, runMigrationsLocked } from './auth/index.js';
 import { DEMO_TOKEN_CLAIMS, type DemoConfig } from './demo/demo.config.js';
 import { AuditLogListener } from './demo/audit-log.listener.js';
 import { benchParts } from './demo/bench/bench-routes.js';
@@ -44,13 +45,22 @@ export class AppModule implements NestModule {
             autoLoadEntities: true,
             synchronize: false,
             migrations: demoMigrations,
-            migrationsRun: true,
             // An unreachable database must fail requests within this time, never hang them.
             extra: {
               connectionTimeoutMillis: settings.get('dbTimeoutMs', { infer: true }),
               query_timeout: settings.get('dbTimeoutMs', { infer: true }),
             },
           }),
+          // Instances that start together migrate one after the other, under an advisory lock.
+          dataSourceFactory: async (options) => {
+            const dataSource = await new DataSource(options!).initialize();
+            // A failed start is retried with a new data source: this one's pool must not stay open.
+            await runMigrationsLocked(dataSource).catch(async (error: unknown) => {
+              await dataSource.destroy();
+              throw error;
+            });
+            return dataSource;
+          },
         }),
         DemoUsersModule,
         ...sharedRateLimitImports(config.redisUrl),

@@ -16,6 +16,7 @@ const PUBLIC_VALUES = [
   'AuthUserStore',
   'CrossOriginRequestError',
   'CurrentSession',
+  'DEFAULT_MIGRATION_LOCK_KEY',
   'DatabaseUnavailableError',
   'InvalidRefreshTokenError',
   'InvalidTokenError',
@@ -55,6 +56,7 @@ const PUBLIC_VALUES = [
   'mapGuardErrorToGeneric',
   'mapSignoutError',
   'mapV3Error',
+  'runMigrationsLocked',
 ];
 
 describe('the barrel (src/auth/index.ts)', () => {

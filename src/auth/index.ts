@@ -85,3 +85,9 @@ export type { ErrorMapper, ErrorMapperOptions, ErrorResponse } from './http/erro
 export { AUTH_SECURITY_SCHEME } from './http/openapi.js';
 /** The module's TypeORM migrations, in order: add them to the host's `migrations`. */
 export { authMigrations } from '../../migrations/index.js';
+/** Migrations under a PostgreSQL advisory lock, for instances that start together (instead of `migrationsRun`). */
+export {
+  DEFAULT_MIGRATION_LOCK_KEY,
+  runMigrationsLocked,
+  type MigrationLockOptions,
+} from './migrations/run-migrations-locked.js';

@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AuthModule, authMigrations } from 'nest-signout';
+import { AuthModule, authMigrations, runMigrationsLocked } from 'nest-signout';
+import { DataSource } from 'typeorm';
 import { AccountsModule } from './accounts/accounts.module.js';
 import { AccountsService } from './accounts/accounts.service.js';
 import { CreateAccounts1800000000000 } from './accounts/create-accounts.migration.js';
@@ -17,8 +18,17 @@ import { AppController } from './app.controller.js';
         url: config.getOrThrow<string>('DATABASE_URL'),
         autoLoadEntities: true,
         migrations: [CreateAccounts1800000000000, ...authMigrations],
-        migrationsRun: true,
       }),
+      // Instances that start together migrate one after the other, under an advisory lock.
+      dataSourceFactory: async (options) => {
+        const dataSource = await new DataSource(options!).initialize();
+        // A failed start is retried with a new data source: this one's pool must not stay open.
+        await runMigrationsLocked(dataSource).catch(async (error: unknown) => {
+          await dataSource.destroy();
+          throw error;
+        });
+        return dataSource;
+      },
     }),
     AccountsModule,
     AuthModule.forRootAsync({
