@@ -1,4 +1,4 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Module, RequestMethod, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { ScheduleModule } from '@nestjs/schedule';
@@ -11,6 +11,7 @@ import { DemoAuthController } from './demo/demo-auth.controller.js';
 import { demoMigrations } from './demo/demo-migrations.js';
 import { DemoSeedService } from './demo/demo-seed.service.js';
 import { DemoUsersModule } from './demo/demo-users.module.js';
+import { jsonOnly } from './demo/json-only.middleware.js';
 import { healthParts } from './demo/health/health.parts.js';
 import { sharedRateLimitImports } from './demo/shared-rate-limit.js';
 import { DemoUsersService } from './demo/users/demo-users.service.js';
@@ -20,7 +21,11 @@ export const DEMO_APPLICATION_NAME = 'nest-signout-demo';
 
 /** The demo host app: its own database connection, users and routes, with AuthModule plugged in. */
 @Module({})
-export class AppModule {
+export class AppModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(jsonOnly).forRoutes({ path: 'auth/login', method: RequestMethod.POST });
+  }
+
   static forRoot(config: DemoConfig): DynamicModule {
     return {
       module: AppModule,
@@ -57,7 +62,9 @@ export class AppModule {
             ...DEMO_TOKEN_CLAIMS,
             exposeErrorDetails: settings.get('exposeErrorDetails', { infer: true }),
             userStore: users,
-            cookie: settings.get('accessTokenCookie', { infer: true }),
+            cookie: settings.get('accessTokenCookie', { infer: true }) && {
+              allowedOrigins: settings.get('allowedOrigins', { infer: true }),
+            },
             cleanup: settings.get('cleanupIntervalSeconds', { infer: true }) > 0 && {
               intervalSeconds: settings.get('cleanupIntervalSeconds', { infer: true }),
             },

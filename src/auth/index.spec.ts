@@ -14,6 +14,7 @@ const PUBLIC_VALUES = [
   'AuthRateLimitGuard',
   'AuthSession',
   'AuthUserStore',
+  'CrossOriginRequestError',
   'CurrentSession',
   'DatabaseUnavailableError',
   'InvalidRefreshTokenError',

@@ -24,6 +24,8 @@ export async function createDemoApp(
         )
       : await NestFactory.create<NestExpressApplication>(module, options);
   if (config.adapter === 'express') (app as NestExpressApplication).set('trust proxy', config.trustProxy || false);
+  // Only pages of the listed origins may read the demo's answers with their cookies; none listed, no CORS at all.
+  if (config.allowedOrigins.length) app.enableCors({ origin: config.allowedOrigins, credentials: true });
   setupOpenApi(app);
   await app.init();
   if (config.adapter === 'fastify') await (app as NestFastifyApplication).getHttpAdapter().getInstance().ready();

@@ -60,15 +60,8 @@ export class DemoAuthController {
       ip,
       userAgent,
     });
-    // With the cookie option on, browsers get the access token as an HttpOnly cookie too.
-    this.cookies.setAccessToken(response, session);
-    return {
-      accessToken: session.accessToken,
-      tokenType: 'Bearer',
-      expiresIn: session.expiresIn,
-      sessionId: session.sessionId,
-      refreshToken: session.refreshToken,
-    };
+    // In cookie mode the tokens go to the browser as HttpOnly cookies, not to page script.
+    return this.cookies.issueTokens(response, session);
   }
 
   @Get('me')

@@ -48,6 +48,37 @@ const IntegerFrom = (min: number, max: number, unit = '') =>
     },
   });
 
+/** A comma-separated list: spaces around entries and empty entries are dropped. */
+const AsList = () =>
+  Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string'
+      ? value
+          .split(',')
+          .map((entry) => entry.trim())
+          .filter(Boolean)
+      : value,
+  );
+
+/** Serialised origins (`https://app.example.com`, `http://localhost:5173`): scheme, host and port, nothing else. */
+const isOrigin = (value: unknown): boolean => {
+  try {
+    return typeof value === 'string' && new URL(value).origin === value;
+  } catch {
+    return false;
+  }
+};
+
+const Origins = () =>
+  ValidateBy({
+    name: 'origins',
+    validator: {
+      validate: (value) => Array.isArray(value) && value.every(isOrigin),
+      defaultMessage: (args) =>
+        `${args?.property} must be comma-separated origins like https://app.example.com ` +
+        `(got "${((args?.value ?? []) as string[]).find((entry) => !isOrigin(entry))}")`,
+    },
+  });
+
 const MinBytes = (bytes: number) =>
   ValidateBy({
     name: 'minBytes',
@@ -105,6 +136,11 @@ export class DemoEnvironment {
   @AsFlag()
   @IsBoolean(flag)
   AUTH_COOKIE = false;
+
+  // Pages of these origins may send cookie-authenticated state changes, with CORS; empty: only the demo's own origin.
+  @AsList()
+  @Origins()
+  AUTH_ALLOWED_ORIGINS: string[] = [];
 
   @AsInteger()
   @IntegerFrom(0, Math.floor(MAX_TIMER_MS / 1000), ' seconds')

@@ -9,8 +9,13 @@ export interface DemoConfig {
   demoUserEmail: string;
   demoUserPassword: string;
   exposeErrorDetails: boolean;
-  /** Also hand the access token out as an HttpOnly cookie (AUTH_COOKIE=true). */
+  /** Cookie mode: the tokens go to browsers as HttpOnly cookies (AUTH_COOKIE=true). */
   accessTokenCookie: boolean;
+  /**
+   * Origins whose pages may send cookie-authenticated state changes, and CORS with credentials for them
+   * (AUTH_ALLOWED_ORIGINS, default none: only the request's own origin).
+   */
+  allowedOrigins: string[];
   /** Seconds between clean-up runs; 0 switches the job off (AUTH_CLEANUP_INTERVAL_SECONDS). */
   cleanupIntervalSeconds: number;
   /** How the guard checks revocation: cached (default) or strict (AUTH_REVOCATION). */
@@ -43,6 +48,7 @@ export function toDemoConfig(env: DemoEnvironment, databaseUrl: string): DemoCon
     demoUserPassword: env.DEMO_USER_PASSWORD,
     exposeErrorDetails: env.AUTH_EXPOSE_ERROR_DETAILS,
     accessTokenCookie: env.AUTH_COOKIE,
+    allowedOrigins: env.AUTH_ALLOWED_ORIGINS,
     cleanupIntervalSeconds: env.AUTH_CLEANUP_INTERVAL_SECONDS,
     revocationMode: env.AUTH_REVOCATION,
     rateLimitPerMinute: env.AUTH_RATE_LIMIT_PER_MINUTE,

@@ -93,8 +93,8 @@ const loginValidation = new LoginValidationPipe({
 
 /**
  * The host's own sign-in and "who am I", as a host writes them with the module's public API: it checks
- * the password in its accounts table, asks SessionService for a session, hands the token out (also as
- * the cookie when that option is on), and guards its own route with JwtGuard.
+ * the password in its accounts table, asks SessionService for a session, hands the tokens out (as
+ * cookies, not in the body, in cookie mode: AuthCookieService.issueTokens), and guards its own route with JwtGuard.
  */
 @Controller('auth')
 export class HostAuthController {
@@ -124,14 +124,7 @@ export class HostAuthController {
       ip,
       userAgent,
     });
-    this.cookies.setAccessToken(response, session);
-    return {
-      accessToken: session.accessToken,
-      tokenType: 'Bearer',
-      expiresIn: session.expiresIn,
-      sessionId: session.sessionId,
-      refreshToken: session.refreshToken,
-    };
+    return this.cookies.issueTokens(response, session);
   }
 
   @Get('me')

@@ -27,6 +27,7 @@ export function createTestApp(
       demoUserPassword: DEMO_PASSWORD,
       exposeErrorDetails: false,
       accessTokenCookie: false,
+      allowedOrigins: [],
       cleanupIntervalSeconds: 3600,
       revocationMode: 'cached',
       // Off in tests that send many requests from one address; test/rate-limit turns it on.

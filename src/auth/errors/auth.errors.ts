@@ -18,6 +18,7 @@ export type AuthErrorKind =
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'too_many_requests'
+  | 'cross_origin_request'
   | 'invalid_refresh_token'
   | 'database_unavailable';
 
@@ -110,6 +111,13 @@ export class UnsupportedMediaTypeError extends AuthError {
 /** Too many requests from this client. */
 export class TooManyRequestsError extends AuthError {
   readonly kind = 'too_many_requests';
+}
+/**
+ * A state-changing request authenticated by the module's cookie that came from a page of another origin (a sibling
+ * port or subdomain is same-site, so SameSite does not stop it): nothing is done.
+ */
+export class CrossOriginRequestError extends AuthError {
+  readonly kind = 'cross_origin_request';
 }
 /** A refresh token that is unknown, already rotated, or of a session that has ended. */
 export class InvalidRefreshTokenError extends AuthError {

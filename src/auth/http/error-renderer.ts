@@ -2,7 +2,9 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { MissingTokenError } from '../errors/auth.errors.js';
 import { AUTH_OPTIONS, type ResolvedAuthOptions } from '../options/resolve-options.js';
+import { AuthCookieService } from './auth-cookie.service.js';
 import { toDomainError, type ErrorMapper } from './error-response.js';
+import type { RawRequest } from './mounted-routes.js';
 
 /** Set on a response this module answered, so the Fastify pre-route hook leaves its body alone. */
 const ANSWERED = Symbol('auth:answered');
@@ -21,15 +23,18 @@ export class AuthErrorRenderer {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     @Inject(AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,
+    private readonly cookies: AuthCookieService,
   ) {}
 
   /**
    * Maps `error` with `mapper` and replies, with `WWW-Authenticate` on a 401; a 5xx is logged here, and only its
-   * generic body leaves.
+   * generic body leaves. On a route that ends the caller's session, a request that came with a cookie of cookie mode
+   * has it cleared, whatever the error (AuthCookieService.clearAfterSignOut).
    */
-  render(response: object, mapper: ErrorMapper, error: unknown): void {
+  render(request: RawRequest, response: object, mapper: ErrorMapper, error: unknown): void {
     const domainError = toDomainError(error);
     const { status, body } = mapper(domainError, this.options);
+    this.cookies.clearAfterSignOut(request, response, status, domainError);
     if (status >= 500) this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     (response as Record<symbol, boolean>)[ANSWERED] = true;
     const adapter = this.adapterHost.httpAdapter;
@@ -40,9 +45,19 @@ export class AuthErrorRenderer {
     adapter.reply(response, body, status);
   }
 
-  /** The spec's answer for an HTTP status the adapter set before any route code ran. */
-  answerForStatus(mapper: ErrorMapper, statusCode: number): { status: number; body: unknown } {
-    return mapper(toDomainError({ statusCode }), this.options);
+  /**
+   * The spec's answer for an HTTP status the adapter set before any route code ran; the cookies are cleared as by
+   * `render`.
+   */
+  answerForStatus(
+    request: RawRequest,
+    response: object,
+    mapper: ErrorMapper,
+    statusCode: number,
+  ): { status: number; body: unknown } {
+    const answer = mapper(toDomainError({ statusCode }), this.options);
+    this.cookies.clearAfterSignOut(request, response, answer.status);
+    return answer;
   }
 
   /** True when `render` answered this response. */

@@ -63,6 +63,7 @@ export const SAME_NAMED_KINDS = {
   payload_too_large: 'payloadTooLarge',
   unsupported_media_type: 'unsupportedMediaType',
   too_many_requests: 'tooManyRequests',
+  cross_origin_request: 'crossOrigin',
 } as const satisfies Partial<Record<AuthErrorKind, string>>;
 
 /** One answer name for many error kinds, as entries of a mapper's kind table. */

@@ -17,6 +17,7 @@ export class HostAuthErrorFilter implements ExceptionFilter {
   ) {}
 
   catch(error: AuthError, host: ArgumentsHost): void {
-    this.renderer.render(host.switchToHttp().getResponse(), this.options.guardErrorMapper, error);
+    const http = host.switchToHttp();
+    this.renderer.render(http.getRequest(), http.getResponse(), this.options.guardErrorMapper, error);
   }
 }

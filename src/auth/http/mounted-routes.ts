@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ApplicationConfig } from '@nestjs/core';
-import type { MountedRoute } from '../routes/route-table.js';
+import type { AuthRouteName } from '../auth.constants.js';
+import type { CookieClearing, MountedRoute } from '../routes/route-table.js';
 import type { ErrorMapper } from './error-response.js';
 
 /** The routes this module instance mounted (see mountRoutes). */
@@ -44,12 +45,22 @@ function foldedPath(path: string): string {
 }
 
 interface CompiledRoute {
+  name: AuthRouteName;
   method: string;
   /** The path as the router was given it, `:name` segments included. */
   template: string;
   exact: RegExp;
   loose: RegExp;
   mapper: ErrorMapper;
+  clearsCookies?: CookieClearing;
+}
+
+/** The module route a request is for, with its path parameters as sent. */
+export interface MatchedRoute {
+  name: AuthRouteName;
+  mapper: ErrorMapper;
+  clearsCookies?: CookieClearing;
+  params: Record<string, string>;
 }
 
 /**
@@ -78,11 +89,27 @@ export class MountedRoutes {
    * also have matched that route (`routeOptions.url`), so its own 404 is never taken for the route's.
    */
   mapperFor(request: RawRequest): ErrorMapper | undefined {
+    return this.routeFor(request)?.mapper;
+  }
+
+  /** The module route the request's path is exactly (as `mapperFor`), or undefined. */
+  routeFor(request: RawRequest): MatchedRoute | undefined {
     const path = requestPath(request);
     const route = this.patterns().find(({ method, exact }) => method === request.method && exact.test(path));
     if (!route) return undefined;
     if (request.routeOptions && joinPath(request.routeOptions.url ?? '') !== route.template) return undefined;
-    return route.mapper;
+    const values = path.split('/');
+    const params = Object.fromEntries(
+      route.template
+        .split('/')
+        .flatMap((segment, index) => (segment.startsWith(':') ? [[segment.slice(1), values[index]]] : [])),
+    );
+    return { name: route.name, mapper: route.mapper, clearsCookies: route.clearsCookies, params };
+  }
+
+  /** Where a route is mounted, the host's global prefix included; undefined when this module does not mount it. */
+  pathOf(name: AuthRouteName): string | undefined {
+    return this.patterns().find((route) => route.name === name)?.template;
   }
 
   /**
@@ -98,9 +125,17 @@ export class MountedRoutes {
 
   private patterns(): CompiledRoute[] {
     // Compiled on first use: the host sets its global prefix after the module is built.
-    this.compiled ??= this.routes.map(({ method, path, mapper }) => {
+    this.compiled ??= this.routes.map(({ name, method, path, mapper, clearsCookies }) => {
       const template = joinPath(this.appConfig.getGlobalPrefix(), path);
-      return { method, template, mapper, exact: pathPattern(template), loose: pathPattern(template, 'i') };
+      return {
+        name,
+        method,
+        template,
+        mapper,
+        clearsCookies,
+        exact: pathPattern(template),
+        loose: pathPattern(template, 'i'),
+      };
     });
     return this.compiled;
   }

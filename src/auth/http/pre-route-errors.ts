@@ -75,7 +75,7 @@ export class PreRouteErrorsInstaller implements OnModuleInit {
     );
     app.use((error: unknown, request: RawRequest, response: object, next: Next) => {
       const mapper = this.routes.mapperFor(request);
-      if (mapper) return this.renderer.render(response, mapper, error);
+      if (mapper) return this.renderer.render(request, response, mapper, error);
       next(this.routes.nearlyMatches(request) ? notFound(request) : error);
     });
   }
@@ -100,7 +100,7 @@ export class PreRouteErrorsInstaller implements OnModuleInit {
       const mapper =
         reply.statusCode >= 400 && !this.renderer.answered(reply) ? this.routes.mapperFor(request) : undefined;
       if (!mapper) return done(null, payload);
-      const { status, body } = this.renderer.answerForStatus(mapper, reply.statusCode);
+      const { status, body } = this.renderer.answerForStatus(request, reply, mapper, reply.statusCode);
       reply.code(status);
       done(null, body);
     });

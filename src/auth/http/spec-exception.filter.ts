@@ -17,7 +17,8 @@ export class SpecExceptionFilter implements ExceptionFilter {
 
   catch(error: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const mapper = this.routes.mapperFor(http.getRequest<RawRequest>()) ?? this.options.guardErrorMapper;
-    this.renderer.render(http.getResponse(), mapper, error);
+    const request = http.getRequest<RawRequest>();
+    const mapper = this.routes.mapperFor(request) ?? this.options.guardErrorMapper;
+    this.renderer.render(request, http.getResponse(), mapper, error);
   }
 }

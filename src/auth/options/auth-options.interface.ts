@@ -49,7 +49,8 @@ export interface AuthModuleOptions {
    */
   guardErrorMapper?: ErrorMapper;
   /**
-   * Also carry the access token in an HttpOnly cookie, for browser clients. Default false (Authorization header only).
+   * Cookie mode, for browser clients: the access and refresh tokens travel in HttpOnly cookies, not in JSON bodies.
+   * Default false (Authorization header only).
    */
   cookie?: boolean | AccessTokenCookieOptions;
   /** The scheduled clean-up of ended sessions; `false` switches it off. Default: on, hourly, 30 days' retention. */
@@ -97,20 +98,47 @@ export interface RevocationOptions {
   heartbeatMs?: number;
 }
 
-/** The access-token cookie. JwtGuard reads it when a request has no Authorization header. */
+/** What `Clear-Site-Data` may ask a browser to forget (W3C Clear Site Data). */
+export type ClearSiteDataDirective = 'cache' | 'cookies' | 'storage' | 'executionContexts' | '*';
+
+/**
+ * Cookie mode. JwtGuard reads the access-token cookie when a request has no Authorization header; `POST /auth/refresh`
+ * reads the refresh-token cookie when its body has no `refreshToken`. A state-changing request authenticated by either
+ * cookie is taken only from the request's own origin (`Sec-Fetch-Site: same-origin`) or an allowed one.
+ */
 export interface AccessTokenCookieOptions {
   /** Default `__Host-access_token`: the prefix makes browsers insist on Secure, `Path=/` and no Domain. */
   name?: string;
-  /** Default `strict`; `none` needs `secure`. */
+  /**
+   * The refresh-token cookie, sent only to the refresh route (its `Path`). Default `__Secure-refresh_token`
+   * (`__Host-` would need `Path=/`).
+   */
+  refreshName?: string;
+  /** Both cookies. Default `strict`; `none` needs `secure`. */
   sameSite?: 'strict' | 'lax' | 'none';
-  /** Default true. Turn off only for plain-HTTP development, with a name without the `__Host-` prefix. */
+  /**
+   * Both cookies. Default true. Turn off only for plain-HTTP development, with names without a `__Host-` or
+   * `__Secure-` prefix.
+   */
   secure?: boolean;
-  /** Default none (host-only cookie). */
+  /** Both cookies. Default none (host-only cookie). */
   domain?: string;
-  /** Default `/`. */
+  /** The access-token cookie. Default `/`. */
   path?: string;
-  /** Logout routes also send `Clear-Site-Data: "cache", "cookies", "storage"`. Default true. */
-  clearSiteData?: boolean;
+  /** Also put the access and refresh tokens in the login and refresh JSON bodies. Default false. */
+  tokensInBody?: boolean;
+  /**
+   * Origins (`https://app.example.com`) whose pages may send state-changing requests authenticated by the cookies.
+   * Default none: only the request's own origin (`Sec-Fetch-Site: same-origin`, or `Origin` equal to the scheme and
+   * Host the adapter sees, proxies trusted as the adapter's trust-proxy setting says).
+   */
+  allowedOrigins?: string[];
+  /**
+   * The `Clear-Site-Data` directives sign-out sends: `true` is `"cache", "storage"`, `false` none. `"cookies"` is not
+   * in the default: browsers clear every cookie of the registrable domain with it (sibling subdomains and other ports
+   * of the host too); the module expires its own two cookies with `Set-Cookie` anyway.
+   */
+  clearSiteData?: boolean | ClearSiteDataDirective[];
 }
 
 /** The clean-up job: marks expired sessions, then deletes what ended longer ago than the retention period. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { AccessTokenCookieOptions } from './auth-options.interface.js';
 import { resolveAuthOptions } from './resolve-options.js';
 import { mapGuardErrorToGeneric } from '../routes/specs/generic/generic-error.mapper.js';
 
@@ -31,14 +32,17 @@ describe('resolveAuthOptions', () => {
 
   it('keeps what the host sets', () => {
     const userStore = { findUser: async () => null };
-    const cookie = {
+    const cookie: AccessTokenCookieOptions = {
       name: 'at',
+      refreshName: 'rt',
       sameSite: 'lax',
       secure: false,
       path: '/app',
       domain: 'example.com',
-      clearSiteData: false,
-    } as const;
+      tokensInBody: true,
+      allowedOrigins: ['https://app.example.com', 'http://localhost:5173'],
+      clearSiteData: [],
+    };
     const cleanup = { intervalSeconds: 60, retentionDays: 7, batchSize: 10 };
     const revocation = { mode: 'strict', maxEntryAgeMs: 100, maxEntries: 10, heartbeatMs: 50 } as const;
     const rateLimit = { limit: 5, ttlSeconds: 10 };
@@ -65,10 +69,13 @@ describe('resolveAuthOptions', () => {
     const resolved = resolveAuthOptions({ signing, cookie: true, cleanup: false });
     expect(resolved.cookie).toEqual({
       name: '__Host-access_token',
+      refreshName: '__Secure-refresh_token',
       sameSite: 'strict',
       secure: true,
       path: '/',
-      clearSiteData: true,
+      tokensInBody: false,
+      allowedOrigins: [],
+      clearSiteData: ['cache', 'storage'],
     });
     expect(resolved.cleanup).toBeNull();
     expect(resolveAuthOptions({ signing, rateLimit: false }).rateLimit).toBeNull();
@@ -77,6 +84,20 @@ describe('resolveAuthOptions', () => {
       retentionDays: 1,
       batchSize: 1000,
     });
+  });
+
+  it.each([
+    [true, ['cache', 'storage']],
+    [false, []],
+    [
+      ['cookies', 'cache', 'cookies'],
+      ['cookies', 'cache'],
+    ],
+    [['*'], ['*']],
+  ])('takes clearSiteData %j as the directives %j', (clearSiteData, directives) => {
+    expect(resolveAuthOptions({ signing, cookie: { clearSiteData } as never }).cookie?.clearSiteData).toEqual(
+      directives,
+    );
   });
 
   // 16 two-byte characters are 32 bytes.
@@ -119,7 +140,24 @@ describe('resolveAuthOptions', () => {
     [{ signing, cookie: { secure: false } }, 'a __Host- cookie needs secure: true'],
     [{ signing, cookie: { domain: 'example.com' } }, 'a __Host- cookie needs secure: true, path "/" and no domain'],
     [{ signing, cookie: { name: 'a b' } }, 'cookie.name is not a valid cookie name'],
-    [{ signing, cookie: { name: 'at', sameSite: 'none', secure: false } }, 'cookie.sameSite "none" needs secure: true'],
+    [
+      { signing, cookie: { name: 'at', refreshName: 'rt', sameSite: 'none', secure: false } },
+      'cookie.sameSite "none" needs secure: true',
+    ],
+    [{ signing, cookie: { name: 'at', secure: false } }, 'a __Secure- cookie needs secure: true'],
+    [{ signing, cookie: { refreshName: '__Host-rt' } }, 'cookie.refreshName cannot have the __Host- prefix'],
+    [{ signing, cookie: { refreshName: 'r t' } }, 'cookie.refreshName is not a valid cookie name'],
+    [{ signing, cookie: { name: 'same', refreshName: 'same' } }, 'cookie.name and cookie.refreshName must differ'],
+    [
+      { signing, cookie: { allowedOrigins: ['https://app.example.com/'] } },
+      'cookie.allowedOrigins entries must be origins like https://app.example.com (got "https://app.example.com/")',
+    ],
+    [{ signing, cookie: { allowedOrigins: ['null'] } }, 'cookie.allowedOrigins entries must be origins'],
+    [{ signing, cookie: { allowedOrigins: 'https://a.example' } }, 'cookie.allowedOrigins must be an array of origins'],
+    [
+      { signing, cookie: { clearSiteData: ['cookies', 'everything'] } },
+      'cookie.clearSiteData must be true, false or a list of cache, cookies, storage, executionContexts, *',
+    ],
   ])('refuses %j', (options, message) => {
     expect(() => resolveAuthOptions(options as never)).toThrow(message);
   });

@@ -2,6 +2,7 @@ import { allowAllUserStore, type AuthUserStore } from '../auth-user-store.interf
 import type {
   AccessTokenCookieOptions,
   AuthModuleOptions,
+  ClearSiteDataDirective,
   RateLimitOptions,
   RevocationOptions,
   SessionCleanupOptions,
@@ -22,14 +23,18 @@ export interface ResolvedAuthOptions {
   exposeErrorDetails: boolean;
   userStore: AuthUserStore;
   guardErrorMapper: ErrorMapper;
-  /** Null when the cookie is off. */
-  cookie: (Required<Omit<AccessTokenCookieOptions, 'domain'>> & Pick<AccessTokenCookieOptions, 'domain'>) | null;
+  /** Null when cookie mode is off. */
+  cookie: ResolvedCookieOptions | null;
   /** Null when the clean-up job is off. */
   cleanup: Required<SessionCleanupOptions> | null;
   revocation: Required<RevocationOptions>;
   /** Null when rate limiting is off. */
   rateLimit: (Required<Omit<RateLimitOptions, 'storage'>> & Pick<RateLimitOptions, 'storage'>) | null;
 }
+
+/** Cookie mode with its defaults; `clearSiteData` is the directive list (empty: no header). */
+export type ResolvedCookieOptions = Required<Omit<AccessTokenCookieOptions, 'domain' | 'clearSiteData'>> &
+  Pick<AccessTokenCookieOptions, 'domain'> & { clearSiteData: ClearSiteDataDirective[] };
 
 export const AUTH_OPTIONS = Symbol('AUTH_OPTIONS');
 
@@ -45,7 +50,18 @@ export const AUTH_DEFAULTS = {
   clockToleranceSeconds: 5,
   systemId: 'core',
   exposeErrorDetails: false,
-  cookie: { name: '__Host-access_token', sameSite: 'strict', secure: true, path: '/', clearSiteData: true },
+  cookie: {
+    name: '__Host-access_token',
+    refreshName: '__Secure-refresh_token',
+    sameSite: 'strict',
+    secure: true,
+    path: '/',
+    tokensInBody: false,
+    allowedOrigins: [],
+    clearSiteData: true,
+  },
+  /** What `clearSiteData: true` sends: not `"cookies"`, which clears the whole registrable domain's. */
+  clearSiteData: ['cache', 'storage'],
   cleanup: { intervalSeconds: 3600, retentionDays: 30, batchSize: 1000 },
   revocation: { mode: 'cached', maxEntryAgeMs: 5000, maxEntries: 100_000, heartbeatMs: 1000 },
   rateLimit: { limit: 30, ttlSeconds: 60 },
@@ -105,15 +121,66 @@ function positiveIntegers<T extends object>(values: T, keys: Array<keyof T & str
   }
 }
 
+const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const CLEAR_SITE_DATA_DIRECTIVES: readonly ClearSiteDataDirective[] = [
+  'cache',
+  'cookies',
+  'storage',
+  'executionContexts',
+  '*',
+];
+
 function resolveCookie(option: AuthModuleOptions['cookie']): ResolvedAuthOptions['cookie'] {
   if (!option) return null;
   const cookie = { ...AUTH_DEFAULTS.cookie, ...(option === true ? {} : option) };
-  if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(cookie.name))
-    throw new Error('AuthModule: cookie.name is not a valid cookie name');
+  for (const key of ['name', 'refreshName'] as const) {
+    if (typeof cookie[key] !== 'string' || !COOKIE_NAME.test(cookie[key]))
+      throw new Error(`AuthModule: cookie.${key} is not a valid cookie name`);
+  }
+  if (cookie.name === cookie.refreshName) throw new Error('AuthModule: cookie.name and cookie.refreshName must differ');
   if (cookie.name.startsWith('__Host-') && (!cookie.secure || cookie.path !== '/' || cookie.domain)) {
     throw new Error('AuthModule: a __Host- cookie needs secure: true, path "/" and no domain');
   }
+  // The refresh cookie's Path is the refresh route's, never `/`.
+  if (cookie.refreshName.startsWith('__Host-'))
+    throw new Error('AuthModule: cookie.refreshName cannot have the __Host- prefix (it needs Path=/)');
+  if ((cookie.name.startsWith('__Secure-') || cookie.refreshName.startsWith('__Secure-')) && !cookie.secure)
+    throw new Error('AuthModule: a __Secure- cookie needs secure: true');
   if (cookie.sameSite === 'none' && !cookie.secure)
     throw new Error('AuthModule: cookie.sameSite "none" needs secure: true');
-  return cookie;
+  return {
+    ...cookie,
+    tokensInBody: cookie.tokensInBody === true,
+    allowedOrigins: resolveOrigins(cookie.allowedOrigins),
+    clearSiteData: resolveClearSiteData(cookie.clearSiteData),
+  };
+}
+
+/** Origins as browsers serialise them in `Origin`: scheme, host and port only, lower case. */
+function resolveOrigins(origins: unknown): string[] {
+  if (!Array.isArray(origins)) throw new Error('AuthModule: cookie.allowedOrigins must be an array of origins');
+  return origins.map((origin) => {
+    let url: URL | undefined;
+    try {
+      url = new URL(String(origin));
+    } catch {
+      // Reported below.
+    }
+    if (!url || url.origin === 'null' || url.origin !== String(origin).toLowerCase())
+      throw new Error(
+        'AuthModule: cookie.allowedOrigins entries must be origins like https://app.example.com ' +
+          `(got ${JSON.stringify(origin)})`,
+      );
+    return url.origin;
+  });
+}
+
+function resolveClearSiteData(option: unknown): ClearSiteDataDirective[] {
+  if (option === true) return [...AUTH_DEFAULTS.clearSiteData];
+  if (option === false) return [];
+  if (!Array.isArray(option) || option.some((directive) => !CLEAR_SITE_DATA_DIRECTIVES.includes(directive)))
+    throw new Error(
+      `AuthModule: cookie.clearSiteData must be true, false or a list of ${CLEAR_SITE_DATA_DIRECTIVES.join(', ')}`,
+    );
+  return [...new Set(option as ClearSiteDataDirective[])];
 }

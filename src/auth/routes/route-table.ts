@@ -25,21 +25,60 @@ interface RouteRow {
   path: string;
   /** Path parameters after the mount path, as the controller's handler declares them. */
   params?: string;
+  /** When the route expires the cookies of cookie mode, whatever its outcome (AuthCookieService.clearAfterSignOut). */
+  clearsCookies?: CookieClearing;
 }
+
+/**
+ * `always`: the route ends the caller's session. `ownSession`: it does when its `:id` is the caller's session.
+ * `whenRefused`: a refused refresh token's cookies are dead.
+ */
+export type CookieClearing = 'always' | 'ownSession' | 'whenRefused';
 
 /** The only place that ties a route to its spec. */
 const ROUTE_TABLE = {
-  signout: { controller: SignoutController, mapper: mapSignoutError, method: 'POST', path: 'signout' },
-  authLogout: { controller: GenericLogoutController, mapper: mapGenericError, method: 'POST', path: 'auth/logout' },
+  signout: {
+    controller: SignoutController,
+    mapper: mapSignoutError,
+    method: 'POST',
+    path: 'signout',
+    clearsCookies: 'always',
+  },
+  authLogout: {
+    controller: GenericLogoutController,
+    mapper: mapGenericError,
+    method: 'POST',
+    path: 'auth/logout',
+    clearsCookies: 'always',
+  },
   fibLogout: {
     controller: FibLogoutController,
     mapper: mapFibError,
     method: 'POST',
     path: 'auth/api/v1/authentication-management/logout',
+    clearsCookies: 'always',
   },
-  v3Logout: { controller: V3LogoutController, mapper: mapV3Error, method: 'POST', path: 'v3/logout' },
-  refresh: { controller: RefreshController, mapper: mapGenericError, method: 'POST', path: 'auth/refresh' },
-  logoutAll: { controller: LogoutAllController, mapper: mapGenericError, method: 'POST', path: 'auth/logout/all' },
+  v3Logout: {
+    controller: V3LogoutController,
+    mapper: mapV3Error,
+    method: 'POST',
+    path: 'v3/logout',
+    clearsCookies: 'always',
+  },
+  refresh: {
+    controller: RefreshController,
+    mapper: mapGenericError,
+    method: 'POST',
+    path: 'auth/refresh',
+    clearsCookies: 'whenRefused',
+  },
+  logoutAll: {
+    controller: LogoutAllController,
+    mapper: mapGenericError,
+    method: 'POST',
+    path: 'auth/logout/all',
+    clearsCookies: 'always',
+  },
   logoutOthers: {
     controller: LogoutOthersController,
     mapper: mapGenericError,
@@ -53,6 +92,7 @@ const ROUTE_TABLE = {
     method: 'DELETE',
     path: 'auth/sessions',
     params: ':id',
+    clearsCookies: 'ownSession',
   },
 } as const satisfies Record<AuthRouteName, RouteRow>;
 
@@ -69,6 +109,7 @@ export interface MountedRoute {
   path: string;
   mapper: ErrorMapper;
   controller: Type;
+  clearsCookies?: CookieClearing;
 }
 
 /** The path a route is mounted at by default. */
@@ -92,7 +133,14 @@ export function mountRoutes(routes: AuthModuleExtras['routes'] = {}): MountedRou
     Object.defineProperty(controller, 'name', { value: row.controller.name });
     Controller(path)(controller);
     return [
-      { name, method: row.method, path: row.params ? `${path}/${row.params}` : path, mapper: row.mapper, controller },
+      {
+        name,
+        method: row.method,
+        path: row.params ? `${path}/${row.params}` : path,
+        mapper: row.mapper,
+        controller,
+        clearsCookies: row.clearsCookies,
+      },
     ];
   });
 }

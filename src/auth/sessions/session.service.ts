@@ -98,7 +98,13 @@ export class SessionService {
         new Date(),
       ),
     );
-    return { accessToken: signed.token, expiresIn: signed.expiresIn, sessionId: row.id, refreshToken };
+    return {
+      accessToken: signed.token,
+      expiresIn: signed.expiresIn,
+      sessionId: row.id,
+      refreshToken,
+      sessionExpiresIn: secondsUntil(row.expires_at),
+    };
   }
 
   /**
@@ -126,7 +132,13 @@ export class SessionService {
     await this.requireActiveUser(row.user_id);
     const signed = this.tokens.sign(row.user_id, row.id, row.expires_at);
     this.events.emit(AuthEvent.sessionRefreshed, new SessionRefreshedEvent(row.user_id, row.id, new Date()));
-    return { accessToken: signed.token, expiresIn: signed.expiresIn, sessionId: row.id, refreshToken: successor };
+    return {
+      accessToken: signed.token,
+      expiresIn: signed.expiresIn,
+      sessionId: row.id,
+      refreshToken: successor,
+      sessionExpiresIn: secondsUntil(row.expires_at),
+    };
   }
 
   /**
@@ -315,4 +327,9 @@ export class SessionService {
     await this.revokeUserSessions(userId, user ? RevokeReason.userDisabled : RevokeReason.userDeleted);
     throw user ? new UserDisabledError() : new UserNotFoundError();
   }
+}
+
+/** Whole seconds from now until `date`, never negative. */
+function secondsUntil(date: Date): number {
+  return Math.max(0, Math.floor((date.getTime() - Date.now()) / 1000));
 }

@@ -18,6 +18,8 @@ export interface CreatedSession {
   sessionId: string;
   /** Opaque, single-use: `refreshSession` trades it for a new pair. */
   refreshToken: string;
+  /** Seconds until the session ends, and with it the refresh token. */
+  sessionExpiresIn: number;
 }
 
 /** The session behind a request that passed `JwtGuard`. */

@@ -1,7 +1,8 @@
-import { Controller, Delete, Get, Header, HttpCode, Param } from '@nestjs/common';
+import { Controller, Delete, Get, Header, HttpCode, Param, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentSession } from '../../guard/current-session.decorator.js';
 import { UnknownSessionError } from '../../errors/auth.errors.js';
+import { ClearAuthCookieInterceptor } from '../../http/auth-cookie.service.js';
 import { AuthRoute } from '../../http/auth-route.decorator.js';
 import { AUTH_SECURITY_SCHEME } from '../../http/openapi.js';
 import { SessionService } from '../../sessions/session.service.js';
@@ -34,9 +35,11 @@ export class SessionListController {
 /**
  * `DELETE /auth/sessions/:id`: ends one of the user's own sessions (the
  * caller's included). Another user's session, an ended one, or no such id: 404.
+ * Ending the caller's own session clears the cookies of cookie mode, as a logout does.
  */
 @Controller()
 @AuthRoute()
+@UseInterceptors(ClearAuthCookieInterceptor)
 @ApiTags('session')
 @ApiBearerAuth(AUTH_SECURITY_SCHEME)
 export class SessionRevokeController {

@@ -147,6 +147,12 @@ const rows: Row[] = [
     { status: { code: 429, name: 'TOO_MANY_REQUESTS', message: 'Too many requests, try again later.' }, data: {} },
   ],
   [
+    'CrossOriginRequestError',
+    403,
+    new errors.CrossOriginRequestError(),
+    { status: { code: 403, name: 'FORBIDDEN', message: "The request's origin is not allowed." }, data: {} },
+  ],
+  [
     'InvalidRefreshTokenError',
     401,
     new errors.InvalidRefreshTokenError(),

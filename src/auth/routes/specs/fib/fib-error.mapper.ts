@@ -25,6 +25,7 @@ const FIB_ERRORS = {
   badRequest: [400, 'BAD_REQUEST', 'The request could not be read.'],
   unauthorized: [401, 'UNAUTHORIZED', 'The access token is missing, invalid, expired or revoked.'],
   disabled: [401, 'UNAUTHORIZED', 'The user account is disabled.'],
+  crossOrigin: [403, 'FORBIDDEN', "The request's origin is not allowed."],
   userNotFound: [404, 'NOT_FOUND', 'User has not been found.'],
   payloadTooLarge: [413, 'PAYLOAD_TOO_LARGE', 'The request body is too large.'],
   unsupportedMediaType: [415, 'UNSUPPORTED_MEDIA_TYPE', 'The request body must be JSON.'],

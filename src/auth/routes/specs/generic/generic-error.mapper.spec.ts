@@ -120,6 +120,12 @@ const rows: Row[] = [
     { message: 'Too many requests', description: 'Too many requests, try again later', code: 'TOO_MANY_REQUESTS' },
   ],
   [
+    'CrossOriginRequestError',
+    403,
+    new errors.CrossOriginRequestError(),
+    { message: 'Forbidden', description: "The request's origin is not allowed", code: 'FORBIDDEN' },
+  ],
+  [
     'InvalidRefreshTokenError',
     401,
     new errors.InvalidRefreshTokenError(),

@@ -25,6 +25,7 @@ export const GENERIC_ERRORS = {
   unauthorized: entry(401, 'Unauthorized', 'Invalid, expired or missing bearer token', 'UNAUTHORIZED'),
   invalidRefreshToken: entry(401, 'Unauthorized', 'Invalid, expired or revoked refresh token', 'UNAUTHORIZED'),
   forbidden: entry(403, 'Forbidden', 'The account is disabled', 'FORBIDDEN'),
+  crossOrigin: entry(403, 'Forbidden', "The request's origin is not allowed", 'FORBIDDEN'),
   notFound: entry(404, 'Resource not found', 'The requested resource could not be found', 'NOT_FOUND'),
   conflict: entry(409, 'Resource conflict', 'The session was revoked by another request', 'CONFLICT'),
   payloadTooLarge: entry(413, 'Payload too large', 'The request body is too large', 'PAYLOAD_TOO_LARGE'),

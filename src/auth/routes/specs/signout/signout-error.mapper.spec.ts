@@ -129,6 +129,12 @@ const rows: Row[] = [
     { error: 'TOO_MANY_REQUESTS', errorId: 9, message: 'Too many requests, try again later', systemId: 'core' },
   ],
   [
+    'CrossOriginRequestError',
+    403,
+    new errors.CrossOriginRequestError(),
+    { error: 'CROSS_ORIGIN_REQUEST', errorId: 10, message: "The request's origin is not allowed", systemId: 'core' },
+  ],
+  [
     'InvalidRefreshTokenError',
     401,
     new errors.InvalidRefreshTokenError(),

@@ -59,6 +59,12 @@ export const SIGNOUT_ERRORS = {
     errorId: 9,
     message: 'Too many requests, try again later',
   },
+  crossOrigin: {
+    status: 403,
+    error: 'CROSS_ORIGIN_REQUEST',
+    errorId: 10,
+    message: "The request's origin is not allowed",
+  },
 } as const satisfies Record<string, SignoutError>;
 
 type SignoutErrorName = keyof typeof SIGNOUT_ERRORS;

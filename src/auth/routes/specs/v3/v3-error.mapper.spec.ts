@@ -40,6 +40,12 @@ const rows: Row[] = [
   ['PayloadTooLargeError', 413, new errors.PayloadTooLargeError(), { Message: 'Request body is too large' }],
   ['UnsupportedMediaTypeError', 415, new errors.UnsupportedMediaTypeError(), { Message: 'Request body must be JSON' }],
   ['TooManyRequestsError', 429, new errors.TooManyRequestsError(), { Message: 'Too many requests' }],
+  [
+    'CrossOriginRequestError',
+    403,
+    new errors.CrossOriginRequestError(),
+    { Message: "The request's origin is not allowed" },
+  ],
   ['InvalidRefreshTokenError', 401, new errors.InvalidRefreshTokenError(), { Message: 'Request authorization denied' }],
   [
     'DatabaseUnavailableError',

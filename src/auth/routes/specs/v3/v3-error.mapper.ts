@@ -20,6 +20,7 @@ const V3_ERRORS = {
   authenticationRequired: [401, 'User authentication required'],
   authorizationDenied: [401, 'Request authorization denied'],
   disabled: [403, 'Account is disabled'],
+  crossOrigin: [403, "The request's origin is not allowed"],
   userNotFound: [404, 'User not found'],
   payloadTooLarge: [413, 'Request body is too large'],
   unsupportedMediaType: [415, 'Request body must be JSON'],
