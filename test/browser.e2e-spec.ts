@@ -1,12 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { RevokeReason, SessionService } from '../src/auth/index.js';
-import { chromiumInstalled, useBrowserSuite, type AppPage, type BrowserSuite } from './support/browser.js';
-import type { HostModuleOptions } from './apps/host.module.js';
-import { ADAPTERS } from './support/constants.js';
+import {
+  chromiumInstalled,
+  useBrowserSuite,
+  useBrowserSuiteOn,
+  type AppPage,
+  type BrowserSuite,
+} from './support/browser.js';
+import { ADAPTERS, DEMO_EMAIL, DEMO_PASSWORD } from './support/constants.js';
 import { ROUTE_SPECS } from './support/logout-routes.js';
 import { OTHER_ORIGIN_COOKIE } from './support/other-origin-site.js';
-import { addAccount, settled } from './support/users.js';
+import { createTestApp } from './support/test-app.js';
+import { addAccount, authState, settled } from './support/users.js';
 
 const CHROMIUM = chromiumInstalled();
 
@@ -20,6 +26,11 @@ const INVALID_REFRESH = {
   message: 'Unauthorized',
   description: 'Invalid, expired or revoked refresh token',
   code: 'UNAUTHORIZED',
+};
+const FORBIDDEN_ORIGIN = {
+  message: 'Forbidden',
+  description: "The request's origin is not allowed",
+  code: 'FORBIDDEN',
 };
 const UNSUPPORTED_MEDIA_TYPE = {
   message: 'Unsupported media type',
@@ -39,6 +50,7 @@ const moduleCookie = (name: string, path: string, value: unknown = expect.any(St
   sameSite: 'Strict',
 });
 /** The cookie the other origin's server set, as the jar holds it. */
+const OTHER_DOCUMENT_COOKIE = `${OTHER_ORIGIN_COOKIE.name}=${OTHER_ORIGIN_COOKIE.value}`;
 const otherOriginCookie = {
   ...OTHER_ORIGIN_COOKIE,
   domain: 'localhost',
@@ -60,8 +72,8 @@ function browserTests(suite: BrowserSuite) {
       [userId],
     );
 
-  /** A new account, signed in from the host's page. */
-  async function signIn(): Promise<{ page: AppPage; userId: string; sessionId: string; email: string }> {
+  /** A new account, signed in from the host's page; `documentCookie`: what script sees of the jar before. */
+  async function signIn(documentCookie = ''): Promise<{ page: AppPage; userId: string; sessionId: string }> {
     const email = `u-${randomBytes(5).toString('hex')}@example.com`;
     const password = `pw-${randomBytes(5).toString('hex')}`;
     const userId = await addAccount(suite.app, email, password);
@@ -71,9 +83,9 @@ function browserTests(suite: BrowserSuite) {
       status: 200,
       body: { tokenType: 'Bearer', expiresIn: 900, sessionId: expect.stringMatching(UUID) },
       clearSiteData: null,
-      documentCookie: '',
+      documentCookie,
     });
-    return { page, userId, sessionId: (answer.body as { sessionId: string }).sessionId, email };
+    return { page, userId, sessionId: (answer.body as { sessionId: string }).sessionId };
   }
 
   return { jar, jarValue, sessionRows, signIn };
@@ -86,9 +98,12 @@ describe.skipIf(!CHROMIUM).each(ADAPTERS)('cookie mode in Chromium over %s', (ad
   it('login stores both tokens in HttpOnly cookies and answers neither; page script cannot read them', async () => {
     const { page, userId, sessionId } = await signIn();
     expect(await jar()).toEqual([moduleCookie(ACCESS_COOKIE, '/'), moduleCookie(REFRESH_COOKIE, '/auth/refresh')]);
-    const access = (await jar())[0]!;
-    expect(access.expires - Date.now() / 1000).toBeGreaterThan(890);
-    expect(access.expires - Date.now() / 1000).toBeLessThanOrEqual(900);
+    // The access cookie lives as long as the token (900 s), the refresh cookie as long as the session (30 days).
+    const [access, refresh] = (await jar()).map((cookie) => cookie.expires - Date.now() / 1000);
+    expect(access).toBeGreaterThan(890);
+    expect(access).toBeLessThanOrEqual(900);
+    expect(refresh).toBeGreaterThan(30 * 86_400 - 10);
+    expect(refresh).toBeLessThanOrEqual(30 * 86_400);
     expect(await page.call('GET', '/auth/me')).toEqual({
       status: 200,
       body: { userId, sessionId, deviceId: null },
@@ -124,7 +139,13 @@ describe.skipIf(!CHROMIUM).each(ADAPTERS)('cookie mode in Chromium over %s', (ad
         sameSite: 'Strict',
       },
     ]);
-    expect(await page.call('POST', '/auth/refresh', {})).toMatchObject({ status: 401, body: INVALID_REFRESH });
+    expect(await page.call('POST', '/auth/refresh', {})).toEqual({
+      status: 401,
+      body: INVALID_REFRESH,
+      clearSiteData: DEFAULT_CLEAR_SITE_DATA,
+      documentCookie: '',
+    });
+    expect(await jar()).toEqual([]);
     expect(await sessionRows(userId)).toEqual([
       { id: sessionId, revoked: true, revoke_reason: RevokeReason.refreshTokenReuse },
     ]);
@@ -138,7 +159,7 @@ describe.skipIf(!CHROMIUM).each(ADAPTERS)('cookie mode in Chromium over %s', (ad
 
     expect((await suite.other.fetchNoCors(other, '/auth/logout')).status()).toBe(403);
     const form = await suite.other.postForm(other, '/auth/logout/all', 'text/plain', { a: 'b' });
-    expect(form.status()).toBe(403);
+    expect({ status: form.status(), body: await form.json() }).toEqual({ status: 403, body: FORBIDDEN_ORIGIN });
 
     expect(await sessionRows(userId)).toEqual([{ id: sessionId, revoked: false, revoke_reason: null }]);
     // Nothing was cleared either: a refused request from another origin must not sign the page out.
@@ -147,7 +168,7 @@ describe.skipIf(!CHROMIUM).each(ADAPTERS)('cookie mode in Chromium over %s', (ad
       status: 200,
       body: { userId, sessionId, deviceId: null },
       clearSiteData: null,
-      documentCookie: `${OTHER_ORIGIN_COOKIE.name}=${OTHER_ORIGIN_COOKIE.value}`,
+      documentCookie: OTHER_DOCUMENT_COOKIE,
     });
   });
 
@@ -170,12 +191,12 @@ describe.skipIf(!CHROMIUM).each(ADAPTERS)('cookie mode in Chromium over %s', (ad
   it("logout empties the jar of the module's cookies; another port's survives default Clear-Site-Data", async () => {
     const other = await suite.context.newPage();
     await suite.other.open(other);
-    const { page, userId, sessionId } = await signIn();
+    const { page, userId, sessionId } = await signIn(OTHER_DOCUMENT_COOKIE);
     expect(await page.call('POST', '/auth/logout')).toEqual({
       status: 200,
       body: { message: 'Logged out successfully' },
       clearSiteData: DEFAULT_CLEAR_SITE_DATA,
-      documentCookie: `${OTHER_ORIGIN_COOKIE.name}=${OTHER_ORIGIN_COOKIE.value}`,
+      documentCookie: OTHER_DOCUMENT_COOKIE,
     });
     expect(await jar()).toEqual([otherOriginCookie]);
     expect(await sessionRows(userId)).toEqual([{ id: sessionId, revoked: true, revoke_reason: RevokeReason.logout }]);
@@ -194,38 +215,20 @@ describe.skipIf(!CHROMIUM).each(ADAPTERS)('cookie mode in Chromium over %s', (ad
       { id: sessionId, revoked: true, revoke_reason: RevokeReason.sessionRevoked },
     ]);
   });
-
-  it('login refuses a urlencoded form posted from the other origin: 415, no cookie, no session', async () => {
-    const email = `u-${randomBytes(5).toString('hex')}@example.com`;
-    const password = `pw-${randomBytes(5).toString('hex')}`;
-    const userId = await addAccount(suite.app, email, password);
-    const other = await suite.context.newPage();
-    await suite.other.open(other);
-    const answer = await suite.other.postForm(other, '/auth/login', 'application/x-www-form-urlencoded', {
-      email,
-      password,
-    });
-    expect({ status: answer.status(), body: await answer.json() }).toEqual({
-      status: 415,
-      body: UNSUPPORTED_MEDIA_TYPE,
-    });
-    expect(await jar()).toEqual([otherOriginCookie]);
-    expect(await sessionRows(userId)).toEqual([]);
-  });
 });
 
 describe.skipIf(!CHROMIUM).each(ADAPTERS)(
   'cookie mode with clearSiteData ["cookies"] in Chromium over %s',
   (adapter) => {
     const suite = useBrowserSuite(adapter, {
-      cookie: { clearSiteData: ['cookies'] } as unknown as HostModuleOptions['cookie'],
+      cookie: { clearSiteData: ['cookies'] },
     });
     const { jar, signIn } = browserTests(suite);
 
     it("a logout clears every cookie of the host: the other port's too", async () => {
       const other = await suite.context.newPage();
       await suite.other.open(other);
-      const { page } = await signIn();
+      const { page } = await signIn(OTHER_DOCUMENT_COOKIE);
       expect(await page.call('POST', '/auth/logout')).toEqual({
         status: 200,
         body: { message: 'Logged out successfully' },
@@ -236,3 +239,22 @@ describe.skipIf(!CHROMIUM).each(ADAPTERS)(
     });
   },
 );
+
+describe.skipIf(!CHROMIUM).each(ADAPTERS)("the demo's login in Chromium over %s", (adapter) => {
+  const suite = useBrowserSuiteOn((url) => createTestApp(url, adapter, { accessTokenCookie: true }));
+  const { jar } = browserTests(suite);
+
+  it('refuses a urlencoded form posted from the other origin (login CSRF): 415, no cookie, no session', async () => {
+    const before = await authState(suite.db);
+    const other = await suite.context.newPage();
+    await suite.other.open(other);
+    const form = { email: DEMO_EMAIL, password: DEMO_PASSWORD };
+    const answer = await suite.other.postForm(other, '/auth/login', 'application/x-www-form-urlencoded', form);
+    expect({ status: answer.status(), body: await answer.json() }).toEqual({
+      status: 415,
+      body: UNSUPPORTED_MEDIA_TYPE,
+    });
+    expect(await jar()).toEqual([otherOriginCookie]);
+    expect(await authState(suite.db)).toEqual(before);
+  });
+});

@@ -3,8 +3,8 @@ import { Controller, Get, Header } from '@nestjs/common';
 /**
  * The host's own page, as a single-page app a browser loads from the host: its script calls the module's
  * routes with `fetch(..., { credentials: 'include' })`, so the cookies travel as a browser sends them.
- * `call` answers with what page script can see: the status, the body, the Clear-Site-Data header and
- * `document.cookie`.
+ * `call` answers with what page script can see: the status, the body and `document.cookie` (not
+ * Clear-Site-Data: Chromium keeps that header from script).
  */
 export const APP_PAGE = `<!doctype html>
 <html>
@@ -22,7 +22,6 @@ window.call = async (method, path, body) => {
   return {
     status: response.status,
     body: text === '' ? '' : JSON.parse(text),
-    clearSiteData: response.headers.get('Clear-Site-Data'),
     documentCookie: document.cookie,
   };
 };

@@ -43,16 +43,21 @@ export const launchChromium = (): Promise<Browser> =>
   chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: LAUNCH_ARGS });
 
 /** What the host's page (test/apps/app-page.controller.ts) sees of an answer to its `fetch`. */
-export interface PageAnswer {
+interface ScriptAnswer {
   status: number;
   /** The JSON body, or '' when empty. */
   body: unknown;
-  clearSiteData: string | null;
+  /** `document.cookie` once the answer is in. */
   documentCookie: string;
 }
 
+/** The page script's view of an answer, and the Clear-Site-Data header the browser received (script never sees it). */
+export interface PageAnswer extends ScriptAnswer {
+  clearSiteData: string | null;
+}
+
 interface AppPageWindow {
-  call(method: string, path: string, body?: unknown): Promise<PageAnswer>;
+  call(method: string, path: string, body?: unknown): Promise<ScriptAnswer>;
 }
 
 /** The host's page open in a tab: `call` runs its script's `fetch(path, { credentials: 'include' })`. */
@@ -79,14 +84,18 @@ export interface BrowserSuite {
  * port of localhost, the other origin's server, and Chromium; a fresh browser context for every test.
  */
 export function useBrowserSuite(adapter: Adapter, options: HostModuleOptions): BrowserSuite {
+  return useBrowserSuiteOn((url) =>
+    startHost({ imports: [HostModule.forRoot(url, options)], controllers: [AppPageController] }, adapter),
+  );
+}
+
+/** As useBrowserSuite, for the app `start` builds on the database at its url (initialised, not listening). */
+export function useBrowserSuiteOn(start: (databaseUrl: string) => Promise<INestApplication>): BrowserSuite {
   const suite = {} as BrowserSuite;
   let browser: Browser | undefined;
   beforeAll(async () => {
     suite.db = await createTestDatabase();
-    suite.app = await startHost(
-      { imports: [HostModule.forRoot(suite.db.url, options)], controllers: [AppPageController] },
-      adapter,
-    );
+    suite.app = await start(suite.db.url);
     await suite.app.listen(0, '127.0.0.1');
     suite.origin = `http://localhost:${(suite.app.getHttpServer().address() as AddressInfo).port}`;
     suite.other = await startOtherOriginSite(suite.origin);
@@ -109,11 +118,16 @@ export function useBrowserSuite(adapter: Adapter, options: HostModuleOptions): B
     await tab.goto(`${suite.origin}/app`);
     return {
       tab,
-      call: (method, path, body) =>
-        tab.evaluate(
-          ([verb, target, payload]) => (globalThis as unknown as AppPageWindow).call(verb, target, payload),
-          [method, path, body] as const,
-        ),
+      call: async (method, path, body) => {
+        const [response, seen] = await Promise.all([
+          tab.waitForResponse((each) => each.url() === `${suite.origin}${path}` && each.request().method() === method),
+          tab.evaluate(
+            ([verb, target, payload]) => (globalThis as unknown as AppPageWindow).call(verb, target, payload),
+            [method, path, body] as const,
+          ),
+        ]);
+        return { ...seen, clearSiteData: await response.headerValue('clear-site-data') };
+      },
     };
   };
   return suite;
