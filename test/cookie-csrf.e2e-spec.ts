@@ -157,7 +157,7 @@ describe.each(ADAPTERS)('cookie mode refuses cross-origin state changes, over %s
     ['the own origin on another port', { Origin: 'http://api.example.test:8080', Host: 'api.example.test' }, 403],
     ['the own origin in another scheme', { Origin: 'https://api.example.test', Host: 'api.example.test' }, 403],
     ['Sec-Fetch-Site: same-origin', SAME_ORIGIN, 200],
-  ] as const)('/auth/logout with the cookie and %s: %i', async (_name, headers, status) => {
+  ] as const)('/auth/logout with the cookie and %s (%j): %i', async (_name, headers, status) => {
     const browser = await browserLogin(app, 'signIn');
     const response = await http().post('/auth/logout').set('Cookie', browser.cookie).set(headers);
     expect(response.status).toBe(status);

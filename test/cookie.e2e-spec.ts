@@ -17,7 +17,7 @@ import { useHost } from './support/host.js';
 import { ROUTE_SPECS } from './support/logout-routes.js';
 import { login } from './support/session-client.js';
 import type { TestDatabase } from './support/test-database.js';
-import { disableUser, newUser, settled } from './support/users.js';
+import { breakSessionWrites, disableUser, newUser, settled } from './support/users.js';
 
 /** What logout routes ask a browser to forget by default: not "cookies", which would take the whole site's. */
 const CLEAR_SITE_DATA = '"cache", "storage"';
@@ -45,6 +45,14 @@ const LOGOUT_ROUTES = [
       number,
       unknown,
     ],
+    internal: [
+      500,
+      {
+        message: 'Internal server error',
+        description: 'The server could not complete the request',
+        code: 'INTERNAL_ERROR',
+      },
+    ] as [number, unknown],
   },
 ];
 
@@ -126,14 +134,18 @@ describe.each(ADAPTERS)('cookie mode, over %s', (adapter) => {
     expect(response.headers['set-cookie']).toBeUndefined();
   });
 
-  it('refresh with the cookie and a text/plain body: 415, and the refresh token still works', async () => {
+  it.each([
+    ['text/plain', '{}'],
+    ['application/x-www-form-urlencoded', 'a=b'],
+    ['multipart/form-data; boundary=x', '--x--\r\n'],
+  ])('refresh with the cookie and a %s body: 415, and the refresh token still works', async (contentType, body) => {
     const browser = await browserLogin(app);
     const response = await http()
       .post('/auth/refresh')
       .set(SAME_ORIGIN)
       .set('Cookie', browser.refreshCookies)
-      .set('Content-Type', 'text/plain')
-      .send('{}');
+      .set('Content-Type', contentType)
+      .send(body);
     expect(answer(response)).toEqual({
       status: 415,
       body: {
@@ -183,6 +195,23 @@ describe.each(ADAPTERS)('cookie mode, over %s', (adapter) => {
       expect(answer(response)).toEqual({ status, body });
       expect(response.headers['set-cookie']).toEqual(CLEARED_COOKIES);
       expect(response.headers['clear-site-data']).toBe(CLEAR_SITE_DATA);
+    },
+  );
+
+  it.each(LOGOUT_ROUTES)(
+    '$path with the cookie while the database fails: its 500, the session stays, both cookies cleared',
+    async ({ path, internal: [status, body] }) => {
+      const browser = await browserLogin(app);
+      const restore = await breakSessionWrites(db);
+      try {
+        const response = await http().post(path).set(SAME_ORIGIN).set('Cookie', browser.cookie);
+        expect(answer(response)).toEqual({ status, body });
+        expect(response.headers['set-cookie']).toEqual(CLEARED_COOKIES);
+        expect(response.headers['clear-site-data']).toBe(CLEAR_SITE_DATA);
+      } finally {
+        await restore();
+      }
+      expect(await sessionRow(browser.sessionId)).toEqual({ revoked: false, revoke_reason: null });
     },
   );
 
@@ -274,6 +303,31 @@ describe.each(ADAPTERS)('cookie mode, over %s', (adapter) => {
     const response = await request(app.getHttpServer()).post('/sign-in/cookie-user').expect(201);
     expect(response.body).toEqual({ tokenType: 'Bearer', expiresIn: 900, sessionId: expect.any(String) });
     expectIssuedCookies(response.headers['set-cookie'] as unknown as string[]);
+  });
+});
+
+describe.each(ADAPTERS)('cookie mode with a rate limit, over %s', (adapter) => {
+  let app: INestApplication;
+  useHost(adapter, (opened) => ({ app } = opened), { cookie: true, rateLimit: { limit: 1 } });
+
+  it('a logout past the limit with the cookie of an ended session: 429, and both cookies cleared', async () => {
+    const browser = await browserLogin(app, 'signIn');
+    await app.get(SessionService).revokeSession(browser.sessionId);
+    await settled(app);
+    const logout = () =>
+      request(app.getHttpServer()).post('/auth/logout').set(SAME_ORIGIN).set('Cookie', browser.cookie);
+    expect((await logout()).status).toBe(401);
+    const limited = await logout();
+    expect(answer(limited)).toEqual({
+      status: 429,
+      body: {
+        message: 'Too many requests',
+        description: 'Too many requests, try again later',
+        code: 'TOO_MANY_REQUESTS',
+      },
+    });
+    expect(limited.headers['set-cookie']).toEqual(CLEARED_COOKIES);
+    expect(limited.headers['clear-site-data']).toBe(CLEAR_SITE_DATA);
   });
 });
 
