@@ -17,7 +17,7 @@ import { useHost } from './support/host.js';
 import { ROUTE_SPECS } from './support/logout-routes.js';
 import { login } from './support/session-client.js';
 import type { TestDatabase } from './support/test-database.js';
-import { breakSessionWrites, disableUser, newUser, settled } from './support/users.js';
+import { addAccount, breakSessionWrites, disableUser, newUser, settled } from './support/users.js';
 
 /** What logout routes ask a browser to forget by default: not "cookies", which would take the whole site's. */
 const CLEAR_SITE_DATA = '"cache", "storage"';
@@ -328,6 +328,49 @@ describe.each(ADAPTERS)('cookie mode with a rate limit, over %s', (adapter) => {
     });
     expect(limited.headers['set-cookie']).toEqual(CLEARED_COOKIES);
     expect(limited.headers['clear-site-data']).toBe(CLEAR_SITE_DATA);
+  });
+});
+
+describe.each(ADAPTERS)('cookie mode with the refresh route moved, over %s', (adapter) => {
+  let app: INestApplication;
+  useHost(adapter, (opened) => ({ app } = opened), {
+    cookie: true,
+    prefix: 'api',
+    routes: { refresh: { path: 'session/refresh' } },
+  });
+
+  it('the refresh cookie goes only to the mounted refresh path, global prefix included, and works there', async () => {
+    const userId = await addAccount(app, 'moved-refresh@example.com', 'pw');
+    const signIn = await request(app.getHttpServer()).post(`/api/sign-in/${userId}`).expect(201);
+    const [access, refresh] = signIn.headers['set-cookie'] as unknown as string[];
+    expect(access).toMatch(
+      new RegExp(`^${ACCESS_COOKIE}=[\\w.-]+; Path=/; Max-Age=900; HttpOnly; Secure; SameSite=Strict$`),
+    );
+    expect(refresh).toMatch(
+      new RegExp(
+        `^${REFRESH_COOKIE}=[\\w-]{43}; Path=/api/session/refresh; Max-Age=\\d+; HttpOnly; Secure; SameSite=Strict$`,
+      ),
+    );
+    const response = await request(app.getHttpServer())
+      .post('/api/session/refresh')
+      .set(SAME_ORIGIN)
+      .set('Cookie', refresh.split(';')[0]);
+    expect(answer(response)).toEqual({
+      status: 200,
+      body: { tokenType: 'Bearer', expiresIn: 900, sessionId: signIn.body.sessionId },
+    });
+    expect((response.headers['set-cookie'] as unknown as string[])[1]).toContain('; Path=/api/session/refresh;');
+  });
+});
+
+describe.each(ADAPTERS)('cookie mode without the refresh route, over %s', (adapter) => {
+  let app: INestApplication;
+  useHost(adapter, (opened) => ({ app } = opened), { cookie: true, routes: { refresh: false } });
+
+  it('sets the access cookie only: no route would ever receive a refresh cookie', async () => {
+    const signIn = await request(app.getHttpServer()).post('/sign-in/no-refresh').expect(201);
+    expect(signIn.body).toEqual({ tokenType: 'Bearer', expiresIn: 900, sessionId: expect.any(String) });
+    expect(signIn.headers['set-cookie']).toEqual([expect.stringMatching(new RegExp(`^${ACCESS_COOKIE}=`))]);
   });
 });
 

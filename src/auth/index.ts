@@ -5,6 +5,7 @@ export type {
   AccessTokenCookieOptions,
   AuthModuleExtras,
   AuthModuleOptions,
+  ClearSiteDataDirective,
   HmacSigningOptions,
   KeyPairSigningOptions,
   LogoutRouteOption,
@@ -46,7 +47,7 @@ export {
   SessionsRevokedEvent,
   type AuthEventPayloads,
 } from './events/auth.events.js';
-/** The access-token cookie of cookie mode: set it on the host's sign-in response. */
+/** Cookie mode: the host's sign-in returns `issueTokens(response, session)`, which sets the cookies. */
 export { AuthCookieService } from './http/auth-cookie.service.js';
 /** The revocation-aware guard; usable on routes, controllers or as the app's `APP_GUARD`. */
 export { JwtGuard } from './guard/jwt.guard.js';
