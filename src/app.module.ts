@@ -56,6 +56,8 @@ export class AppModule {
             signing: { algorithm: 'HS256', secret: settings.get('jwtSecret', { infer: true }) },
             ...DEMO_TOKEN_CLAIMS,
             exposeErrorDetails: settings.get('exposeErrorDetails', { infer: true }),
+            // One deadline for all of a request's database work, not one per wait.
+            databaseTimeoutMs: settings.get('dbTimeoutMs', { infer: true }),
             userStore: users,
             cookie: settings.get('accessTokenCookie', { infer: true }),
             cleanup: settings.get('cleanupIntervalSeconds', { infer: true }) > 0 && {

@@ -2,6 +2,7 @@ import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@ne
 import { Reflector } from '@nestjs/core';
 import { toDomainError } from '../http/error-response.js';
 import { AUTH_OPTIONS, type ResolvedAuthOptions } from '../options/resolve-options.js';
+import { withinRequestDeadline } from '../sessions/database-deadline.js';
 import { SessionService } from '../sessions/session.service.js';
 import type { AuthenticatedSession } from '../sessions/session.types.js';
 import { tokenErrorFrom } from '../tokens/token-errors.js';
@@ -51,7 +52,14 @@ export class JwtGuard implements CanActivate {
   async authenticate(context: ExecutionContext): Promise<AuthenticatedSession> {
     const request = this.getRequest(context);
     const strategy = this.metadata(RAW_AUTHORIZATION_ALLOWED, context) ? JWT_STRATEGY.allowRaw : JWT_STRATEGY.bearer;
-    const session = await new Promise<AuthenticatedSession>((resolve, reject) => {
+    // The session check is the first database work of the request: it starts the request's one deadline.
+    const session = await withinRequestDeadline(request, () => this.runStrategy(request, strategy));
+    request.user = session;
+    return session;
+  }
+
+  private runStrategy(request: Record<string, unknown>, strategy: string): Promise<AuthenticatedSession> {
+    return new Promise<AuthenticatedSession>((resolve, reject) => {
       const authenticate = this.strategy
         .getPassportInstance()
         .authenticate(
@@ -71,8 +79,6 @@ export class JwtGuard implements CanActivate {
         reject(toDomainError(error));
       }
     });
-    request.user = session;
-    return session;
   }
 
   private metadata(key: string, context: ExecutionContext): boolean {

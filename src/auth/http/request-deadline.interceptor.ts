@@ -1,0 +1,14 @@
+import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import type { Observable } from 'rxjs';
+import { withinRequestDeadline } from '../sessions/database-deadline.js';
+
+/**
+ * Puts a module route's handler under the deadline its guard started. Nest binds the handler to the async scope in
+ * which `next.handle()` is called, on every adapter.
+ */
+@Injectable()
+export class RequestDeadlineInterceptor implements NestInterceptor {
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    return withinRequestDeadline(context.switchToHttp().getRequest<object>(), () => next.handle());
+  }
+}
