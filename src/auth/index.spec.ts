@@ -25,6 +25,7 @@ const PUBLIC_VALUES = [
   'MissingTokenError',
   'PayloadTooLargeError',
   'Public',
+  'RequestDeadlineInterceptor',
   'RequestValidationError',
   'RevocationHealthIndicator',
   'RevokeReason',

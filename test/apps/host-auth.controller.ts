@@ -12,6 +12,7 @@ import {
   Res,
   UnauthorizedException,
   UseGuards,
+  UseInterceptors,
   ValidationPipe,
 } from '@nestjs/common';
 import { IsEmail, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
@@ -21,6 +22,7 @@ import {
   CurrentSession,
   IsStorableText,
   JwtGuard,
+  RequestDeadlineInterceptor,
   SessionService,
   type AuthenticatedSession,
 } from '../../src/auth/index.js';
@@ -139,5 +141,14 @@ export class HostAuthController {
   @UseGuards(JwtGuard)
   me(@CurrentSession() session: AuthenticatedSession) {
     return { userId: session.userId, sessionId: session.sessionId, deviceId: session.deviceId };
+  }
+
+  /** A host's own use of SessionService behind JwtGuard, under the deadline the guard's check started. */
+  @Get('my-sessions')
+  @Header('Cache-Control', 'no-store')
+  @UseGuards(JwtGuard)
+  @UseInterceptors(RequestDeadlineInterceptor)
+  async mySessions(@CurrentSession() session: AuthenticatedSession) {
+    return { count: (await this.sessions.listSessions(session.userId)).length };
   }
 }

@@ -27,8 +27,8 @@ export interface HostModuleOptions extends Omit<Partial<AuthModuleOptions>, 'use
 /**
  * The smallest host the library's suites need: its own PostgreSQL connection, an event emitter for the
  * audit events, AuthModule as the suite configures it (HS256 with TEST_SECRET and no rate limit unless
- * told otherwise), its accounts table, and its own routes (POST /auth/login, GET /auth/me, POST
- * /sign-in/:userId, GET /profile).
+ * told otherwise), its accounts table, and its own routes (POST /auth/login, GET /auth/me, GET
+ * /auth/my-sessions, POST /sign-in/:userId, GET /profile).
  */
 @Module({})
 export class HostModule {

@@ -3,8 +3,9 @@ import type { Observable } from 'rxjs';
 import { withinRequestDeadline } from '../sessions/database-deadline.js';
 
 /**
- * Puts a module route's handler under the deadline its guard started. Nest binds the handler to the async scope in
- * which `next.handle()` is called, on every adapter.
+ * Puts a route's handler under the deadline its guard started: on every module route (`@AuthRoute()`), and on a
+ * host's route that asks for it next to JwtGuard. Nest binds the handler to the async scope in which
+ * `next.handle()` is called, on every adapter.
  */
 @Injectable()
 export class RequestDeadlineInterceptor implements NestInterceptor {
