@@ -25,7 +25,6 @@ const PUBLIC_VALUES = [
   'MissingTokenError',
   'PayloadTooLargeError',
   'Public',
-  'RequestDeadlineInterceptor',
   'RequestValidationError',
   'RevocationHealthIndicator',
   'RevokeReason',

@@ -58,8 +58,6 @@ export { CurrentSession } from './guard/current-session.decorator.js';
 export { AllowRawAuthorization } from './guard/allow-raw-authorization.decorator.js';
 /** class-validator constraint for a host's DTOs: a string PostgreSQL text can hold (no NUL, no lone surrogate). */
 export { IsStorableText } from './http/storable-text.decorator.js';
-/** Gives a host route's SessionService calls the deadline JwtGuard's check started (`databaseTimeoutMs`). */
-export { RequestDeadlineInterceptor } from './http/request-deadline.interceptor.js';
 /** The module's per-client rate limit, for the host's own sign-in route. */
 export { AuthRateLimitGuard } from './http/rate-limit.guard.js';
 /** The revocation listener as a @nestjs/terminus health indicator. */

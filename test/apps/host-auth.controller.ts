@@ -11,8 +11,8 @@ import {
   Post,
   Res,
   UnauthorizedException,
+  Req,
   UseGuards,
-  UseInterceptors,
   ValidationPipe,
 } from '@nestjs/common';
 import { IsEmail, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
@@ -22,7 +22,6 @@ import {
   CurrentSession,
   IsStorableText,
   JwtGuard,
-  RequestDeadlineInterceptor,
   SessionService,
   type AuthenticatedSession,
 } from '../../src/auth/index.js';
@@ -147,8 +146,7 @@ export class HostAuthController {
   @Get('my-sessions')
   @Header('Cache-Control', 'no-store')
   @UseGuards(JwtGuard)
-  @UseInterceptors(RequestDeadlineInterceptor)
-  async mySessions(@CurrentSession() session: AuthenticatedSession) {
-    return { count: (await this.sessions.listSessions(session.userId)).length };
+  async mySessions(@CurrentSession() session: AuthenticatedSession, @Req() request: object) {
+    return { count: (await this.sessions.forRequest(request).listSessions(session.userId)).length };
   }
 }

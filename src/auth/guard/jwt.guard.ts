@@ -2,7 +2,6 @@ import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@ne
 import { Reflector } from '@nestjs/core';
 import { toDomainError } from '../http/error-response.js';
 import { AUTH_OPTIONS, type ResolvedAuthOptions } from '../options/resolve-options.js';
-import { withinRequestDeadline } from '../sessions/database-deadline.js';
 import { SessionService } from '../sessions/session.service.js';
 import type { AuthenticatedSession } from '../sessions/session.types.js';
 import { tokenErrorFrom } from '../tokens/token-errors.js';
@@ -52,8 +51,7 @@ export class JwtGuard implements CanActivate {
   async authenticate(context: ExecutionContext): Promise<AuthenticatedSession> {
     const request = this.getRequest(context);
     const strategy = this.metadata(RAW_AUTHORIZATION_ALLOWED, context) ? JWT_STRATEGY.allowRaw : JWT_STRATEGY.bearer;
-    // The session check is the first database work of the request: it starts the request's one deadline.
-    const session = await withinRequestDeadline(request, () => this.runStrategy(request, strategy));
+    const session = await this.runStrategy(request, strategy);
     request.user = session;
     return session;
   }

@@ -1,21 +1,18 @@
-import { applyDecorators, SetMetadata, UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
+import { applyDecorators, SetMetadata, UseFilters, UseGuards } from '@nestjs/common';
 import { Public } from '../guard/public.decorator.js';
 import { AUTH_ROUTE_AUTHENTICATED, AuthRouteGuard } from './auth-route.guard.js';
-import { RequestDeadlineInterceptor } from './request-deadline.interceptor.js';
 import { SpecExceptionFilter } from './spec-exception.filter.js';
 
 /**
  * A controller of the module's own routes: guarded by AuthRouteGuard (rate limit, then the access
  * token unless `authenticated: false`), public to a global JwtGuard of the host, and every error
- * answered in the body of the route's spec (SpecExceptionFilter; the route table names the spec). The guard's
- * database work and the handler's share one deadline (RequestDeadlineInterceptor).
+ * answered in the body of the route's spec (SpecExceptionFilter; the route table names the spec).
  */
 export function AuthRoute(options: { authenticated?: boolean } = {}): ClassDecorator {
   return applyDecorators(
     Public(),
     SetMetadata(AUTH_ROUTE_AUTHENTICATED, options.authenticated ?? true),
     UseGuards(AuthRouteGuard),
-    UseInterceptors(RequestDeadlineInterceptor),
     UseFilters(SpecExceptionFilter),
   );
 }

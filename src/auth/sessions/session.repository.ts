@@ -5,7 +5,7 @@ import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import { AUTH_DATA_SOURCE } from '../auth.constants.js';
 import { driverErrorCode, isDatabaseUnavailable, SessionStoreError } from '../errors/session-store.errors.js';
 import { AUTH_OPTIONS, type ResolvedAuthOptions } from '../options/resolve-options.js';
-import { remainingDatabaseMs } from './database-deadline.js';
+import type { RequestDeadline } from './database-deadline.js';
 import { dataSourceSchema } from './db-schema.js';
 import { sessionSql, type SessionSql } from './session.sql.js';
 
@@ -44,7 +44,8 @@ interface Lease {
 /**
  * Every database access of the module: the statements of session.sql.ts, run on the pg pool under the
  * host's TypeORM data source (the default one or the named one). Each statement gets what is left of the
- * request's deadline (`databaseTimeoutMs`, see database-deadline.ts), the wait for a connection included.
+ * request's deadline (`databaseTimeoutMs`, see database-deadline.ts) in a view made by `withDeadline`, or the whole
+ * timeout alone outside a request, the wait for a connection included.
  * A failure leaves as a SessionStoreError that names the statement.
  */
 @Injectable()
@@ -55,12 +56,20 @@ export class SessionRepository {
   /** Each statement's name in session.sql.ts, by its text. */
   private readonly names: ReadonlyMap<string, string>;
 
+  /** The request whose time the statements share; none outside a request. */
+  private readonly deadline: RequestDeadline | undefined;
+
   constructor(
     @Inject(AUTH_DATA_SOURCE) private readonly db: DataSource,
     @Inject(AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,
   ) {
     this.sql = sessionSql(dataSourceSchema(db));
     this.names = new Map(Object.entries(this.sql).map(([name, text]) => [text, name]));
+  }
+
+  /** This repository with every statement within what is left of `deadline`. */
+  withDeadline(deadline: RequestDeadline): SessionRepository {
+    return Object.create(this, { deadline: { value: deadline } }) as SessionRepository;
   }
 
   /** One statement on a pooled connection: the rows it returned. */
@@ -125,7 +134,7 @@ export class SessionRepository {
 
   /** A pooled connection within the time left; one that arrives after the caller gave up goes back unused. */
   private async lease(statement: string): Promise<Lease> {
-    const remaining = remainingDatabaseMs(this.options.databaseTimeoutMs);
+    const remaining = this.remainingMs();
     if (remaining <= 0) throw outOfTime(statement);
     const pending = this.pool().connect();
     let timer: NodeJS.Timeout | undefined;
@@ -154,7 +163,7 @@ export class SessionRepository {
    * for it, so such a connection is marked broken.
    */
   private async send(lease: Lease, statement: string, config: pg.QueryConfig): Promise<pg.QueryResult> {
-    const remaining = remainingDatabaseMs(this.options.databaseTimeoutMs);
+    const remaining = this.remainingMs();
     try {
       if (lease.broken) throw lease.broken;
       if (remaining <= 0) throw outOfTime(statement);
@@ -172,6 +181,11 @@ export class SessionRepository {
   private giveBack(lease: Lease): void {
     lease.client.removeListener('error', lease.onError);
     lease.client.release(lease.broken);
+  }
+
+  private remainingMs(): number {
+    const timeoutMs = this.options.databaseTimeoutMs;
+    return this.deadline?.remainingMs(timeoutMs) ?? timeoutMs;
   }
 
   private nameOf(text: string): string {

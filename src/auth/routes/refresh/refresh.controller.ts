@@ -1,4 +1,4 @@
-import { Controller, Header, HttpCode, Post, Res } from '@nestjs/common';
+import { Controller, Header, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { AuthCookieService } from '../../http/auth-cookie.service.js';
 import { AuthRoute } from '../../http/auth-route.decorator.js';
@@ -29,8 +29,9 @@ export class RefreshController {
   async refresh(
     @JsonBody({ dto: RefreshBody, forbidUnknownFields: true }) body: RefreshBody,
     @Res({ passthrough: true }) response: unknown,
+    @Req() request: object,
   ) {
-    const session = await this.sessions.refreshSession(body.refreshToken);
+    const session = await this.sessions.forRequest(request).refreshSession(body.refreshToken);
     this.cookies.setAccessToken(response, session);
     return {
       accessToken: session.accessToken,
