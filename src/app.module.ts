@@ -70,7 +70,10 @@ export class AppModule implements NestModule {
           useFactory: (settings: ConfigService<DemoConfig, true>, users: DemoUsersService) => ({
             signing: { algorithm: 'HS256', secret: settings.get('jwtSecret', { infer: true }) },
             ...DEMO_TOKEN_CLAIMS,
+            clockToleranceSeconds: settings.get('clockToleranceSeconds', { infer: true }),
             exposeErrorDetails: settings.get('exposeErrorDetails', { infer: true }),
+            // One deadline for all of a request's database work, not one per wait.
+            databaseTimeoutMs: settings.get('dbTimeoutMs', { infer: true }),
             userStore: users,
             cookie: settings.get('accessTokenCookie', { infer: true }) && {
               allowedOrigins: settings.get('allowedOrigins', { infer: true }),

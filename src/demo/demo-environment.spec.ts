@@ -36,6 +36,7 @@ describe('validateDemoEnvironment', () => {
       cleanupIntervalSeconds: 3600,
       revocationMode: 'cached',
       rateLimitPerMinute: 30,
+      clockToleranceSeconds: 5,
       dbTimeoutMs: 5000,
       redisUrl: undefined,
       trustProxy: 0,
@@ -63,6 +64,7 @@ describe('validateDemoEnvironment', () => {
       AUTH_REVOCATION: 'strict',
       TRUST_PROXY: '1',
       REDIS_URL: 'redis://cache:6379',
+      AUTH_CLOCK_TOLERANCE_SECONDS: '0',
       DB_TIMEOUT_MS: '250',
       SHUTDOWN_TIMEOUT_MS: '0',
       AUDIT_LOG: 'false',
@@ -87,11 +89,13 @@ describe('validateDemoEnvironment', () => {
       AUTH_REVOCATION: 'strict',
       TRUST_PROXY: 1,
       REDIS_URL: 'redis://cache:6379',
+      AUTH_CLOCK_TOLERANCE_SECONDS: 0,
       DB_TIMEOUT_MS: 250,
       SHUTDOWN_TIMEOUT_MS: 0,
       AUDIT_LOG: false,
       BENCH_ROUTES: true,
     });
+    expect(toDemoConfig(environment, 'postgres://db')).toMatchObject({ clockToleranceSeconds: 0, dbTimeoutMs: 250 });
   });
 
   it('takes an empty variable as unset', () => {
@@ -117,6 +121,18 @@ describe('validateDemoEnvironment', () => {
     [
       { AUTH_CLEANUP_INTERVAL_SECONDS: '3000000' },
       'AUTH_CLEANUP_INTERVAL_SECONDS must be an integer from 0 to 2147483 seconds (got "3000000")',
+    ],
+    [
+      { AUTH_CLOCK_TOLERANCE_SECONDS: '-1' },
+      'AUTH_CLOCK_TOLERANCE_SECONDS must be an integer from 0 to 300 seconds (got "-1")',
+    ],
+    [
+      { AUTH_CLOCK_TOLERANCE_SECONDS: '301' },
+      'AUTH_CLOCK_TOLERANCE_SECONDS must be an integer from 0 to 300 seconds (got "301")',
+    ],
+    [
+      { AUTH_CLOCK_TOLERANCE_SECONDS: '1.5' },
+      'AUTH_CLOCK_TOLERANCE_SECONDS must be an integer from 0 to 300 seconds (got "1.5")',
     ],
     [{ DB_TIMEOUT_MS: '0' }, 'DB_TIMEOUT_MS must be an integer from 1 to 2147483647 ms (got "0")'],
     [{ SHUTDOWN_TIMEOUT_MS: '-5' }, 'SHUTDOWN_TIMEOUT_MS must be an integer from 0 to 2147483647 ms (got "-5")'],

@@ -162,6 +162,11 @@ export class DemoEnvironment {
   @IsIn(['cached', 'strict'], { message: '$property must be cached or strict (got "$value")' })
   AUTH_REVOCATION: 'cached' | 'strict' = 'cached';
 
+  // More skew than a few minutes is a broken clock, not drift to tolerate.
+  @AsInteger()
+  @IntegerFrom(0, 300, ' seconds')
+  AUTH_CLOCK_TOLERANCE_SECONDS = 5;
+
   // 0 would mean "wait forever" to pg, the opposite of what the setting is for.
   @AsInteger()
   @IntegerFrom(1, MAX_TIMER_MS, ' ms')

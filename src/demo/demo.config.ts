@@ -29,6 +29,8 @@ export interface DemoConfig {
   trustProxy: number;
   /** Count rate limits in this Redis, shared by every instance (REDIS_URL); unset: each instance in memory. */
   redisUrl?: string;
+  /** Clock skew allowed between instances for a token's `exp`, `nbf` and `iat` (AUTH_CLOCK_TOLERANCE_SECONDS, 5). */
+  clockToleranceSeconds: number;
   /** Longest wait for a database connection or a statement's answer, in ms (DB_TIMEOUT_MS, default 5000). */
   dbTimeoutMs: number;
   /** Log every audit event of the module (AUDIT_LOG, default true). */
@@ -52,6 +54,7 @@ export function toDemoConfig(env: DemoEnvironment, databaseUrl: string): DemoCon
     cleanupIntervalSeconds: env.AUTH_CLEANUP_INTERVAL_SECONDS,
     revocationMode: env.AUTH_REVOCATION,
     rateLimitPerMinute: env.AUTH_RATE_LIMIT_PER_MINUTE,
+    clockToleranceSeconds: env.AUTH_CLOCK_TOLERANCE_SECONDS,
     dbTimeoutMs: env.DB_TIMEOUT_MS,
     redisUrl: env.REDIS_URL,
     trustProxy: env.TRUST_PROXY,

@@ -11,6 +11,7 @@ import {
   Post,
   Res,
   UnauthorizedException,
+  Req,
   UseGuards,
   ValidationPipe,
 } from '@nestjs/common';
@@ -132,5 +133,13 @@ export class HostAuthController {
   @UseGuards(JwtGuard)
   me(@CurrentSession() session: AuthenticatedSession) {
     return { userId: session.userId, sessionId: session.sessionId, deviceId: session.deviceId };
+  }
+
+  /** A host's own use of SessionService behind JwtGuard, under the deadline the guard's check started. */
+  @Get('my-sessions')
+  @Header('Cache-Control', 'no-store')
+  @UseGuards(JwtGuard)
+  async mySessions(@CurrentSession() session: AuthenticatedSession, @Req() request: object) {
+    return { count: (await this.sessions.forRequest(request).listSessions(session.userId)).length };
   }
 }

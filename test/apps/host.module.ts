@@ -15,7 +15,10 @@ export interface HostModuleOptions extends Omit<Partial<AuthModuleOptions>, 'use
    * option out, so the module's own default applies (every user exists and is enabled).
    */
   userStore?: AuthUserStore | false;
-  /** Longest wait of the host's pool for a connection and for a statement's answer, in ms. Default 5000. */
+  /**
+   * Longest wait of the host's pool for a connection and for a statement's answer, in ms, and the module's
+   * `databaseTimeoutMs` unless that is given. Default 5000.
+   */
   dbTimeoutMs?: number;
   /** More providers of the host, e.g. a suite's own event listener. */
   providers?: Provider[];
@@ -24,8 +27,8 @@ export interface HostModuleOptions extends Omit<Partial<AuthModuleOptions>, 'use
 /**
  * The smallest host the library's suites need: its own PostgreSQL connection, an event emitter for the
  * audit events, AuthModule as the suite configures it (HS256 with TEST_SECRET and no rate limit unless
- * told otherwise), its accounts table, and its own routes (POST /auth/login, GET /auth/me, POST
- * /sign-in/:userId, GET /profile).
+ * told otherwise), its accounts table, and its own routes (POST /auth/login, GET /auth/me, GET
+ * /auth/my-sessions, POST /sign-in/:userId, GET /profile).
  */
 @Module({})
 export class HostModule {
@@ -34,6 +37,7 @@ export class HostModule {
     const moduleOptions: AuthModuleOptions = {
       signing: { algorithm: 'HS256', secret: TEST_SECRET },
       rateLimit: false,
+      databaseTimeoutMs: dbTimeoutMs,
       ...rest,
       ...(userStore ? { userStore } : {}),
     };

@@ -32,6 +32,7 @@ export function createTestApp(
       revocationMode: 'cached',
       // Off in tests that send many requests from one address; test/rate-limit turns it on.
       rateLimitPerMinute: 0,
+      clockToleranceSeconds: 5,
       dbTimeoutMs: 5000,
       trustProxy: 0,
       auditLog: true,

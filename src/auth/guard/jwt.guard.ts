@@ -51,7 +51,13 @@ export class JwtGuard implements CanActivate {
   async authenticate(context: ExecutionContext): Promise<AuthenticatedSession> {
     const request = this.getRequest(context);
     const strategy = this.metadata(RAW_AUTHORIZATION_ALLOWED, context) ? JWT_STRATEGY.allowRaw : JWT_STRATEGY.bearer;
-    const session = await new Promise<AuthenticatedSession>((resolve, reject) => {
+    const session = await this.runStrategy(request, strategy);
+    request.user = session;
+    return session;
+  }
+
+  private runStrategy(request: Record<string, unknown>, strategy: string): Promise<AuthenticatedSession> {
+    return new Promise<AuthenticatedSession>((resolve, reject) => {
       const authenticate = this.strategy
         .getPassportInstance()
         .authenticate(
@@ -71,8 +77,6 @@ export class JwtGuard implements CanActivate {
         reject(toDomainError(error));
       }
     });
-    request.user = session;
-    return session;
   }
 
   private metadata(key: string, context: ExecutionContext): boolean {

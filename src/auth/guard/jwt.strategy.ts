@@ -1,6 +1,6 @@
 import { PassportStrategy } from '@nestjs/passport';
 import passport from 'passport';
-import { Strategy, type StrategyOptionsWithoutRequest } from 'passport-jwt';
+import { Strategy, type StrategyOptionsWithRequest } from 'passport-jwt';
 import type { Jwt } from 'jsonwebtoken';
 import { ACCESS_TOKEN_TYPE, UUID_PATTERN } from '../auth.constants.js';
 import { InvalidTokenError } from '../errors/auth.errors.js';
@@ -33,8 +33,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY.bearer)
     private readonly sessions: SessionService,
   ) {
     super(strategyOptions(options, false));
-    const allowRaw = new Strategy(strategyOptions(options, true), (token: Jwt, done) =>
-      this.validate(token).then(
+    const allowRaw = new Strategy(strategyOptions(options, true), (request: object, token: Jwt, done) =>
+      this.validate(request, token).then(
         (session) => done(null, session),
         (error: unknown) => done(error, false),
       ),
@@ -51,17 +51,19 @@ export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY.bearer)
     return this.ownPassport;
   }
 
-  async validate(token: Jwt): Promise<AuthenticatedSession> {
+  /** `request` carries the deadline of its database work, which the route's own statements share. */
+  async validate(request: object, token: Jwt): Promise<AuthenticatedSession> {
     const typ = typeof token.header.typ === 'string' ? token.header.typ.toLowerCase() : '';
     if (!ACCEPTED_TYPES.has(typ)) throw new InvalidTokenError('Token type is not at+jwt');
     // RFC 7515 4.1.11: a critical extension we do not understand makes the token invalid.
     if ('crit' in token.header) throw new InvalidTokenError('Unsupported critical header');
-    return this.sessions.validateSession(parseClaims(token.payload, this.options));
+    return this.sessions.forRequest(request).validateSession(parseClaims(token.payload, this.options));
   }
 }
 
-function strategyOptions(options: ResolvedAuthOptions, allowRawAuthorization: boolean): StrategyOptionsWithoutRequest {
+function strategyOptions(options: ResolvedAuthOptions, allowRawAuthorization: boolean): StrategyOptionsWithRequest {
   return {
+    passReqToCallback: true,
     jwtFromRequest: accessTokenExtractor({ allowRawAuthorization, cookieName: options.cookie?.name ?? null }),
     // A KeyObject (jsonwebtoken accepts one; passport-jwt passes it through): parsed once, not per token.
     secretOrKey: verificationKey(options.signing) as unknown as string,

@@ -55,6 +55,14 @@ export interface AuthModuleOptions {
   cookie?: boolean | AccessTokenCookieOptions;
   /** The scheduled clean-up of ended sessions; `false` switches it off. Default: on, hourly, 30 days' retention. */
   cleanup?: false | SessionCleanupOptions;
+  /**
+   * Longest wait, in ms, for all of the module's database work in one HTTP request together (JwtGuard's session
+   * check, then the route's statements, connections included), counted from its first statement; past it the request
+   * fails as DatabaseUnavailableError (each route's 503/500) and a connection it left waiting is closed, never reused.
+   * Outside a request (SessionService called by the host's code, the clean-up job) each statement has it alone.
+   * Default 5000.
+   */
+  databaseTimeoutMs?: number;
   /** How JwtGuard checks that a session is still live. Default: `cached`. */
   revocation?: RevocationOptions;
   /**
@@ -122,8 +130,15 @@ export interface RevocationOptions {
   /** Most sessions kept per instance (least recently used go first). Default 100,000. */
   maxEntries?: number;
   /**
-   * How often the listening connection is checked; a check that fails or takes longer drops to strict until it listens
-   * again. Default 1000 ms.
+   * Longest the listening connection may stay silent before this instance stops trusting its cache (it is checked
+   * every half of this, each check answering within the other half): while a partition cuts only that connection,
+   * another instance's revocation may be missed for at most this long, then every request reads PostgreSQL until it
+   * listens again. Default 1000 ms.
+   */
+  listenerDeadlineMs?: number;
+  /**
+   * @deprecated Use `listenerDeadlineMs`; `heartbeatMs: n` without it means `listenerDeadlineMs: 2 * n` (a check every
+   * `n` ms that answers within `n` ms).
    */
   heartbeatMs?: number;
 }

@@ -21,9 +21,10 @@ describe('resolveAuthOptions', () => {
       exposeErrorDetails: false,
       userStore: undefined,
       guardErrorMapper: undefined,
+      databaseTimeoutMs: 5000,
       cookie: null,
       cleanup: { intervalSeconds: 3600, retentionDays: 30, batchSize: 1000 },
-      revocation: { mode: 'cached', maxEntryAgeMs: 5000, maxEntries: 100_000, heartbeatMs: 1000 },
+      revocation: { mode: 'cached', maxEntryAgeMs: 5000, maxEntries: 100_000, listenerDeadlineMs: 1000 },
       rateLimit: { limit: 30, ttlSeconds: 60 },
       signInThrottle: {
         freeFailures: 5,
@@ -51,7 +52,7 @@ describe('resolveAuthOptions', () => {
       clearSiteData: [],
     };
     const cleanup = { intervalSeconds: 60, retentionDays: 7, batchSize: 10 };
-    const revocation = { mode: 'strict', maxEntryAgeMs: 100, maxEntries: 10, heartbeatMs: 50 } as const;
+    const revocation = { mode: 'strict', maxEntryAgeMs: 100, maxEntries: 10, listenerDeadlineMs: 50 } as const;
     const rateLimit = { limit: 5, ttlSeconds: 10 };
     const signInThrottle = {
       freeFailures: 1,
@@ -71,6 +72,7 @@ describe('resolveAuthOptions', () => {
       exposeErrorDetails: true,
       userStore,
       guardErrorMapper,
+      databaseTimeoutMs: 250,
       cookie,
       cleanup,
       revocation,
@@ -121,6 +123,13 @@ describe('resolveAuthOptions', () => {
     expect(resolveAuthOptions({ signing, cookie: { clearSiteData } as never }).cookie?.clearSiteData).toEqual(
       directives,
     );
+  });
+
+  it('reads the deprecated heartbeatMs as half the listener deadline, unless the deadline is set', () => {
+    expect(resolveAuthOptions({ signing, revocation: { heartbeatMs: 200 } }).revocation.listenerDeadlineMs).toBe(400);
+    expect(
+      resolveAuthOptions({ signing, revocation: { heartbeatMs: 200, listenerDeadlineMs: 300 } }).revocation,
+    ).toEqual({ mode: 'cached', maxEntryAgeMs: 5000, maxEntries: 100_000, listenerDeadlineMs: 300 });
   });
 
   // 16 two-byte characters are 32 bytes.
@@ -174,6 +183,9 @@ describe('resolveAuthOptions', () => {
     ],
     [{ signing, revocation: { mode: 'lazy' } }, 'revocation.mode must be cached or strict'],
     [{ signing, revocation: { maxEntryAgeMs: -1 } }, 'revocation.maxEntryAgeMs must be a positive integer'],
+    [{ signing, revocation: { listenerDeadlineMs: 0 } }, 'revocation.listenerDeadlineMs must be a positive integer'],
+    [{ signing, revocation: { heartbeatMs: 0.5 } }, 'revocation.heartbeatMs must be a positive integer'],
+    [{ signing, databaseTimeoutMs: 0 }, 'databaseTimeoutMs must be a positive integer'],
     [{ signing, cookie: { secure: false } }, 'a __Host- cookie needs secure: true'],
     [{ signing, cookie: { domain: 'example.com' } }, 'a __Host- cookie needs secure: true, path "/" and no domain'],
     [{ signing, cookie: { name: 'a b' } }, 'cookie.name is not a valid cookie name'],

@@ -24,11 +24,12 @@ export interface ResolvedAuthOptions {
   exposeErrorDetails: boolean;
   userStore: AuthUserStore;
   guardErrorMapper: ErrorMapper;
+  databaseTimeoutMs: number;
   /** Null when cookie mode is off. */
   cookie: ResolvedCookieOptions | null;
   /** Null when the clean-up job is off. */
   cleanup: Required<SessionCleanupOptions> | null;
-  revocation: Required<RevocationOptions>;
+  revocation: Required<Omit<RevocationOptions, 'heartbeatMs'>>;
   /** Null when rate limiting is off. */
   rateLimit: (Required<Omit<RateLimitOptions, 'storage'>> & Pick<RateLimitOptions, 'storage'>) | null;
   /** Null when the sign-in throttle is off. */
@@ -58,6 +59,7 @@ export const AUTH_DEFAULTS = {
   clockToleranceSeconds: 5,
   systemId: 'core',
   exposeErrorDetails: false,
+  databaseTimeoutMs: 5000,
   cookie: {
     name: '__Host-access_token',
     refreshName: '__Secure-refresh_token',
@@ -71,7 +73,7 @@ export const AUTH_DEFAULTS = {
   /** What `clearSiteData: true` sends: not `"cookies"`, which clears the whole registrable domain's. */
   clearSiteData: ['cache', 'storage'],
   cleanup: { intervalSeconds: 3600, retentionDays: 30, batchSize: 1000 },
-  revocation: { mode: 'cached', maxEntryAgeMs: 5000, maxEntries: 100_000, heartbeatMs: 1000 },
+  revocation: { mode: 'cached', maxEntryAgeMs: 5000, maxEntries: 100_000, listenerDeadlineMs: 1000 },
   rateLimit: { limit: 30, ttlSeconds: 60 },
   signInThrottle: {
     freeFailures: 5,
@@ -111,17 +113,18 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
     exposeErrorDetails: options.exposeErrorDetails ?? AUTH_DEFAULTS.exposeErrorDetails,
     userStore: options.userStore ?? allowAllUserStore,
     guardErrorMapper: options.guardErrorMapper ?? mapGuardErrorToGeneric,
+    databaseTimeoutMs: options.databaseTimeoutMs ?? AUTH_DEFAULTS.databaseTimeoutMs,
     cookie: resolveCookie(options.cookie),
     cleanup: options.cleanup === false ? null : { ...AUTH_DEFAULTS.cleanup, ...options.cleanup },
-    revocation: { ...AUTH_DEFAULTS.revocation, ...options.revocation },
+    revocation: resolveRevocation(options.revocation),
     rateLimit: options.rateLimit === false ? null : { ...AUTH_DEFAULTS.rateLimit, ...options.rateLimit },
     signInThrottle: resolveSignInThrottle(options.signInThrottle),
   };
   if (resolved.rateLimit) positiveIntegers(resolved.rateLimit, ['limit', 'ttlSeconds'], 'rateLimit.');
   if (resolved.revocation.mode !== 'cached' && resolved.revocation.mode !== 'strict')
     throw new Error('AuthModule: revocation.mode must be cached or strict');
-  positiveIntegers(resolved.revocation, ['maxEntryAgeMs', 'maxEntries', 'heartbeatMs'], 'revocation.');
-  positiveIntegers(resolved, ['accessTokenTtlSeconds', 'sessionTtlSeconds']);
+  positiveIntegers(resolved.revocation, ['maxEntryAgeMs', 'maxEntries', 'listenerDeadlineMs'], 'revocation.');
+  positiveIntegers(resolved, ['accessTokenTtlSeconds', 'sessionTtlSeconds', 'databaseTimeoutMs']);
   if (!Number.isInteger(resolved.clockToleranceSeconds) || resolved.clockToleranceSeconds < 0)
     throw new Error('AuthModule: clockToleranceSeconds must be a non-negative integer');
   if (resolved.cleanup)
@@ -135,6 +138,13 @@ function positiveIntegers<T extends object>(values: T, keys: Array<keyof T & str
     if (!Number.isInteger(value) || (value as number) <= 0)
       throw new Error(`AuthModule: ${prefix}${key} must be a positive integer`);
   }
+}
+
+function resolveRevocation(option: RevocationOptions = {}): ResolvedAuthOptions['revocation'] {
+  const { heartbeatMs, ...revocation } = option;
+  if (heartbeatMs !== undefined) positiveIntegers({ heartbeatMs }, ['heartbeatMs'], 'revocation.');
+  const fromHeartbeat = heartbeatMs === undefined ? {} : { listenerDeadlineMs: 2 * heartbeatMs };
+  return { ...AUTH_DEFAULTS.revocation, ...fromHeartbeat, ...revocation };
 }
 
 function resolveSignInThrottle(option: AuthModuleOptions['signInThrottle']): ResolvedSignInThrottleOptions | null {

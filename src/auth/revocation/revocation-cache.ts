@@ -26,8 +26,9 @@ const RECONNECT_MAX_MS = 5000;
  * The `cached` revocation mode: validated sessions in a size-bounded LRU, each
  * trusted for at most `maxEntryAgeMs`, evicted on every instance by the
  * revocation trigger's NOTIFY. It answers only while its LISTEN connection is
- * up: when that drops (or a heartbeat fails) the cache is emptied and stays
- * empty, so the guard reads PostgreSQL on every request until it listens again.
+ * up and was heard from within `listenerDeadlineMs`: when that drops (or a
+ * check fails) the cache is emptied and stays empty, so the guard reads
+ * PostgreSQL on every request until it listens again.
  *
  * Loads race with revocations: see getOrLoad.
  */
@@ -41,6 +42,11 @@ export class RevocationCache implements OnApplicationBootstrap, BeforeApplicatio
   private reconnectDelay = RECONNECT_MIN_MS;
   private reconnectTimer: NodeJS.Timeout | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
+  /**
+   * When the last check that the listener answered was sent: every revocation committed before then has arrived
+   * (PostgreSQL answers on the connection in order), so only the time since then can hide one.
+   */
+  private heardAt = 0;
   private readonly enabled: boolean;
   private readonly waiting = new Map<string, () => void>();
 
@@ -53,9 +59,12 @@ export class RevocationCache implements OnApplicationBootstrap, BeforeApplicatio
     this.entries = new LRUCache({ max: maxEntries, ttl: maxEntryAgeMs, ttlAutopurge: false, updateAgeOnGet: false });
   }
 
-  /** True while revocations from other instances reach this one: only then does the cache answer. */
+  /**
+   * True while revocations from other instances reach this one, as of at most `listenerDeadlineMs` ago: only then does
+   * the cache answer. Measured here, not by a timer, so a late timer on a busy event loop never stretches it.
+   */
   get listening(): boolean {
-    return this.client !== null;
+    return this.client !== null && performance.now() - this.heardAt <= this.options.revocation.listenerDeadlineMs;
   }
 
   get size(): number {
@@ -76,7 +85,7 @@ export class RevocationCache implements OnApplicationBootstrap, BeforeApplicatio
 
   /** A live cached session, or undefined (not cached, too old, or not listening). */
   get(sessionId: string): CachedSession | undefined {
-    if (!this.client) return undefined;
+    if (!this.listening) return undefined;
     const entry = this.entries.get(sessionId);
     return entry && entry.expiresAtMs > Date.now() ? entry : undefined;
   }
@@ -92,7 +101,7 @@ export class RevocationCache implements OnApplicationBootstrap, BeforeApplicatio
     if (cached) return cached;
     const epoch = this.currentEpoch;
     const loaded = await load();
-    if (loaded && this.client && epoch === this.currentEpoch) this.entries.set(sessionId, loaded);
+    if (loaded && this.listening && epoch === this.currentEpoch) this.entries.set(sessionId, loaded);
     return loaded;
   }
 
@@ -121,8 +130,10 @@ export class RevocationCache implements OnApplicationBootstrap, BeforeApplicatio
     client.on('notification', (message) => this.onNotification(message.payload));
     client.on('error', () => this.lost(client));
     client.on('end', () => this.lost(client));
+    let listenedAt: number;
     try {
       await client.connect();
+      listenedAt = performance.now();
       await client.query(`LISTEN ${REVOCATION_CHANNEL}`);
     } catch (error) {
       this.logger.warn(
@@ -139,6 +150,7 @@ export class RevocationCache implements OnApplicationBootstrap, BeforeApplicatio
     }
     this.clear();
     this.client = client;
+    this.heardAt = listenedAt;
     this.reconnectDelay = RECONNECT_MIN_MS;
     this.startHeartbeat(client);
   }
@@ -168,29 +180,34 @@ export class RevocationCache implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   /**
-   * A query on the listening connection that fails or hangs means notifications may not arrive: stop trusting the
-   * cache.
+   * Every half of `listenerDeadlineMs` a `SELECT 1` on the listening connection, which must answer within the other
+   * half: one that fails or hangs means notifications may not arrive, so the connection is dropped and the cache
+   * emptied. `listening` stops trusting the cache at the deadline even before that.
    */
   private startHeartbeat(client: pg.Client): void {
-    const { heartbeatMs } = this.options.revocation;
-    let inFlight = false;
-    this.heartbeat = setInterval(() => {
-      if (inFlight) return;
-      inFlight = true;
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise((_resolve, reject) => {
-        timer = setTimeout(() => reject(new Error('heartbeat timed out')), 2 * heartbeatMs);
-      });
-      Promise.race([client.query('SELECT 1'), timeout])
-        .catch(() => {
-          this.lost(client);
-          void client.end().catch(() => undefined);
-        })
-        .finally(() => {
-          clearTimeout(timer);
-          inFlight = false;
-        });
-    }, heartbeatMs);
+    const { listenerDeadlineMs } = this.options.revocation;
+    const intervalMs = Math.max(1, Math.floor(listenerDeadlineMs / 2));
+    const check = () => {
+      const sentAt = performance.now();
+      const failed = () => {
+        clearTimeout(timer);
+        this.lost(client);
+        void client.end().catch(() => undefined);
+      };
+      const timer = setTimeout(failed, Math.max(1, listenerDeadlineMs - intervalMs));
+      timer.unref();
+      client.query('SELECT 1').then(() => {
+        clearTimeout(timer);
+        if (this.client !== client) return;
+        this.heardAt = sentAt;
+        this.schedule(check, sentAt + intervalMs - performance.now());
+      }, failed);
+    };
+    this.schedule(check, intervalMs);
+  }
+
+  private schedule(check: () => void, delayMs: number): void {
+    this.heartbeat = setTimeout(check, Math.max(0, delayMs));
     this.heartbeat.unref();
   }
 
@@ -208,7 +225,7 @@ export class RevocationCache implements OnApplicationBootstrap, BeforeApplicatio
     // Nothing is cached any more, so whoever waits for a sync has nothing to wait for.
     for (const resolve of this.waiting.values()) resolve();
     this.waiting.clear();
-    if (this.heartbeat) clearInterval(this.heartbeat);
+    if (this.heartbeat) clearTimeout(this.heartbeat);
     this.heartbeat = null;
     this.clear();
   }

@@ -4,6 +4,8 @@ import type { DataSource } from 'typeorm';
 import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import { AUTH_DATA_SOURCE } from '../auth.constants.js';
 import { driverErrorCode, isDatabaseUnavailable, SessionStoreError } from '../errors/session-store.errors.js';
+import { AUTH_OPTIONS, type ResolvedAuthOptions } from '../options/resolve-options.js';
+import type { RequestDeadline } from './database-deadline.js';
 import { dataSourceSchema } from './db-schema.js';
 import { sessionSql, type SessionSql } from './session.sql.js';
 
@@ -29,10 +31,22 @@ function storeError(statement: string, error: unknown): SessionStoreError {
   return new SessionStoreError(statement, driverErrorCode(error), isDatabaseUnavailable(error));
 }
 
+/** The request's (or the call's) time ran out before `statement` had its answer: as good as unreachable. */
+const outOfTime = (statement: string) => new SessionStoreError(statement, 'ETIMEDOUT', true);
+
+/** A pooled connection lent to one call, and the failure that makes it unfit to go back to the pool, if any. */
+interface Lease {
+  client: pg.PoolClient;
+  broken?: SessionStoreError;
+  onError: (error: unknown) => void;
+}
+
 /**
- * Every database access of the module: the statements of session.sql.ts, run on the host's TypeORM
- * data source (the default one or the named one), and the pg pool under it for the hot path. A failure
- * leaves as a SessionStoreError that names the statement.
+ * Every database access of the module: the statements of session.sql.ts, run on the pg pool under the
+ * host's TypeORM data source (the default one or the named one). Each statement gets what is left of the
+ * request's deadline (`databaseTimeoutMs`, see database-deadline.ts) in a view made by `withDeadline`, or the whole
+ * timeout alone outside a request, the wait for a connection included.
+ * A failure leaves as a SessionStoreError that names the statement.
  */
 @Injectable()
 export class SessionRepository {
@@ -42,65 +56,66 @@ export class SessionRepository {
   /** Each statement's name in session.sql.ts, by its text. */
   private readonly names: ReadonlyMap<string, string>;
 
-  constructor(@Inject(AUTH_DATA_SOURCE) private readonly db: DataSource) {
+  /** The request whose time the statements share; none outside a request. */
+  private readonly deadline: RequestDeadline | undefined;
+
+  constructor(
+    @Inject(AUTH_DATA_SOURCE) private readonly db: DataSource,
+    @Inject(AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,
+  ) {
     this.sql = sessionSql(dataSourceSchema(db));
     this.names = new Map(Object.entries(this.sql).map(([name, text]) => [text, name]));
   }
 
+  /** This repository with every statement within what is left of `deadline`. */
+  withDeadline(deadline: RequestDeadline): SessionRepository {
+    return Object.create(this, { deadline: { value: deadline } }) as SessionRepository;
+  }
+
   /** One statement on a pooled connection: the rows it returned. */
   async rows<T>(text: string, params: unknown[]): Promise<T[]> {
-    return (await this.run<T>(text, params)).records;
+    return (await this.once(this.nameOf(text), { text, values: params })).rows as T[];
   }
 
   /** One statement on a pooled connection: how many rows it changed. */
   async affected(text: string, params: unknown[]): Promise<number> {
-    return (await this.run(text, params)).affected;
+    return (await this.once(this.nameOf(text), { text, values: params })).rowCount ?? 0;
   }
 
-  /** Runs `work` in one transaction, rolled back when it throws. */
+  /**
+   * Runs `work` in one transaction, rolled back when it throws. When time runs out mid-way the connection is closed
+   * instead, so PostgreSQL rolls back what was not committed: the transaction never ends half-done.
+   */
   async transaction(work: (query: TransactionQuery) => Promise<void>): Promise<void> {
-    const runner = this.db.createQueryRunner();
+    const lease = await this.lease('transaction');
     try {
-      await runner.startTransaction().catch((error: unknown) => Promise.reject(storeError('transaction', error)));
-      await work(async (query, params) => {
-        try {
-          return (await runner.query(query, params, true)).records;
-        } catch (error) {
-          throw storeError(this.nameOf(query), error);
-        }
-      });
-      await runner.commitTransaction().catch((error: unknown) => Promise.reject(storeError('transaction', error)));
+      await this.send(lease, 'transaction', { text: 'BEGIN' });
+      await work(
+        async <T>(text: string, params: unknown[]) =>
+          (await this.send(lease, this.nameOf(text), { text, values: params })).rows as T[],
+      );
+      await this.send(lease, 'transaction', { text: 'COMMIT' });
     } catch (error) {
-      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      if (!lease.broken) await this.send(lease, 'transaction', { text: 'ROLLBACK' }).catch(() => undefined);
       throw error;
     } finally {
-      await runner.release();
+      this.giveBack(lease);
     }
   }
 
   /** The hot path: one primary-key read as a prepared statement on the pg pool, no ORM in between. */
   async findSession(sessionId: string, lastUsedResolutionSeconds: number): Promise<SessionRow | undefined> {
-    const pool = this.pool();
-    try {
-      const { rows } = await pool.query<SessionRow>({
-        name: 'nest_signout_find_session',
-        text: this.sql.FIND_SESSION,
-        values: [sessionId, lastUsedResolutionSeconds],
-      });
-      return rows[0];
-    } catch (error) {
-      throw storeError('FIND_SESSION', error);
-    }
+    const { rows } = await this.once('FIND_SESSION', {
+      name: 'nest_signout_find_session',
+      text: this.sql.FIND_SESSION,
+      values: [sessionId, lastUsedResolutionSeconds],
+    });
+    return rows[0] as SessionRow | undefined;
   }
 
   /** `pg_notify` on the pool. */
   async notify(channel: string, payload: string): Promise<void> {
-    const pool = this.pool();
-    try {
-      await pool.query('SELECT pg_notify($1, $2)', [channel, payload]);
-    } catch (error) {
-      throw storeError('pg_notify', error);
-    }
+    await this.once('pg_notify', { text: 'SELECT pg_notify($1, $2)', values: [channel, payload] });
   }
 
   /** The host connection's own settings, so a dedicated connection reaches the same database the same way. */
@@ -108,16 +123,69 @@ export class SessionRepository {
     return this.pool().options;
   }
 
-  private async run<T>(text: string, params: unknown[]): Promise<{ records: T[]; affected: number }> {
-    const runner = this.db.createQueryRunner();
+  private async once(statement: string, config: pg.QueryConfig): Promise<pg.QueryResult> {
+    const lease = await this.lease(statement);
     try {
-      const result = await runner.query(text, params, true);
-      return { records: result.records as T[], affected: result.affected ?? 0 };
-    } catch (error) {
-      throw storeError(this.nameOf(text), error);
+      return await this.send(lease, statement, config);
     } finally {
-      await runner.release();
+      this.giveBack(lease);
     }
+  }
+
+  /** A pooled connection within the time left; one that arrives after the caller gave up goes back unused. */
+  private async lease(statement: string): Promise<Lease> {
+    const remaining = this.remainingMs();
+    if (remaining <= 0) throw outOfTime(statement);
+    const pending = this.pool().connect();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(outOfTime(statement)), remaining);
+    });
+    try {
+      const client = await Promise.race([pending, timeout]);
+      const lease: Lease = { client, onError: (error) => (lease.broken ??= storeError(statement, error)) };
+      // Checked out, the pool no longer listens for the connection's errors: a socket error must not crash the app.
+      client.on('error', lease.onError);
+      return lease;
+    } catch (error) {
+      pending.then(
+        (client) => client.release(),
+        () => undefined,
+      );
+      throw storeError(statement, error);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * One statement within the time left. pg's `query_timeout` gives up on the answer but leaves the connection waiting
+   * for it, so such a connection is marked broken.
+   */
+  private async send(lease: Lease, statement: string, config: pg.QueryConfig): Promise<pg.QueryResult> {
+    const remaining = this.remainingMs();
+    try {
+      if (lease.broken) throw lease.broken;
+      if (remaining <= 0) throw outOfTime(statement);
+      // pg reads a per-query `query_timeout` (client.js) that its types leave out.
+      const timed: pg.QueryConfig = Object.assign({ query_timeout: Math.ceil(remaining) }, config);
+      return await lease.client.query(timed);
+    } catch (error) {
+      const failure = storeError(statement, error);
+      if (failure.unavailable) lease.broken ??= failure;
+      throw failure;
+    }
+  }
+
+  /** Back to the pool, or closed when it failed: a connection stuck on a silent socket is never lent again. */
+  private giveBack(lease: Lease): void {
+    lease.client.removeListener('error', lease.onError);
+    lease.client.release(lease.broken);
+  }
+
+  private remainingMs(): number {
+    const timeoutMs = this.options.databaseTimeoutMs;
+    return this.deadline?.remainingMs(timeoutMs) ?? timeoutMs;
   }
 
   private nameOf(text: string): string {

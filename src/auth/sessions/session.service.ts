@@ -24,6 +24,7 @@ import type { CachedSession } from '../revocation/revocation-cache.js';
 import { RevocationCache } from '../revocation/revocation-cache.js';
 import { AccessTokenService, type AccessTokenClaims } from '../tokens/access-token.service.js';
 import { hashRefreshToken, newRefreshToken } from '../tokens/refresh-token.js';
+import { deadlineOf } from './database-deadline.js';
 import { SessionRepository } from './session.repository.js';
 import type {
   AuthenticatedSession,
@@ -66,6 +67,15 @@ export class SessionService {
 
   private get sql() {
     return this.repository.sql;
+  }
+
+  /**
+   * This service for one HTTP request: its verbs' statements share one deadline (`databaseTimeoutMs`, from the first
+   * one), the one JwtGuard's check of that request started. Without it each statement has the whole timeout.
+   */
+  forRequest(request: object): SessionService {
+    const repository = this.repository.withDeadline(deadlineOf(request));
+    return Object.create(this, { repository: { value: repository } }) as SessionService;
   }
 
   /**

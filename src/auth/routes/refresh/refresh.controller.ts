@@ -41,7 +41,7 @@ export class RefreshController {
   ) {
     const refreshToken = body.refreshToken ?? this.cookies.refreshTokenOf(request);
     if (refreshToken === null) throw new RequestValidationError('refreshToken', 'refreshToken must be a string');
-    const session = await this.sessions.refreshSession(refreshToken);
+    const session = await this.sessions.forRequest(request).refreshSession(refreshToken);
     return this.cookies.issueTokens(response, session);
   }
 }

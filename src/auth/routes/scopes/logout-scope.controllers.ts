@@ -1,4 +1,4 @@
-import { Controller, Header, HttpCode, Post, UseInterceptors } from '@nestjs/common';
+import { Controller, Header, HttpCode, Post, Req, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { RevokeReason } from '../../auth.constants.js';
 import { ClearAuthCookieInterceptor } from '../../http/auth-cookie.service.js';
@@ -32,8 +32,9 @@ export class LogoutAllController {
   async logoutAll(
     @CurrentSession() session: AuthenticatedSession,
     @JsonBody({ forbidUnknownFields: true }) _body: object,
+    @Req() request: object,
   ): Promise<LogoutScopeResponse> {
-    const revoked = await this.sessions.revokeUserSessions(session.userId, RevokeReason.logoutAll);
+    const revoked = await this.sessions.forRequest(request).revokeUserSessions(session.userId, RevokeReason.logoutAll);
     return { message: 'Logged out of all sessions', revokedSessions: revoked.length };
   }
 }
@@ -54,10 +55,13 @@ export class LogoutOthersController {
   async logoutOthers(
     @CurrentSession() session: AuthenticatedSession,
     @JsonBody({ forbidUnknownFields: true }) _body: object,
+    @Req() request: object,
   ): Promise<LogoutScopeResponse> {
-    const revoked = await this.sessions.revokeUserSessions(session.userId, RevokeReason.logoutOthers, {
-      except: session.sessionId,
-    });
+    const revoked = await this.sessions
+      .forRequest(request)
+      .revokeUserSessions(session.userId, RevokeReason.logoutOthers, {
+        except: session.sessionId,
+      });
     return { message: 'Logged out of all other sessions', revokedSessions: revoked.length };
   }
 }

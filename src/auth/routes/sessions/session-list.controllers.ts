@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, Header, HttpCode, Param, UseInterceptors } from '@nestjs/common';
+import { Controller, Delete, Get, Header, HttpCode, Param, Req, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentSession } from '../../guard/current-session.decorator.js';
 import { UnknownSessionError } from '../../errors/auth.errors.js';
@@ -27,8 +27,8 @@ export class SessionListController {
     status: 200,
     description: '{"sessions": [{id, current, deviceId, deviceName, ip, userAgent, createdAt, lastUsedAt, expiresAt}]}',
   })
-  async list(@CurrentSession() session: AuthenticatedSession): Promise<SessionListResponse> {
-    return { sessions: await this.sessions.listSessions(session.userId, session.sessionId) };
+  async list(@CurrentSession() session: AuthenticatedSession, @Req() request: object): Promise<SessionListResponse> {
+    return { sessions: await this.sessions.forRequest(request).listSessions(session.userId, session.sessionId) };
   }
 }
 
@@ -55,8 +55,10 @@ export class SessionRevokeController {
   async revoke(
     @CurrentSession() session: AuthenticatedSession,
     @Param('id') id: string,
+    @Req() request: object,
   ): Promise<{ message: string; revokedSessions: number }> {
-    if (!(await this.sessions.revokeSession(id, { userId: session.userId }))) throw new UnknownSessionError();
+    if (!(await this.sessions.forRequest(request).revokeSession(id, { userId: session.userId })))
+      throw new UnknownSessionError();
     return { message: 'Session revoked', revokedSessions: 1 };
   }
 }

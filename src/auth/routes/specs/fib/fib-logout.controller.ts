@@ -1,4 +1,4 @@
-import { Controller, HttpCode, Post, UseInterceptors } from '@nestjs/common';
+import { Controller, HttpCode, Post, Req, UseInterceptors } from '@nestjs/common';
 import { MissingTokenError, TokenSignatureError, UserNotFoundError } from '../../../errors/auth.errors.js';
 import { AllowRawAuthorization } from '../../../guard/allow-raw-authorization.decorator.js';
 import { CurrentSession } from '../../../guard/current-session.decorator.js';
@@ -39,8 +39,12 @@ export class FibLogoutController {
     },
     { status: 500, description: 'Internal server error.', error: new Error('unexpected') },
   ])
-  async logout(@CurrentSession() session: AuthenticatedSession, @JsonBody() _body: object): Promise<FibEnvelope> {
-    await this.sessions.signOut(session);
+  async logout(
+    @CurrentSession() session: AuthenticatedSession,
+    @JsonBody() _body: object,
+    @Req() request: object,
+  ): Promise<FibEnvelope> {
+    await this.sessions.forRequest(request).signOut(session);
     return LOGGED_OUT;
   }
 }

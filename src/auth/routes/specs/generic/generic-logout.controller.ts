@@ -1,4 +1,4 @@
-import { Controller, HttpCode, Post, UseInterceptors } from '@nestjs/common';
+import { Controller, HttpCode, Post, Req, UseInterceptors } from '@nestjs/common';
 import {
   MissingTokenError,
   RequestValidationError,
@@ -50,8 +50,9 @@ export class GenericLogoutController {
   async logout(
     @CurrentSession() session: AuthenticatedSession,
     @JsonBody({ forbidUnknownFields: true }) _body: object,
+    @Req() request: object,
   ): Promise<{ message: string }> {
-    await this.sessions.signOut(session);
+    await this.sessions.forRequest(request).signOut(session);
     return LOGGED_OUT;
   }
 }

@@ -1,4 +1,4 @@
-import { Controller, Headers, HttpCode, Post, UseInterceptors } from '@nestjs/common';
+import { Controller, Headers, HttpCode, Post, Req, UseInterceptors } from '@nestjs/common';
 import { ApiHeader } from '@nestjs/swagger';
 import {
   MissingTokenError,
@@ -53,9 +53,10 @@ export class SignoutController {
     @Headers('x-deviceid') deviceId: string | undefined,
     @Headers('x-deviceidd') deviceIdD: string | undefined,
     @JsonBody() _body: object,
+    @Req() request: object,
   ): Promise<{ result: 'ok' }> {
     const device = deviceId?.trim() || deviceIdD?.trim() || undefined;
-    await this.sessions.signOut(session, { deviceId: device });
+    await this.sessions.forRequest(request).signOut(session, { deviceId: device });
     return SIGNED_OUT;
   }
 }

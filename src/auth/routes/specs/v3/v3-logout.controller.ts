@@ -1,4 +1,4 @@
-import { Controller, HttpCode, Post, UseInterceptors } from '@nestjs/common';
+import { Controller, HttpCode, Post, Req, UseInterceptors } from '@nestjs/common';
 import { ApiBody } from '@nestjs/swagger';
 import { InvalidTokenError, UserDisabledError, UserNotFoundError } from '../../../errors/auth.errors.js';
 import { CurrentSession } from '../../../guard/current-session.decorator.js';
@@ -33,7 +33,8 @@ export class V3LogoutController {
   async logout(
     @CurrentSession() session: AuthenticatedSession,
     @JsonBody({ dto: V3LogoutBody }) body: V3LogoutBody,
+    @Req() request: object,
   ): Promise<void> {
-    await this.sessions.signOut(session, { pushToken: body.device_token });
+    await this.sessions.forRequest(request).signOut(session, { pushToken: body.device_token });
   }
 }
