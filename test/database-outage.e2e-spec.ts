@@ -12,7 +12,7 @@ import { newUser } from './support/users.js';
 import { within } from './support/within.js';
 
 const TIMEOUT_MS = 1000;
-/** A logout is a transaction: its statement and its rollback may each wait the full timeout. */
+/** A loose bound: this suite checks the answers; database-deadline checks that one deadline covers a request. */
 const LONGEST_MS = 3 * TIMEOUT_MS + 1000;
 const UNAVAILABLE = {
   message: 'Service unavailable',
