@@ -9,6 +9,8 @@ import pg from 'pg';
 import { SessionService } from '../src/auth/index.js';
 import { REVOCATION_CHANNEL, PAYLOAD } from '../src/auth/revocation/revocation-protocol.js';
 import { createDemoApp } from '../src/demo/create-demo-app.js';
+import { validateDemoEnvironment } from '../src/demo/demo-environment.js';
+import { toDemoConfig } from '../src/demo/demo.config.js';
 
 export interface ListenersBenchOptions {
   /** A fresh database of the bench's own; the demo app migrates it. */
@@ -171,28 +173,16 @@ export async function runListenersBench(
   options: ListenersBenchOptions,
   log: (message: string) => void = () => undefined,
 ): Promise<ListenersResult> {
-  const app = await createDemoApp(
-    {
-      databaseUrl: options.databaseUrl,
-      port: 0,
-      adapter: 'fastify',
-      jwtSecret: 'listeners-bench-secret-of-at-least-32-bytes',
-      demoUserEmail: 'listeners@example.com',
-      demoUserPassword: 'listeners-password',
-      exposeErrorDetails: false,
-      accessTokenCookie: false,
-      allowedOrigins: [],
-      cleanupIntervalSeconds: 0,
-      // No listener of the app's own: the N below are the only ones the notifications go to.
-      revocationMode: 'strict',
-      rateLimitPerMinute: 0,
-      dbTimeoutMs: 10_000,
-      trustProxy: 0,
-      auditLog: false,
-      benchRoutes: false,
-    },
-    false,
-  );
+  // The demo's own validation and defaults, none of this process's environment: a setting the demo gains later
+  // gets its default here too.
+  const { environment } = validateDemoEnvironment({
+    // No listener of the app's own: the N below are the only ones the notifications go to.
+    AUTH_REVOCATION: 'strict',
+    AUTH_CLEANUP_INTERVAL_SECONDS: '0',
+    AUTH_RATE_LIMIT_PER_MINUTE: '0',
+    AUDIT_LOG: 'false',
+  });
+  const app = await createDemoApp(toDemoConfig(environment, options.databaseUrl), false);
   const admin = new pg.Client(options.databaseUrl);
   try {
     await admin.connect();
