@@ -6,6 +6,9 @@
  *   npm run bench -- --smoke      a few seconds in all, only to prove it works (CI)
  *   npm run bench -- --scale      also 1,000,000 sessions against 1,000, and logout/all of 10,000 sessions
  *   npm run bench -- --scale-only only that
+ *   npm run bench -- --listeners  only the NOTIFY fan-out: 0, 10, 50, 200 listening connections (bench/listeners.ts);
+ *                                 with --smoke, 0, 2 and 5 for a second each (the plain --smoke runs that too);
+ *                                 with --embedded, on an embedded PostgreSQL allowing 300 connections
  */
 import { randomUUID } from 'node:crypto';
 import { writeFileSync, mkdirSync } from 'node:fs';
@@ -14,6 +17,7 @@ import os from 'node:os';
 import autocannon from 'autocannon';
 import jwt from 'jsonwebtoken';
 import pg from 'pg';
+import { listenersTable, runListenersBench, type ListenersResult } from './listeners.js';
 import {
   DEMO_EMAIL,
   DEMO_PASSWORD,
@@ -28,6 +32,8 @@ const args = new Set(process.argv.slice(2));
 const SMOKE = args.has('--smoke');
 const SCALE_ONLY = args.has('--scale-only');
 const SCALE = SCALE_ONLY || args.has('--scale');
+const LISTENERS_ONLY = args.has('--listeners');
+const EMBEDDED = args.has('--embedded');
 const DURATION = SMOKE ? 1 : 10;
 const WARMUP = SMOKE ? 0 : 2;
 const CONNECTIONS = 32;
@@ -375,7 +381,46 @@ function table(): string {
   return lines.join('\n');
 }
 
+/** The NOTIFY fan-out on a database of its own, its table printed; the full run also writes its results file. */
+async function benchListeners(): Promise<ListenersResult> {
+  log(`listeners (${SMOKE ? 'smoke' : 'full'})`);
+  // A server of the bench's own can allow 200 listeners; the machine's keeps its max_connections.
+  const database = await openBenchDatabase({ embedded: EMBEDDED, postgresFlags: ['-c', 'max_connections=300'] });
+  try {
+    const result = await runListenersBench(
+      {
+        databaseUrl: database.url,
+        counts: SMOKE ? [0, 2, 5] : [0, 10, 50, 200],
+        seconds: SMOKE ? 1 : 5,
+        concurrency: 8,
+        // Other work shares the server: never take its last connections.
+        headroom: 20,
+      },
+      log,
+    );
+    process.stdout.write(
+      `\nNOTIFY fan-out (PostgreSQL ${result.postgres}, max_connections ${result.maxConnections}, ` +
+        `8 revokes in flight):\n${listenersTable(result)}\n`,
+    );
+    if (!SMOKE) {
+      const machine = { cpus: `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'unknown'}`, node: process.version };
+      writeFileSync(
+        EMBEDDED ? 'bench/results.listeners-embedded.json' : 'bench/results.listeners.json',
+        `${JSON.stringify({ date: new Date().toISOString(), machine, ...result }, null, 2)}\n`,
+      );
+    }
+    if (result.rows.some((row) => row.lost > 0)) throw new Error('some listener missed a notification');
+    return result;
+  } finally {
+    await database.close();
+  }
+}
+
 async function main(): Promise<void> {
+  if (LISTENERS_ONLY) {
+    await benchListeners();
+    return;
+  }
   const database = await openBenchDatabase();
   let migrated: Server | null = null;
   const db = new pg.Client(database.url);
@@ -434,6 +479,7 @@ async function main(): Promise<void> {
     await db.end().catch(() => undefined);
     await database.close();
   }
+  if (SMOKE) await benchListeners();
 }
 
 main().catch((error: unknown) => {

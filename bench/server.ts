@@ -23,12 +23,21 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** The benchmark's own database on the server, dropped at the end. */
-export async function openBenchDatabase(): Promise<{ url: string; close(): Promise<void> }> {
-  const embedded = process.env.DATABASE_URL
-    ? null
-    : await startEmbeddedPostgres('.data/bench-postgres', { persistent: false });
-  const adminUrl = process.env.DATABASE_URL ?? embedded!.adminUrl;
+/**
+ * The benchmark's own database on DATABASE_URL's server (else, or when `embedded`, on an embedded one started with
+ * `postgresFlags`), dropped at the end.
+ */
+export async function openBenchDatabase(
+  options: { embedded?: boolean; postgresFlags?: string[] } = {},
+): Promise<{ url: string; close(): Promise<void> }> {
+  const embedded =
+    process.env.DATABASE_URL && !options.embedded
+      ? null
+      : await startEmbeddedPostgres('.data/bench-postgres', {
+          persistent: false,
+          postgresFlags: options.postgresFlags,
+        });
+  const adminUrl = embedded?.adminUrl ?? process.env.DATABASE_URL!;
   const name = `nest_signout_bench_${process.pid}`;
   const admin = new pg.Client(adminUrl);
   await admin.connect();

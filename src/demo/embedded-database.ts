@@ -83,7 +83,7 @@ function freePort(): Promise<number> {
  */
 export async function startEmbeddedPostgres(
   dataDir: string,
-  options: { persistent: boolean; log?: (message: unknown) => void },
+  options: { persistent: boolean; log?: (message: unknown) => void; postgresFlags?: string[] },
 ): Promise<EmbeddedDatabase> {
   const databaseDir = resolve(dataDir);
   mkdirSync(dirname(databaseDir), { recursive: true });
@@ -101,6 +101,7 @@ export async function startEmbeddedPostgres(
     createPostgresUser: true,
     onLog: options.log ?? quiet,
     onError: options.log ?? quiet,
+    postgresFlags: options.postgresFlags ?? [],
   });
   if (!existsSync(resolve(databaseDir, 'PG_VERSION'))) await pg.initialise();
   await pg.start();
