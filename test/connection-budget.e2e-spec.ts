@@ -53,9 +53,9 @@ describe.each(ADAPTERS)('the demo with DATABASE_POOL_SIZE=3 over %s', (adapter) 
 
       // The most connections of each kind seen at once, sampled while the requests run.
       const most = new Map<string, number>();
-      let loaded = false;
+      const load = { done: false };
       const sampling = (async () => {
-        while (!loaded) {
+        while (!load.done) {
           const { rows } = await admin!.query<{ name: string; n: number }>(
             `SELECT application_name AS name, count(*)::int AS n FROM pg_stat_activity
              WHERE datname = $1 AND pid <> pg_backend_pid() GROUP BY 1`,
@@ -74,7 +74,7 @@ describe.each(ADAPTERS)('the demo with DATABASE_POOL_SIZE=3 over %s', (adapter) 
           return response.status;
         }),
       );
-      loaded = true;
+      load.done = true;
       await sampling;
 
       expect(statuses).toEqual(Array.from({ length: CONCURRENT }, () => 200));
