@@ -287,15 +287,15 @@ export class SessionService {
    * rows and skips rows a request holds, so a run never blocks logins or logouts for long, and several instances may
    * run it at once. The schedule calls it; so may a host with `cleanup: false`.
    */
-  async deleteExpiredSessions(at?: Date): Promise<SessionCleanupResult> {
+  async deleteExpiredSessions(now?: Date): Promise<SessionCleanupResult> {
     // The guard decides expiry by the database's clock: so must the job, or an instance whose clock runs ahead ends
     // sessions the guard still accepts (and writes a revoked_at in the future).
-    const now = at ?? (await this.repository.databaseNow());
+    const asOf = now ?? (await this.repository.databaseNow());
     const { retentionDays, batchSize } = this.options.cleanup ?? AUTH_DEFAULTS.cleanup;
-    const cutoff = new Date(now.getTime() - retentionDays * DAY_MS);
+    const cutoff = new Date(asOf.getTime() - retentionDays * DAY_MS);
     let expiredSessions = 0;
     for (;;) {
-      const marked = await this.repository.rows<RevokedRow>(this.sql.MARK_EXPIRED_SESSIONS, [now, batchSize]);
+      const marked = await this.repository.rows<RevokedRow>(this.sql.MARK_EXPIRED_SESSIONS, [asOf, batchSize]);
       this.events.revoked(marked, RevokeReason.expired);
       expiredSessions += marked.length;
       if (marked.length < batchSize) break;
