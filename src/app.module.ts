@@ -47,6 +47,7 @@ export class AppModule implements NestModule {
             migrations: demoMigrations,
             // An unreachable database must fail requests within this time, never hang them.
             extra: {
+              max: settings.get('databasePoolSize', { infer: true }),
               connectionTimeoutMillis: settings.get('dbTimeoutMs', { infer: true }),
               query_timeout: settings.get('dbTimeoutMs', { infer: true }),
             },

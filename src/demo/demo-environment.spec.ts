@@ -38,6 +38,7 @@ describe('validateDemoEnvironment', () => {
       rateLimitPerMinute: 30,
       clockToleranceSeconds: 5,
       dbTimeoutMs: 5000,
+      databasePoolSize: 10,
       redisUrl: undefined,
       trustProxy: 0,
       auditLog: true,
@@ -66,6 +67,7 @@ describe('validateDemoEnvironment', () => {
       REDIS_URL: 'redis://cache:6379',
       AUTH_CLOCK_TOLERANCE_SECONDS: '0',
       DB_TIMEOUT_MS: '250',
+      DATABASE_POOL_SIZE: '3',
       SHUTDOWN_TIMEOUT_MS: '0',
       AUDIT_LOG: 'false',
       BENCH_ROUTES: 'true',
@@ -91,11 +93,16 @@ describe('validateDemoEnvironment', () => {
       REDIS_URL: 'redis://cache:6379',
       AUTH_CLOCK_TOLERANCE_SECONDS: 0,
       DB_TIMEOUT_MS: 250,
+      DATABASE_POOL_SIZE: 3,
       SHUTDOWN_TIMEOUT_MS: 0,
       AUDIT_LOG: false,
       BENCH_ROUTES: true,
     });
-    expect(toDemoConfig(environment, 'postgres://db')).toMatchObject({ clockToleranceSeconds: 0, dbTimeoutMs: 250 });
+    expect(toDemoConfig(environment, 'postgres://db')).toMatchObject({
+      clockToleranceSeconds: 0,
+      dbTimeoutMs: 250,
+      databasePoolSize: 3,
+    });
   });
 
   it('takes an empty variable as unset', () => {
@@ -135,6 +142,9 @@ describe('validateDemoEnvironment', () => {
       'AUTH_CLOCK_TOLERANCE_SECONDS must be an integer from 0 to 300 seconds (got "1.5")',
     ],
     [{ DB_TIMEOUT_MS: '0' }, 'DB_TIMEOUT_MS must be an integer from 1 to 2147483647 ms (got "0")'],
+    [{ DATABASE_POOL_SIZE: '0' }, 'DATABASE_POOL_SIZE must be an integer from 1 to 10000 (got "0")'],
+    [{ DATABASE_POOL_SIZE: '2.5' }, 'DATABASE_POOL_SIZE must be an integer from 1 to 10000 (got "2.5")'],
+    [{ DATABASE_POOL_SIZE: 'ten' }, 'DATABASE_POOL_SIZE must be an integer from 1 to 10000 (got "ten")'],
     [{ SHUTDOWN_TIMEOUT_MS: '-5' }, 'SHUTDOWN_TIMEOUT_MS must be an integer from 0 to 2147483647 ms (got "-5")'],
     [{ AUTH_COOKIE: 'yes' }, 'AUTH_COOKIE must be true or false (got "yes")'],
     [

@@ -172,6 +172,11 @@ export class DemoEnvironment {
   @IntegerFrom(1, MAX_TIMER_MS, ' ms')
   DB_TIMEOUT_MS = 5000;
 
+  // The most connections the demo's pool opens; the cached mode's listener is one more (README: "Deploying").
+  @AsInteger()
+  @IntegerFrom(1, 10_000)
+  DATABASE_POOL_SIZE = 10;
+
   @AsInteger()
   @IntegerFrom(0, MAX_TIMER_MS, ' ms')
   SHUTDOWN_TIMEOUT_MS = 10_000;

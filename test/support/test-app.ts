@@ -34,6 +34,7 @@ export function createTestApp(
       rateLimitPerMinute: 0,
       clockToleranceSeconds: 5,
       dbTimeoutMs: 5000,
+      databasePoolSize: 10,
       trustProxy: 0,
       auditLog: true,
       benchRoutes: false,

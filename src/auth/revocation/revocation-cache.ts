@@ -16,6 +16,10 @@ import { LISTENER_APPLICATION_NAME, PAYLOAD, REVOCATION_CHANNEL, parseRevocation
 export interface CachedSession {
   userId: string;
   deviceId: string | null;
+  /**
+   * When the session expires, on this process's monotonic clock (`performance.now()`): the time the database said
+   * was left, counted from before it was asked. The wall clock of an instance may be minutes off the database's.
+   */
   expiresAtMs: number;
 }
 
@@ -87,7 +91,7 @@ export class RevocationCache implements OnApplicationBootstrap, BeforeApplicatio
   get(sessionId: string): CachedSession | undefined {
     if (!this.listening) return undefined;
     const entry = this.entries.get(sessionId);
-    return entry && entry.expiresAtMs > Date.now() ? entry : undefined;
+    return entry && entry.expiresAtMs > performance.now() ? entry : undefined;
   }
 
   /**

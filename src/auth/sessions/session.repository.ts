@@ -17,7 +17,8 @@ export interface SessionRow {
   user_id: string;
   revoked: boolean;
   expired: boolean;
-  expires_at: Date;
+  /** Milliseconds left until `expires_at` by the database's clock (negative once past). */
+  expires_in_ms: number;
   stale: boolean;
   device_external_id: string | null;
 }
@@ -111,6 +112,12 @@ export class SessionRepository {
       values: [sessionId, lastUsedResolutionSeconds],
     });
     return rows[0] as SessionRow | undefined;
+  }
+
+  /** The database's `now()`. */
+  async databaseNow(): Promise<Date> {
+    const { rows } = await this.once('DATABASE_NOW', { text: this.sql.DATABASE_NOW });
+    return (rows[0] as { now: Date }).now;
   }
 
   /** `pg_notify` on the pool. */

@@ -86,16 +86,19 @@ export class SessionService {
     const { userId, deviceId, deviceName, pushToken, ip, userAgent } = input;
     requireStorableText({ userId, deviceId, deviceName, pushToken, ip, userAgent });
     const refreshToken = newRefreshToken();
-    const [row] = await this.repository.rows<{ id: string; expires_at: Date }>(this.sql.CREATE_SESSION, [
-      input.userId,
-      input.deviceId || null,
-      input.deviceName ?? null,
-      input.pushToken ?? null,
-      this.options.sessionTtlSeconds,
-      input.ip ?? null,
-      input.userAgent ?? null,
-      hashRefreshToken(refreshToken),
-    ]);
+    const [row] = await this.repository.rows<{ id: string; expires_at: Date; expires_in: number }>(
+      this.sql.CREATE_SESSION,
+      [
+        input.userId,
+        input.deviceId || null,
+        input.deviceName ?? null,
+        input.pushToken ?? null,
+        this.options.sessionTtlSeconds,
+        input.ip ?? null,
+        input.userAgent ?? null,
+        hashRefreshToken(refreshToken),
+      ],
+    );
     const signed = this.tokens.sign(input.userId, row.id, row.expires_at);
     this.events.emit(
       AuthEvent.sessionCreated,
@@ -113,7 +116,7 @@ export class SessionService {
       expiresIn: signed.expiresIn,
       sessionId: row.id,
       refreshToken,
-      sessionExpiresIn: secondsUntil(row.expires_at),
+      sessionExpiresIn: Math.max(0, row.expires_in),
     };
   }
 
@@ -127,7 +130,7 @@ export class SessionService {
   async refreshSession(refreshToken: string): Promise<CreatedSession> {
     const presented = hashRefreshToken(refreshToken);
     const successor = newRefreshToken();
-    const [row] = await this.repository.rows<{ id: string; user_id: string; expires_at: Date }>(
+    const [row] = await this.repository.rows<{ id: string; user_id: string; expires_at: Date; expires_in: number }>(
       this.sql.ROTATE_REFRESH_TOKEN,
       [presented, hashRefreshToken(successor)],
     );
@@ -147,7 +150,7 @@ export class SessionService {
       expiresIn: signed.expiresIn,
       sessionId: row.id,
       refreshToken: successor,
-      sessionExpiresIn: secondsUntil(row.expires_at),
+      sessionExpiresIn: Math.max(0, row.expires_in),
     };
   }
 
@@ -278,18 +281,21 @@ export class SessionService {
   }
 
   /**
-   * One clean-up run, as of `now`: marks live sessions past their expiry as revoked (`expired`, as of
-   * their expiry), then deletes sessions (with their refresh tokens) and signed-out devices that
-   * ended longer ago than the retention period. Every statement touches at most `batchSize` rows and
-   * skips rows a request holds, so a run never blocks logins or logouts for long, and several
-   * instances may run it at once. The schedule calls it; so may a host with `cleanup: false`.
+   * One clean-up run, as of `now` (default: the database's `now()` when the run starts): marks live sessions past
+   * their expiry as revoked (`expired`, as of their expiry), then deletes sessions (with their refresh tokens) and
+   * signed-out devices that ended longer ago than the retention period. Every statement touches at most `batchSize`
+   * rows and skips rows a request holds, so a run never blocks logins or logouts for long, and several instances may
+   * run it at once. The schedule calls it; so may a host with `cleanup: false`.
    */
-  async deleteExpiredSessions(now: Date = new Date()): Promise<SessionCleanupResult> {
+  async deleteExpiredSessions(now?: Date): Promise<SessionCleanupResult> {
+    // The guard decides expiry by the database's clock: so must the job, or an instance whose clock runs ahead ends
+    // sessions the guard still accepts (and writes a revoked_at in the future).
+    const asOf = now ?? (await this.repository.databaseNow());
     const { retentionDays, batchSize } = this.options.cleanup ?? AUTH_DEFAULTS.cleanup;
-    const cutoff = new Date(now.getTime() - retentionDays * DAY_MS);
+    const cutoff = new Date(asOf.getTime() - retentionDays * DAY_MS);
     let expiredSessions = 0;
     for (;;) {
-      const marked = await this.repository.rows<RevokedRow>(this.sql.MARK_EXPIRED_SESSIONS, [now, batchSize]);
+      const marked = await this.repository.rows<RevokedRow>(this.sql.MARK_EXPIRED_SESSIONS, [asOf, batchSize]);
       this.events.revoked(marked, RevokeReason.expired);
       expiredSessions += marked.length;
       if (marked.length < batchSize) break;
@@ -311,6 +317,9 @@ export class SessionService {
 
   /** The session row behind verified claims, refused with the domain error that says why it is not live. */
   private async loadLiveSession(claims: Pick<AccessTokenClaims, 'sub' | 'sid'>): Promise<CachedSession> {
+    // Before the read, so the cached expiry (this moment plus what the database says is left) is never later than the
+    // database's own.
+    const readAt = performance.now();
     const row = await this.repository.findSession(claims.sid, LAST_USED_RESOLUTION_MS / 1000);
     if (!row) throw new SessionNotFoundError();
     if (row.user_id !== claims.sub) throw new InvalidTokenError('Token subject does not own its session');
@@ -318,7 +327,7 @@ export class SessionService {
     if (row.expired) throw new SessionExpiredError();
     await this.requireActiveUser(row.user_id);
     if (row.stale) await this.repository.affected(this.sql.TOUCH_SESSION, [claims.sid]);
-    return { userId: row.user_id, deviceId: row.device_external_id, expiresAtMs: row.expires_at.getTime() };
+    return { userId: row.user_id, deviceId: row.device_external_id, expiresAtMs: readAt + row.expires_in_ms };
   }
 
   /**
@@ -337,9 +346,4 @@ export class SessionService {
     await this.revokeUserSessions(userId, user ? RevokeReason.userDisabled : RevokeReason.userDeleted);
     throw user ? new UserDisabledError() : new UserNotFoundError();
   }
-}
-
-/** Whole seconds from now until `date`, never negative. */
-function secondsUntil(date: Date): number {
-  return Math.max(0, Math.floor((date.getTime() - Date.now()) / 1000));
 }

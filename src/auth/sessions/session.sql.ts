@@ -30,14 +30,18 @@ export function sessionSql(schema?: string) {
       ), refresh AS (
         INSERT INTO ${t.refreshTokens} (token_hash, session_id) SELECT $8, id FROM session
       )
-      SELECT id, expires_at FROM session`,
+      SELECT id, expires_at, floor(EXTRACT(EPOCH FROM expires_at - now()))::int AS expires_in FROM session`,
 
     /** $1 session id, $2 last-use resolution in seconds. */
     FIND_SESSION: `
-      SELECT s.user_id, s.revoked_at IS NOT NULL AS revoked, s.expires_at <= now() AS expired, s.expires_at,
+      SELECT s.user_id, s.revoked_at IS NOT NULL AS revoked, s.expires_at <= now() AS expired,
+             (EXTRACT(EPOCH FROM s.expires_at - now()) * 1000)::float8 AS expires_in_ms,
              s.last_used_at < now() - make_interval(secs => $2) AS stale, d.external_id AS device_external_id
       FROM ${t.sessions} s LEFT JOIN ${t.devices} d ON d.id = s.device_id
       WHERE s.id = $1`,
+
+    /** The database's clock, the one every expiry is decided by. */
+    DATABASE_NOW: 'SELECT now() AS now',
 
     /** $1 session id. */
     TOUCH_SESSION: `UPDATE ${t.sessions} SET last_used_at = now() WHERE id = $1 AND revoked_at IS NULL`,
@@ -117,7 +121,7 @@ export function sessionSql(schema?: string) {
       ), successor AS (
         INSERT INTO ${t.refreshTokens} (token_hash, session_id) SELECT $2, id FROM used
       )
-      SELECT id, user_id, expires_at FROM used`,
+      SELECT id, user_id, expires_at, floor(EXTRACT(EPOCH FROM expires_at - now()))::int AS expires_in FROM used`,
 
     /** $1 presented refresh token hash, $2 reason. An already-rotated token came back: its session ends. */
     REVOKE_SESSION_OF_REUSED_TOKEN: `
@@ -128,7 +132,8 @@ export function sessionSql(schema?: string) {
 
     /**
      * Clean-up, each in bounded batches (`FOR UPDATE SKIP LOCKED`: never waits on
-     * rows a request is changing). $1 the job's clock, $2 batch size. Sessions past
+     * rows a request is changing). $1 the run's time (the database's now() unless a
+     * caller names one), $2 batch size. Sessions past
      * their expiry are marked revoked as of their expiry (reason `expired`).
      */
     MARK_EXPIRED_SESSIONS: `
