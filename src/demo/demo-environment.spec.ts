@@ -38,6 +38,7 @@ describe('validateDemoEnvironment', () => {
       rateLimitPerMinute: 30,
       clockToleranceSeconds: 5,
       dbTimeoutMs: 5000,
+      preparedStatements: false,
       redisUrl: undefined,
       trustProxy: 0,
       auditLog: true,
@@ -66,6 +67,7 @@ describe('validateDemoEnvironment', () => {
       REDIS_URL: 'redis://cache:6379',
       AUTH_CLOCK_TOLERANCE_SECONDS: '0',
       DB_TIMEOUT_MS: '250',
+      DATABASE_PREPARED_STATEMENTS: 'true',
       SHUTDOWN_TIMEOUT_MS: '0',
       AUDIT_LOG: 'false',
       BENCH_ROUTES: 'true',
@@ -91,11 +93,16 @@ describe('validateDemoEnvironment', () => {
       REDIS_URL: 'redis://cache:6379',
       AUTH_CLOCK_TOLERANCE_SECONDS: 0,
       DB_TIMEOUT_MS: 250,
+      DATABASE_PREPARED_STATEMENTS: true,
       SHUTDOWN_TIMEOUT_MS: 0,
       AUDIT_LOG: false,
       BENCH_ROUTES: true,
     });
-    expect(toDemoConfig(environment, 'postgres://db')).toMatchObject({ clockToleranceSeconds: 0, dbTimeoutMs: 250 });
+    expect(toDemoConfig(environment, 'postgres://db')).toMatchObject({
+      clockToleranceSeconds: 0,
+      dbTimeoutMs: 250,
+      preparedStatements: true,
+    });
   });
 
   it('takes an empty variable as unset', () => {
@@ -147,6 +154,7 @@ describe('validateDemoEnvironment', () => {
       'AUTH_ALLOWED_ORIGINS must be comma-separated origins like https://app.example.com (got "app.example.com")',
     ],
     [{ AUDIT_LOG: '0' }, 'AUDIT_LOG must be true or false (got "0")'],
+    [{ DATABASE_PREPARED_STATEMENTS: 'yes' }, 'DATABASE_PREPARED_STATEMENTS must be true or false (got "yes")'],
     [{ NODE_ENV: 'prod' }, 'NODE_ENV must be development, production or test (got "prod")'],
     [{ DEMO_USER_EMAIL: 'demo' }, 'DEMO_USER_EMAIL must be an email address (got "demo")'],
     [

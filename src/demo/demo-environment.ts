@@ -172,6 +172,11 @@ export class DemoEnvironment {
   @IntegerFrom(1, MAX_TIMER_MS, ' ms')
   DB_TIMEOUT_MS = 5000;
 
+  // Off by default: named statements break behind a transaction pooler (see AuthModuleOptions.preparedStatements).
+  @AsFlag()
+  @IsBoolean(flag)
+  DATABASE_PREPARED_STATEMENTS = false;
+
   @AsInteger()
   @IntegerFrom(0, MAX_TIMER_MS, ' ms')
   SHUTDOWN_TIMEOUT_MS = 10_000;

@@ -33,6 +33,8 @@ export interface DemoConfig {
   clockToleranceSeconds: number;
   /** Longest wait for a database connection or a statement's answer, in ms (DB_TIMEOUT_MS, default 5000). */
   dbTimeoutMs: number;
+  /** Named prepared statements on the hot path (DATABASE_PREPARED_STATEMENTS, default false: unnamed ones). */
+  preparedStatements: boolean;
   /** Log every audit event of the module (AUDIT_LOG, default true). */
   auditLog: boolean;
   /** Mount the benchmark's extra routes: GET /ping and a stateless passport-jwt route (BENCH_ROUTES=true). */
@@ -56,6 +58,7 @@ export function toDemoConfig(env: DemoEnvironment, databaseUrl: string): DemoCon
     rateLimitPerMinute: env.AUTH_RATE_LIMIT_PER_MINUTE,
     clockToleranceSeconds: env.AUTH_CLOCK_TOLERANCE_SECONDS,
     dbTimeoutMs: env.DB_TIMEOUT_MS,
+    preparedStatements: env.DATABASE_PREPARED_STATEMENTS,
     redisUrl: env.REDIS_URL,
     trustProxy: env.TRUST_PROXY,
     auditLog: env.AUDIT_LOG,

@@ -34,6 +34,7 @@ export function createTestApp(
       rateLimitPerMinute: 0,
       clockToleranceSeconds: 5,
       dbTimeoutMs: 5000,
+      preparedStatements: false,
       trustProxy: 0,
       auditLog: true,
       benchRoutes: false,
