@@ -75,6 +75,7 @@ export class AppModule implements NestModule {
             exposeErrorDetails: settings.get('exposeErrorDetails', { infer: true }),
             // One deadline for all of a request's database work, not one per wait.
             databaseTimeoutMs: settings.get('dbTimeoutMs', { infer: true }),
+            preparedStatements: settings.get('preparedStatements', { infer: true }),
             userStore: users,
             cookie: settings.get('accessTokenCookie', { infer: true }) && {
               allowedOrigins: settings.get('allowedOrigins', { infer: true }),

@@ -39,6 +39,7 @@ describe('validateDemoEnvironment', () => {
       clockToleranceSeconds: 5,
       dbTimeoutMs: 5000,
       databasePoolSize: 10,
+      preparedStatements: false,
       redisUrl: undefined,
       trustProxy: 0,
       auditLog: true,
@@ -68,6 +69,7 @@ describe('validateDemoEnvironment', () => {
       AUTH_CLOCK_TOLERANCE_SECONDS: '0',
       DB_TIMEOUT_MS: '250',
       DATABASE_POOL_SIZE: '3',
+      DATABASE_PREPARED_STATEMENTS: 'true',
       SHUTDOWN_TIMEOUT_MS: '0',
       AUDIT_LOG: 'false',
       BENCH_ROUTES: 'true',
@@ -94,6 +96,7 @@ describe('validateDemoEnvironment', () => {
       AUTH_CLOCK_TOLERANCE_SECONDS: 0,
       DB_TIMEOUT_MS: 250,
       DATABASE_POOL_SIZE: 3,
+      DATABASE_PREPARED_STATEMENTS: true,
       SHUTDOWN_TIMEOUT_MS: 0,
       AUDIT_LOG: false,
       BENCH_ROUTES: true,
@@ -102,6 +105,7 @@ describe('validateDemoEnvironment', () => {
       clockToleranceSeconds: 0,
       dbTimeoutMs: 250,
       databasePoolSize: 3,
+      preparedStatements: true,
     });
   });
 
@@ -157,6 +161,7 @@ describe('validateDemoEnvironment', () => {
       'AUTH_ALLOWED_ORIGINS must be comma-separated origins like https://app.example.com (got "app.example.com")',
     ],
     [{ AUDIT_LOG: '0' }, 'AUDIT_LOG must be true or false (got "0")'],
+    [{ DATABASE_PREPARED_STATEMENTS: 'yes' }, 'DATABASE_PREPARED_STATEMENTS must be true or false (got "yes")'],
     [{ NODE_ENV: 'prod' }, 'NODE_ENV must be development, production or test (got "prod")'],
     [{ DEMO_USER_EMAIL: 'demo' }, 'DEMO_USER_EMAIL must be an email address (got "demo")'],
     [

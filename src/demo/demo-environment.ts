@@ -176,6 +176,10 @@ export class DemoEnvironment {
   @AsInteger()
   @IntegerFrom(1, 10_000)
   DATABASE_POOL_SIZE = 10;
+  // Off by default: named statements break behind a transaction pooler (see AuthModuleOptions.preparedStatements).
+  @AsFlag()
+  @IsBoolean(flag)
+  DATABASE_PREPARED_STATEMENTS = false;
 
   @AsInteger()
   @IntegerFrom(0, MAX_TIMER_MS, ' ms')

@@ -35,6 +35,8 @@ export interface DemoConfig {
   dbTimeoutMs: number;
   /** The most connections the pool opens (DATABASE_POOL_SIZE, default 10); the listener's is not one of them. */
   databasePoolSize: number;
+  /** Named prepared statements on the hot path (DATABASE_PREPARED_STATEMENTS, default false: unnamed ones). */
+  preparedStatements: boolean;
   /** Log every audit event of the module (AUDIT_LOG, default true). */
   auditLog: boolean;
   /** Mount the benchmark's extra routes: GET /ping and a stateless passport-jwt route (BENCH_ROUTES=true). */
@@ -59,6 +61,7 @@ export function toDemoConfig(env: DemoEnvironment, databaseUrl: string): DemoCon
     clockToleranceSeconds: env.AUTH_CLOCK_TOLERANCE_SECONDS,
     dbTimeoutMs: env.DB_TIMEOUT_MS,
     databasePoolSize: env.DATABASE_POOL_SIZE,
+    preparedStatements: env.DATABASE_PREPARED_STATEMENTS,
     redisUrl: env.REDIS_URL,
     trustProxy: env.TRUST_PROXY,
     auditLog: env.AUDIT_LOG,

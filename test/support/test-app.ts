@@ -35,6 +35,7 @@ export function createTestApp(
       clockToleranceSeconds: 5,
       dbTimeoutMs: 5000,
       databasePoolSize: 10,
+      preparedStatements: false,
       trustProxy: 0,
       auditLog: true,
       benchRoutes: false,

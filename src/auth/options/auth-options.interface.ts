@@ -63,6 +63,14 @@ export interface AuthModuleOptions {
    * Default 5000.
    */
   databaseTimeoutMs?: number;
+  /**
+   * Sends the hot path's statements (JwtGuard's session read, the sign-in throttle's counters) as named prepared
+   * statements, which PostgreSQL parses and plans once per connection. Only for a direct connection, a session-mode
+   * pooler, or PgBouncer 1.21+ with `max_prepared_statements` set: a transaction-mode pooler without that support
+   * hands a named statement to another server connection, which answers `prepared statement ... does not exist`
+   * (or `already exists`). Default false (unnamed statements, which work through every pooler).
+   */
+  preparedStatements?: boolean;
   /** How JwtGuard checks that a session is still live. Default: `cached`. */
   revocation?: RevocationOptions;
   /**

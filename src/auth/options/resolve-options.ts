@@ -25,6 +25,7 @@ export interface ResolvedAuthOptions {
   userStore: AuthUserStore;
   guardErrorMapper: ErrorMapper;
   databaseTimeoutMs: number;
+  preparedStatements: boolean;
   /** Null when cookie mode is off. */
   cookie: ResolvedCookieOptions | null;
   /** Null when the clean-up job is off. */
@@ -60,6 +61,7 @@ export const AUTH_DEFAULTS = {
   systemId: 'core',
   exposeErrorDetails: false,
   databaseTimeoutMs: 5000,
+  preparedStatements: false,
   cookie: {
     name: '__Host-access_token',
     refreshName: '__Secure-refresh_token',
@@ -114,6 +116,7 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
     userStore: options.userStore ?? allowAllUserStore,
     guardErrorMapper: options.guardErrorMapper ?? mapGuardErrorToGeneric,
     databaseTimeoutMs: options.databaseTimeoutMs ?? AUTH_DEFAULTS.databaseTimeoutMs,
+    preparedStatements: options.preparedStatements ?? AUTH_DEFAULTS.preparedStatements,
     cookie: resolveCookie(options.cookie),
     cleanup: options.cleanup === false ? null : { ...AUTH_DEFAULTS.cleanup, ...options.cleanup },
     revocation: resolveRevocation(options.revocation),
@@ -125,6 +128,8 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
     throw new Error('AuthModule: revocation.mode must be cached or strict');
   positiveIntegers(resolved.revocation, ['maxEntryAgeMs', 'maxEntries', 'listenerDeadlineMs'], 'revocation.');
   positiveIntegers(resolved, ['accessTokenTtlSeconds', 'sessionTtlSeconds', 'databaseTimeoutMs']);
+  if (typeof resolved.preparedStatements !== 'boolean')
+    throw new Error('AuthModule: preparedStatements must be true or false');
   if (!Number.isInteger(resolved.clockToleranceSeconds) || resolved.clockToleranceSeconds < 0)
     throw new Error('AuthModule: clockToleranceSeconds must be a non-negative integer');
   if (resolved.cleanup)

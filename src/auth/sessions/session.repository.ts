@@ -104,10 +104,13 @@ export class SessionRepository {
     }
   }
 
-  /** The hot path: one primary-key read as a prepared statement on the pg pool, no ORM in between. */
+  /**
+   * The hot path: one primary-key read on the pg pool, no ORM in between; a named prepared statement only when the
+   * host enabled them, since a transaction pooler hands a name to server connections that never parsed it.
+   */
   async findSession(sessionId: string, lastUsedResolutionSeconds: number): Promise<SessionRow | undefined> {
     const { rows } = await this.once('FIND_SESSION', {
-      name: 'nest_signout_find_session',
+      ...(this.options.preparedStatements && { name: 'nest_signout_find_session' }),
       text: this.sql.FIND_SESSION,
       values: [sessionId, lastUsedResolutionSeconds],
     });

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type pg from 'pg';
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import type { DataSource } from 'typeorm';
 import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
@@ -143,9 +144,15 @@ export class SignInThrottle {
     if (!(driver instanceof PostgresDriver) || !driver.master) {
       throw new Error('AuthModule: the data source is not a connected PostgreSQL data source');
     }
+    const pool: pg.Pool = driver.master;
+    // rate-limiter-flexible names every statement it sends; without the host's consent the names are dropped (see
+    // AuthModuleOptions.preparedStatements). Its 'pool' store only ever calls `query`.
+    const storeClient = this.options.preparedStatements
+      ? pool
+      : { query: ({ text, values }: pg.QueryConfig) => pool.query({ text, values }) };
     const limiter = (keyPrefix: string, points: number, duration: number) =>
       new RateLimiterPostgres({
-        storeClient: driver.master,
+        storeClient,
         storeType: 'pool',
         tableName: SIGN_IN_ATTEMPTS_TABLE,
         schemaName: dataSourceSchema(this.db),
