@@ -1,0 +1,159 @@
+import type { INestApplication, LoggerService } from '@nestjs/common';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RevocationHealthIndicator } from '../src/auth/index.js';
+import { ADAPTERS } from './support/constants.js';
+import { createHost } from './support/host.js';
+import { LISTENER_APPLICATION_NAME, RevocationCache } from './support/internals.js';
+import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
+import { createTestDatabase, type TestDatabase } from './support/test-database.js';
+import { newUser } from './support/users.js';
+import { within } from './support/within.js';
+
+const ROUNDS = 10;
+const DEAF = {
+  revocationListener: {
+    status: 'down',
+    mode: 'cached',
+    listening: false,
+    reason: 'no marker back within 1000ms',
+    message: 'not listening for revocations: the guard reads PostgreSQL on every request until it listens again',
+  },
+};
+const UNAUTHORIZED = {
+  message: 'Unauthorized',
+  description: 'Invalid, expired or missing bearer token',
+  code: 'UNAUTHORIZED',
+};
+
+/** A logger that keeps the warnings and drops the rest. */
+const collecting = (warnings: string[]): LoggerService => ({
+  log: () => undefined,
+  error: () => undefined,
+  warn: (message: unknown) => warnings.push(String(message)),
+});
+
+/** A logs in, B validates the token twice (cached, if it caches), A logs out: how long B goes on accepting it. */
+async function round(a: INestApplication, b: INestApplication) {
+  const user = await newUser(a);
+  for (let i = 0; i < 2; i++)
+    await request(b.getHttpServer()).get('/auth/me').set('Authorization', user.bearer).expect(200);
+  const cached = b.get(RevocationCache).get(user.sessionId) !== undefined;
+  await request(a.getHttpServer()).post('/auth/logout').set('Authorization', user.bearer).expect(200);
+  const loggedOut = performance.now();
+  const refused = await within(
+    2000,
+    async () => {
+      const response = await request(b.getHttpServer()).get('/auth/me').set('Authorization', user.bearer);
+      return response.status === 200 ? undefined : response;
+    },
+    5,
+  );
+  return {
+    cached,
+    refusedAfterMs: performance.now() - loggedOut,
+    answer: { status: refused?.status, body: refused?.body },
+  };
+}
+
+/**
+ * Two instances of one database in cached mode; B's connections go through a proxy that never hands its listening
+ * connection a notification, as a transaction pooler that ran the LISTEN on a server connection since given back:
+ * the socket answers every query, and nothing arrives.
+ */
+describe.each(ADAPTERS)('a listener that receives no notification (%s)', (adapter) => {
+  let db: TestDatabase;
+  let proxy: TcpProxy;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    proxy = await startTcpProxy(db.url, { deafTo: LISTENER_APPLICATION_NAME });
+  });
+  afterAll(async () => {
+    await proxy?.close();
+    await db?.drop();
+  });
+
+  describe('without a direct listener connection', () => {
+    let a: INestApplication;
+    let b: INestApplication;
+    let samples: unknown[] = [];
+    let sampler: NodeJS.Timeout | undefined;
+    const warnings: string[] = [];
+    beforeAll(async () => {
+      a = await createHost(adapter, db.url);
+      b = await createHost(adapter, proxy.url, { logger: collecting(warnings) });
+      const indicator = b.get(RevocationHealthIndicator);
+      samples = [indicator.check('revocationListener')];
+      sampler = setInterval(() => samples.push(indicator.check('revocationListener')), 20);
+    });
+    afterAll(async () => {
+      clearInterval(sampler);
+      await b?.close();
+      await a?.close();
+    });
+
+    it(
+      'the health indicator never reports it up, the cache never answers, ' +
+        `and A's logout is refused on B within 100 ms in each of ${ROUNDS} rounds`,
+      async () => {
+        // Past the first deadline: the reason is that no marker came back, not that the first is still on its way.
+        await new Promise((resolve) => setTimeout(resolve, 1200));
+        expect(b.get(RevocationHealthIndicator).check('revocationListener')).toEqual(DEAF);
+        expect(warnings).toEqual([
+          'No revocation marker came back on the listening connection within 1000 ms of its LISTEN: ' +
+            'notifications do not reach it (a transaction pooler such as PgBouncer, Supavisor or RDS Proxy does not ' +
+            'keep a LISTEN; give revocation.listenerConnection a direct connection). ' +
+            'The guard reads PostgreSQL on every request until a marker comes back',
+        ]);
+        const rounds = [];
+        for (let i = 0; i < ROUNDS; i++) rounds.push(await round(a, b));
+        expect(rounds).toEqual(
+          rounds.map(() => ({
+            cached: false,
+            refusedAfterMs: expect.any(Number),
+            answer: { status: 401, body: UNAUTHORIZED },
+          })),
+        );
+        expect(rounds.filter((r) => r.refusedAfterMs >= 100)).toEqual([]);
+        expect(b.get(RevocationCache).size).toBe(0);
+        expect(samples.length).toBeGreaterThan(50);
+        expect(samples.filter((sample) => (sample as typeof DEAF).revocationListener.status !== 'down')).toEqual([]);
+        // A, whose listener hears, caches as before.
+        expect(a.get(RevocationHealthIndicator).check('revocationListener')).toEqual({
+          revocationListener: { status: 'up', mode: 'cached', listening: true },
+        });
+      },
+    );
+  });
+
+  describe('with revocation.listenerConnection direct to the database', () => {
+    let a: INestApplication;
+    let b: INestApplication;
+    beforeAll(async () => {
+      a = await createHost(adapter, db.url);
+      b = await createHost(adapter, proxy.url, { revocation: { listenerConnection: db.url } });
+      await within(2000, async () => (b.get(RevocationCache).listening ? true : undefined));
+    });
+    afterAll(async () => {
+      await b?.close();
+      await a?.close();
+    });
+
+    it(`B caches, hears A's logout and refuses it within 50 ms (p99 of ${ROUNDS} rounds), and reports up`, async () => {
+      const rounds = [];
+      for (let i = 0; i < ROUNDS; i++) rounds.push(await round(a, b));
+      expect(rounds).toEqual(
+        rounds.map(() => ({
+          cached: true,
+          refusedAfterMs: expect.any(Number),
+          answer: { status: 401, body: UNAUTHORIZED },
+        })),
+      );
+      expect(rounds.filter((r) => r.refusedAfterMs >= 50)).toEqual([]);
+      expect(b.get(RevocationHealthIndicator).check('revocationListener')).toEqual({
+        revocationListener: { status: 'up', mode: 'cached', listening: true },
+      });
+    });
+  });
+});
