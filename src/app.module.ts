@@ -3,7 +3,7 @@ import { ConfigModule, ConfigService } from '@nestjs/config';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type DataSourceOptions } from 'typeorm';
 import { AuthModule, runMigrationsLocked } from './auth/index.js';
 import { DEMO_TOKEN_CLAIMS, type DemoConfig } from './demo/demo.config.js';
 import { AuditLogListener } from './demo/audit-log.listener.js';
@@ -19,6 +19,16 @@ import { DemoUsersService } from './demo/users/demo-users.service.js';
 
 /** `application_name` of the demo's pool connections, to find them in pg_stat_activity. */
 export const DEMO_APPLICATION_NAME = 'nest-signout-demo';
+
+/** Runs the migrations on a data source of their own, closed after. */
+async function migrateOnce(dataSource: DataSource): Promise<void> {
+  await dataSource.initialize();
+  try {
+    await runMigrationsLocked(dataSource);
+  } finally {
+    await dataSource.destroy();
+  }
+}
 
 /** The demo host app: its own database connection, users and routes, with AuthModule plugged in. */
 @Module({})
@@ -54,7 +64,11 @@ export class AppModule implements NestModule {
           }),
           // Instances that start together migrate one after the other, under an advisory lock.
           dataSourceFactory: async (options) => {
+            const direct = config.databaseDirectUrl;
+            // Through a transaction pooler the advisory lock would not hold: migrate on the direct connection.
+            if (direct) await migrateOnce(new DataSource({ ...options!, url: direct } as DataSourceOptions));
             const dataSource = await new DataSource(options!).initialize();
+            if (direct) return dataSource;
             // A failed start is retried with a new data source: this one's pool must not stay open.
             await runMigrationsLocked(dataSource).catch(async (error: unknown) => {
               await dataSource.destroy();
@@ -83,7 +97,10 @@ export class AppModule implements NestModule {
             cleanup: settings.get('cleanupIntervalSeconds', { infer: true }) > 0 && {
               intervalSeconds: settings.get('cleanupIntervalSeconds', { infer: true }),
             },
-            revocation: { mode: settings.get('revocationMode', { infer: true }) },
+            revocation: {
+              mode: settings.get('revocationMode', { infer: true }),
+              listenerConnection: settings.get('databaseDirectUrl', { infer: true }),
+            },
             rateLimit: settings.get('rateLimitPerMinute', { infer: true }) > 0 && {
               limit: settings.get('rateLimitPerMinute', { infer: true }),
               ttlSeconds: 60,

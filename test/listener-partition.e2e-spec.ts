@@ -40,6 +40,8 @@ describe.each(ADAPTERS)('a partition of only the listener (%s)', (adapter) => {
       b = await createHost(adapter, proxy.url, {
         revocation: listenerDeadlineMs === undefined ? {} : { listenerDeadlineMs },
       });
+      // B's cache answers once its first marker has come back.
+      await within(2000, async () => (b.get(RevocationCache).listening ? true : undefined));
     });
     afterAll(async () => {
       await b?.close();

@@ -108,6 +108,11 @@ export class DemoEnvironment {
   @Matches(/^postgres(ql)?:\/\//, { message: '$property must be a postgres:// or postgresql:// URL' })
   DATABASE_URL?: string;
 
+  // The pool may go through a transaction pooler; LISTEN and the migrations' advisory lock need a session.
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\//, { message: '$property must be a postgres:// or postgresql:// URL' })
+  DATABASE_DIRECT_URL?: string;
+
   @IsString()
   EMBEDDED_POSTGRES_DIR = '.data/postgres';
 

@@ -3,6 +3,11 @@ import type { DemoEnvironment } from './demo-environment.js';
 /** The demo app's settings, read once from the environment. */
 export interface DemoConfig {
   databaseUrl: string;
+  /**
+   * A direct connection (no transaction pooler) for the revocation listener and the migrations (DATABASE_DIRECT_URL);
+   * unset: both use `databaseUrl`.
+   */
+  databaseDirectUrl?: string;
   port: number;
   adapter: 'fastify' | 'express';
   jwtSecret: string;
@@ -47,6 +52,7 @@ export interface DemoConfig {
 export function toDemoConfig(env: DemoEnvironment, databaseUrl: string): DemoConfig {
   return {
     databaseUrl,
+    databaseDirectUrl: env.DATABASE_DIRECT_URL,
     port: env.PORT,
     adapter: env.HTTP_ADAPTER,
     jwtSecret: env.JWT_SECRET ?? '',

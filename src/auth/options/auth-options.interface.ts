@@ -1,4 +1,5 @@
 import type { ThrottlerStorage } from '@nestjs/throttler';
+import type { ClientConfig } from 'pg';
 import type { AuthRouteName } from '../auth.constants.js';
 import type { AuthUserStore } from '../auth-user-store.interface.js';
 import type { ErrorMapper } from '../http/error-response.js';
@@ -126,7 +127,7 @@ export interface RateLimitOptions {
  * `cached`: validated sessions are kept in memory for at most `maxEntryAgeMs`; every revocation
  * (PostgreSQL LISTEN/NOTIFY, sent by a trigger in the revoking transaction) evicts them on every
  * instance, and the instance that revokes evicts before it answers. While the listening connection
- * is down the cache is empty and the guard runs strict.
+ * is down, or has not proven delivery (see `listenerDeadlineMs`), the cache does not answer and the guard runs strict.
  */
 export interface RevocationOptions {
   /** Default `cached`. */
@@ -138,12 +139,20 @@ export interface RevocationOptions {
   /** Most sessions kept per instance (least recently used go first). Default 100,000. */
   maxEntries?: number;
   /**
-   * Longest the listening connection may stay silent before this instance stops trusting its cache (it is checked
-   * every half of this, each check answering within the other half): while a partition cuts only that connection,
-   * another instance's revocation may be missed for at most this long, then every request reads PostgreSQL until it
-   * listens again. Default 1000 ms.
+   * Longest this instance trusts its cache since delivery was last proven: every half of this a marker is notified
+   * through the pool and must come back on the listening connection within this long (and a `SELECT 1` on that
+   * connection must answer within the other half). While notifications do not arrive (a partition of only that
+   * connection, a pooler that dropped the LISTEN), another instance's revocation may be missed for at most this long,
+   * then every request reads PostgreSQL until a marker comes back. Default 1000 ms.
    */
   listenerDeadlineMs?: number;
+  /**
+   * The listening connection's own settings (a connection string or a pg `ClientConfig`), when the pool goes through
+   * a transaction pooler (PgBouncer, Supavisor, RDS Proxy): a LISTEN needs a session of its own, on a direct
+   * connection. Default: the pool's settings. Without a session the listener never proves delivery, and the guard
+   * reads PostgreSQL on every request (the log says so at start).
+   */
+  listenerConnection?: string | ClientConfig;
   /**
    * @deprecated Use `listenerDeadlineMs`; `heartbeatMs: n` without it means `listenerDeadlineMs: 2 * n` (a check every
    * `n` ms that answers within `n` ms).

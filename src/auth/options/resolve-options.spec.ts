@@ -134,6 +134,18 @@ describe('resolveAuthOptions', () => {
     ).toEqual({ mode: 'cached', maxEntryAgeMs: 5000, maxEntries: 100_000, listenerDeadlineMs: 300 });
   });
 
+  it('keeps revocation.listenerConnection as given, and has none by default', () => {
+    const url = 'postgres://app@db.internal:5432/app';
+    expect(resolveAuthOptions({ signing, revocation: { listenerConnection: url } }).revocation).toEqual({
+      mode: 'cached',
+      maxEntryAgeMs: 5000,
+      maxEntries: 100_000,
+      listenerDeadlineMs: 1000,
+      listenerConnection: url,
+    });
+    expect('listenerConnection' in resolveAuthOptions({ signing }).revocation).toBe(false);
+  });
+
   // 16 two-byte characters are 32 bytes.
   it.each(['s'.repeat(32), 'é'.repeat(16)])('takes the 32-byte HS256 secret %s', (secret) => {
     const hs256 = { algorithm: 'HS256', secret } as const;
@@ -187,6 +199,14 @@ describe('resolveAuthOptions', () => {
     [{ signing, revocation: { maxEntryAgeMs: -1 } }, 'revocation.maxEntryAgeMs must be a positive integer'],
     [{ signing, revocation: { listenerDeadlineMs: 0 } }, 'revocation.listenerDeadlineMs must be a positive integer'],
     [{ signing, revocation: { heartbeatMs: 0.5 } }, 'revocation.heartbeatMs must be a positive integer'],
+    [
+      { signing, revocation: { listenerConnection: '' } },
+      'revocation.listenerConnection must be a connection string or a pg ClientConfig',
+    ],
+    [
+      { signing, revocation: { listenerConnection: 5432 } },
+      'revocation.listenerConnection must be a connection string or a pg ClientConfig',
+    ],
     [{ signing, databaseTimeoutMs: 0 }, 'databaseTimeoutMs must be a positive integer'],
     [{ signing, preparedStatements: 'true' }, 'preparedStatements must be true or false'],
     [{ signing, cookie: { secure: false } }, 'a __Host- cookie needs secure: true'],

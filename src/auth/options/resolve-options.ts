@@ -30,7 +30,8 @@ export interface ResolvedAuthOptions {
   cookie: ResolvedCookieOptions | null;
   /** Null when the clean-up job is off. */
   cleanup: Required<SessionCleanupOptions> | null;
-  revocation: Required<Omit<RevocationOptions, 'heartbeatMs'>>;
+  revocation: Required<Omit<RevocationOptions, 'heartbeatMs' | 'listenerConnection'>> &
+    Pick<RevocationOptions, 'listenerConnection'>;
   /** Null when rate limiting is off. */
   rateLimit: (Required<Omit<RateLimitOptions, 'storage'>> & Pick<RateLimitOptions, 'storage'>) | null;
   /** Null when the sign-in throttle is off. */
@@ -127,6 +128,13 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
   if (resolved.revocation.mode !== 'cached' && resolved.revocation.mode !== 'strict')
     throw new Error('AuthModule: revocation.mode must be cached or strict');
   positiveIntegers(resolved.revocation, ['maxEntryAgeMs', 'maxEntries', 'listenerDeadlineMs'], 'revocation.');
+  const { listenerConnection } = resolved.revocation;
+  if (
+    listenerConnection !== undefined &&
+    !(typeof listenerConnection === 'string' && listenerConnection !== '') &&
+    !(typeof listenerConnection === 'object' && listenerConnection !== null)
+  )
+    throw new Error('AuthModule: revocation.listenerConnection must be a connection string or a pg ClientConfig');
   positiveIntegers(resolved, ['accessTokenTtlSeconds', 'sessionTtlSeconds', 'databaseTimeoutMs']);
   if (typeof resolved.preparedStatements !== 'boolean')
     throw new Error('AuthModule: preparedStatements must be true or false');

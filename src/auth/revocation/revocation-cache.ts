@@ -23,16 +23,28 @@ export interface CachedSession {
   expiresAtMs: number;
 }
 
+/** The first wait before another try at a listener the pool cannot reach either; doubled up to the next. */
 const RECONNECT_MIN_MS = 100;
 const RECONNECT_MAX_MS = 5000;
+/** How often a lost listener asks the pool whether the database answers again. */
+const PROBE_MS = 100;
+
+/** A marker sent and not yet back on the listening connection. */
+interface PendingMarker {
+  sentAt: number;
+  arrived: () => void;
+}
 
 /**
  * The `cached` revocation mode: validated sessions in a size-bounded LRU, each
  * trusted for at most `maxEntryAgeMs`, evicted on every instance by the
- * revocation trigger's NOTIFY. It answers only while its LISTEN connection is
- * up and was heard from within `listenerDeadlineMs`: when that drops (or a
- * check fails) the cache is emptied and stays empty, so the guard reads
- * PostgreSQL on every request until it listens again.
+ * revocation trigger's NOTIFY. It answers only while delivery is proven: every
+ * half of `listenerDeadlineMs` a marker goes out through a pool connection, the
+ * way other instances' revocations go, and must come back on the listening
+ * connection within `listenerDeadlineMs`. A live socket proves nothing (a
+ * transaction pooler keeps the socket and drops the LISTEN). Until the first
+ * marker is back, and whenever one is late, the cache does not answer and is
+ * emptied before it answers again, so the guard reads PostgreSQL meanwhile.
  *
  * Loads race with revocations: see getOrLoad.
  */
@@ -43,16 +55,21 @@ export class RevocationCache implements OnApplicationBootstrap, BeforeApplicatio
   private currentEpoch = 0;
   private client: pg.Client | null = null;
   private stopped = false;
-  private reconnectDelay = RECONNECT_MIN_MS;
-  private reconnectTimer: NodeJS.Timeout | null = null;
+  private reconnecting = false;
   private heartbeat: NodeJS.Timeout | null = null;
   /**
-   * When the last check that the listener answered was sent: every revocation committed before then has arrived
-   * (PostgreSQL answers on the connection in order), so only the time since then can hide one.
+   * When the last marker that came back was sent: every revocation committed before then has arrived (PostgreSQL
+   * delivers notifications in commit order), so only the time since then can hide one.
    */
-  private heardAt = 0;
+  private heardAt = -Infinity;
+  /** A marker was late or could not be sent: nothing is trusted until the next one is back. */
+  private lapsed = false;
+  /** Whether the current connection has had a marker back at all. */
+  private heardOnce = false;
+  private readonly instanceId = randomUUID();
+  private sequence = 0;
+  private readonly pending = new Map<string, PendingMarker>();
   private readonly enabled: boolean;
-  private readonly waiting = new Map<string, () => void>();
 
   constructor(
     private readonly repository: SessionRepository,
@@ -64,11 +81,22 @@ export class RevocationCache implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   /**
-   * True while revocations from other instances reach this one, as of at most `listenerDeadlineMs` ago: only then does
-   * the cache answer. Measured here, not by a timer, so a late timer on a busy event loop never stretches it.
+   * True while a marker sent at most `listenerDeadlineMs` ago came back and none since was late: only then does the
+   * cache answer. Measured here, not by a timer, so a late timer on a busy event loop never stretches it.
    */
   get listening(): boolean {
-    return this.client !== null && performance.now() - this.heardAt <= this.options.revocation.listenerDeadlineMs;
+    return (
+      this.client !== null &&
+      !this.lapsed &&
+      performance.now() - this.heardAt <= this.options.revocation.listenerDeadlineMs
+    );
+  }
+
+  /** Why the cache does not answer, or undefined while it may. */
+  get notListeningBecause(): string | undefined {
+    if (this.listening) return undefined;
+    if (!this.client) return 'not connected';
+    return `no marker back within ${this.options.revocation.listenerDeadlineMs}ms`;
   }
 
   get size(): number {
@@ -76,18 +104,18 @@ export class RevocationCache implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    if (this.enabled) await this.listen();
+    if (!this.enabled) return;
+    if (!(await this.listen())) void this.reconnect();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
-    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     const client = this.client;
     this.drop();
     await client?.end().catch(() => undefined);
   }
 
-  /** A live cached session, or undefined (not cached, too old, or not listening). */
+  /** A live cached session, or undefined (not cached, too old, or delivery not proven). */
   get(sessionId: string): CachedSession | undefined {
     if (!this.listening) return undefined;
     const entry = this.entries.get(sessionId);
@@ -125,74 +153,130 @@ export class RevocationCache implements OnApplicationBootstrap, BeforeApplicatio
     this.entries.clear();
   }
 
-  private async listen(): Promise<void> {
+  /**
+   * Resolves once every revocation committed before the call has reached this instance (its marker came back:
+   * PostgreSQL delivers notifications in commit order), or once the cache stopped answering (the marker was late):
+   * then it is emptied before it answers again. Without a listener there is nothing cached to wait for.
+   */
+  async sync(): Promise<void> {
+    await this.sendMarker();
+  }
+
+  /** Connects and listens; false when it could not (said in the log unless `quiet`). Trusted once a marker is back. */
+  private async listen(quiet = false): Promise<boolean> {
+    const config = this.connectionOptions();
     const client = new pg.Client({
-      ...this.connectionOptions(),
+      ...config,
+      // A connection that hangs must not hold up the next try.
+      connectionTimeoutMillis: config.connectionTimeoutMillis || this.options.databaseTimeoutMs,
       application_name: LISTENER_APPLICATION_NAME,
       keepAlive: true,
     });
     client.on('notification', (message) => this.onNotification(message.payload));
     client.on('error', () => this.lost(client));
     client.on('end', () => this.lost(client));
-    let listenedAt: number;
     try {
       await client.connect();
-      listenedAt = performance.now();
       await client.query(`LISTEN ${REVOCATION_CHANNEL}`);
     } catch (error) {
-      this.logger.warn(
-        `Cannot listen for revocations (${error instanceof Error ? error.message : String(error)}); ` +
-          'the guard reads PostgreSQL on every request until it can',
-      );
+      if (!quiet)
+        this.logger.warn(
+          `Cannot listen for revocations (${error instanceof Error ? error.message : String(error)}); ` +
+            'the guard reads PostgreSQL on every request until it can',
+        );
       await client.end().catch(() => undefined);
-      this.scheduleReconnect();
-      return;
+      return false;
     }
     if (this.stopped) {
       await client.end().catch(() => undefined);
-      return;
+      return true;
     }
     this.clear();
     this.client = client;
-    this.heardAt = listenedAt;
-    this.reconnectDelay = RECONNECT_MIN_MS;
+    this.heardAt = -Infinity;
+    this.lapsed = false;
+    this.heardOnce = false;
     this.startHeartbeat(client);
+    return true;
   }
 
   /**
-   * Resolves once every revocation committed before the call has reached this
-   * instance: it sends a marker through the same channel, and PostgreSQL
-   * delivers notifications in commit order. Without a listener there is
-   * nothing cached to wait for.
+   * A marker through a pool connection, as other instances' revocations travel; resolves when it is back on the
+   * listening connection or is found late (then `listening` is false until a later one is back).
    */
-  async sync(): Promise<void> {
-    if (!this.client) return;
-    const marker = `${PAYLOAD.marker}${randomUUID()}`;
-    const arrived = new Promise<void>((resolve) => this.waiting.set(marker, resolve));
-    await this.repository.notify(REVOCATION_CHANNEL, marker);
-    await arrived;
+  private sendMarker(): Promise<void> {
+    const client = this.client;
+    if (!client) return Promise.resolve();
+    const marker = `${PAYLOAD.marker}${this.instanceId}:${++this.sequence}`;
+    return new Promise<void>((resolve) => {
+      const late = () => {
+        clearTimeout(timer);
+        if (this.pending.delete(marker)) this.lapse(client);
+        resolve();
+      };
+      const timer = setTimeout(late, this.options.revocation.listenerDeadlineMs);
+      timer.unref();
+      this.pending.set(marker, {
+        sentAt: performance.now(),
+        arrived: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      });
+      this.repository.notify(REVOCATION_CHANNEL, marker).catch(late);
+    });
   }
 
   private onNotification(payload: string | undefined): void {
     const message = parseRevocation(payload);
-    if (message.kind === 'marker') {
-      this.waiting.get(message.marker)?.();
-      this.waiting.delete(message.marker);
-    } else if (message.kind === 'session') this.evictSession(message.sessionId);
+    if (message.kind === 'marker') this.markerBack(message.marker);
+    else if (message.kind === 'session') this.evictSession(message.sessionId);
     else if (message.kind === 'user') this.evictUser(message.userId);
     else this.clear();
   }
 
+  /** Another instance's marker means nothing here; one of ours proves delivery up to when it was sent. */
+  private markerBack(marker: string): void {
+    const pending = this.pending.get(marker);
+    if (!pending) return;
+    this.pending.delete(marker);
+    // While delivery was not proven a revocation may have been lost: what was cached before is not trusted again.
+    if (!this.listening) {
+      this.clear();
+      if (this.lapsed) this.logger.log('Revocation markers arrive again; the cache answers again');
+    }
+    this.heardAt = Math.max(this.heardAt, pending.sentAt);
+    this.lapsed = false;
+    this.heardOnce = true;
+    pending.arrived();
+  }
+
+  private lapse(client: pg.Client): void {
+    if (this.client !== client || this.lapsed) return;
+    this.lapsed = true;
+    const deadlineMs = this.options.revocation.listenerDeadlineMs;
+    this.logger.warn(
+      this.heardOnce
+        ? `A revocation marker did not come back within ${deadlineMs} ms; ` +
+            'the guard reads PostgreSQL on every request until one does'
+        : `No revocation marker came back on the listening connection within ${deadlineMs} ms of its LISTEN: ` +
+            'notifications do not reach it (a transaction pooler such as PgBouncer, Supavisor or RDS Proxy does not ' +
+            'keep a LISTEN; give revocation.listenerConnection a direct connection). ' +
+            'The guard reads PostgreSQL on every request until a marker comes back',
+    );
+  }
+
   /**
-   * Every half of `listenerDeadlineMs` a `SELECT 1` on the listening connection, which must answer within the other
-   * half: one that fails or hangs means notifications may not arrive, so the connection is dropped and the cache
-   * emptied. `listening` stops trusting the cache at the deadline even before that.
+   * Every half of `listenerDeadlineMs`, from the start: a marker (delivery), and a `SELECT 1` on the listening
+   * connection that must answer within the other half (the socket): one that fails or hangs drops the connection.
    */
   private startHeartbeat(client: pg.Client): void {
     const { listenerDeadlineMs } = this.options.revocation;
     const intervalMs = Math.max(1, Math.floor(listenerDeadlineMs / 2));
     const check = () => {
+      if (this.client !== client) return;
       const sentAt = performance.now();
+      void this.sendMarker();
       const failed = () => {
         clearTimeout(timer);
         this.lost(client);
@@ -203,11 +287,10 @@ export class RevocationCache implements OnApplicationBootstrap, BeforeApplicatio
       client.query('SELECT 1').then(() => {
         clearTimeout(timer);
         if (this.client !== client) return;
-        this.heardAt = sentAt;
         this.schedule(check, sentAt + intervalMs - performance.now());
       }, failed);
     };
-    this.schedule(check, intervalMs);
+    this.schedule(check, 0);
   }
 
   private schedule(check: () => void, delayMs: number): void {
@@ -221,31 +304,49 @@ export class RevocationCache implements OnApplicationBootstrap, BeforeApplicatio
       'Lost the revocation listener; the guard reads PostgreSQL on every request until it listens again',
     );
     this.drop();
-    this.scheduleReconnect();
+    void this.reconnect();
   }
 
   private drop(): void {
     this.client = null;
     // Nothing is cached any more, so whoever waits for a sync has nothing to wait for.
-    for (const resolve of this.waiting.values()) resolve();
-    this.waiting.clear();
+    for (const pending of this.pending.values()) pending.arrived();
+    this.pending.clear();
     if (this.heartbeat) clearTimeout(this.heartbeat);
     this.heartbeat = null;
     this.clear();
   }
 
-  private scheduleReconnect(): void {
-    if (this.stopped || this.reconnectTimer) return;
-    this.reconnectTimer = setTimeout(() => {
-      this.reconnectTimer = null;
-      void this.listen();
-    }, this.reconnectDelay);
-    this.reconnectTimer.unref();
-    this.reconnectDelay = Math.min(this.reconnectDelay * 2, RECONNECT_MAX_MS);
+  /**
+   * Tries at once, then again as soon as the pool reaches the database (asked every PROBE_MS): a restarted
+   * database gets its listeners back within one probe. Only while the pool cannot reach it either do the tries
+   * back off, up to RECONNECT_MAX_MS apart.
+   */
+  private async reconnect(): Promise<void> {
+    if (this.reconnecting) return;
+    this.reconnecting = true;
+    try {
+      let delayMs = RECONNECT_MIN_MS;
+      let nextTry = 0;
+      let tries = 0;
+      while (!this.stopped && !this.client) {
+        if (performance.now() >= nextTry || (await this.repository.reachable())) {
+          // One failure in the log per outage, not one per try.
+          if (this.stopped || (await this.listen(tries++ > 0))) return;
+          nextTry = performance.now() + delayMs;
+          delayMs = Math.min(delayMs * 2, RECONNECT_MAX_MS);
+        }
+        await new Promise((resolve) => setTimeout(resolve, PROBE_MS).unref());
+      }
+    } finally {
+      this.reconnecting = false;
+    }
   }
 
-  /** The host connection's own settings (TypeORM's pg pool), so the listener reaches the same database the same way. */
+  /** `revocation.listenerConnection`, or else the host connection's own settings (TypeORM's pg pool). */
   private connectionOptions(): pg.ClientConfig {
-    return this.repository.connectionOptions();
+    const direct = this.options.revocation.listenerConnection;
+    if (typeof direct === 'string') return { connectionString: direct };
+    return direct ?? this.repository.connectionOptions();
   }
 }

@@ -128,6 +128,14 @@ export class SessionRepository {
     await this.once('pg_notify', { text: 'SELECT pg_notify($1, $2)', values: [channel, payload] });
   }
 
+  /** Whether a pooled connection answers `SELECT 1` within the timeout. */
+  async reachable(): Promise<boolean> {
+    return this.once('ping', { text: 'SELECT 1' }).then(
+      () => true,
+      () => false,
+    );
+  }
+
   /** The host connection's own settings, so a dedicated connection reaches the same database the same way. */
   connectionOptions(): pg.PoolConfig {
     return this.pool().options;

@@ -20,7 +20,12 @@ export function databaseFailure(message: string): string {
   return 'ping failed';
 }
 
-/** `GET /health`: terminus's body, 200 when every indicator is up, 503 otherwise. No guard, no rate limit. */
+/**
+ * `GET /health`: terminus's body, 200 when every indicator is up, 503 otherwise (for monitoring: a listener down is a
+ * fault to see). `GET /health/ready`: for a readiness probe, 503 only when the database is down; a listener down
+ * answers 200 with `status: 'degraded'`, since the instance serves correctly in strict reads. `GET /health/live`: for
+ * a liveness probe, the process answers; nothing it depends on is asked. No guard, no rate limit.
+ */
 @Controller('health')
 export class HealthController {
   constructor(
@@ -32,15 +37,31 @@ export class HealthController {
   @Get()
   @HealthCheck()
   check() {
-    return this.health.check([
-      async () => {
-        const result = await this.database.pingCheck('database').withTimeout(DATABASE_PING_TIMEOUT_MS);
-        const { database } = result;
-        if (database?.status === 'down' && typeof database.message === 'string')
-          database.message = databaseFailure(database.message);
-        return result;
-      },
-      () => this.revocations.check('revocationListener'),
+    return this.health.check([() => this.pingDatabase(), () => this.revocations.check('revocationListener')]);
+  }
+
+  @Get('ready')
+  @HealthCheck()
+  async ready() {
+    const result = await this.health.check([
+      () => this.pingDatabase(),
+      () => this.revocations.readiness('revocationListener'),
     ]);
+    const degraded = result.details.revocationListener?.degraded === true;
+    return degraded ? { ...result, status: 'degraded' as const } : result;
+  }
+
+  @Get('live')
+  @HealthCheck()
+  live() {
+    return { status: 'ok' as const };
+  }
+
+  private async pingDatabase() {
+    const result = await this.database.pingCheck('database').withTimeout(DATABASE_PING_TIMEOUT_MS);
+    const { database } = result;
+    if (database?.status === 'down' && typeof database.message === 'string')
+      database.message = databaseFailure(database.message);
+    return result;
   }
 }
