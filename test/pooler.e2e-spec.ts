@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RevocationHealthIndicator } from '../src/auth/index.js';
 import { DemoUsersService } from '../src/demo/users/demo-users.service.js';
 import { ADAPTERS } from './support/constants.js';
 import { createHost, type HostOptions } from './support/host.js';
@@ -130,10 +131,27 @@ describe.each(ADAPTERS)('two instances through PgBouncer in transaction mode ove
       expect(await guardedLoad([a, b], bearers)).toEqual({ 200: REQUESTS });
     });
 
-    // A LISTEN through a transaction pooler runs on whichever server connection is free and is lost with it: B
-    // hears no notification and trusts its cache until the entry ages out (revocation.maxEntryAgeMs). Holding
-    // within 100 ms needs the listener to prove delivery and fall back to strict reads (or a direct connection).
-    it.todo('a logout on A is refused on B within 100 ms, in each of 5 rounds');
+    // A LISTEN through a transaction pooler runs on whichever server connection is free and is lost with it: no
+    // marker comes back, so B never trusts a cache, reads every session and never reports its listener up.
+    it('a logout on A is refused by B on its next request, in each of 5 rounds; B never reports listening', async () => {
+      const health = b.get(RevocationHealthIndicator);
+      for (let round = 0; round < 5; round++) {
+        const user = await newUser(a);
+        await me(b, user.bearer).expect(200);
+        await me(b, user.bearer).expect(200);
+        const logout = await request(a.getHttpServer()).post('/auth/logout').set('Authorization', user.bearer);
+        expect({ status: logout.status, body: logout.body }).toEqual({
+          status: 200,
+          body: { message: 'Logged out successfully' },
+        });
+        const refused = await me(b, user.bearer);
+        expect({ status: refused.status, body: refused.body }).toEqual({ status: 401, body: UNAUTHORIZED });
+        expect(health.check('revocationListener').revocationListener).toMatchObject({
+          status: 'down',
+          listening: false,
+        });
+      }
+    });
   });
 
   describe('the sign-in throttle of the demo login', () => {
