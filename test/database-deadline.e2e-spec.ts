@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADAPTERS } from './support/constants.js';
 import { createHost } from './support/host.js';
 import { RevocationCache } from './support/internals.js';
-import { ROUTE_SPECS, type RouteSpec } from './support/logout-routes.js';
+import { outageAnswer, ROUTE_SPECS, UNAVAILABLE } from './support/logout-routes.js';
 import { login, type LoggedIn } from './support/session-client.js';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
@@ -18,14 +18,6 @@ const TIMEOUT_MS = 1000;
  * (a statement, then its rollback; the guard's read, then the route's) take twice the timeout and miss it.
  */
 const ANSWERED_WITHIN_MS = 1800;
-const UNAVAILABLE = {
-  message: 'Service unavailable',
-  description: 'The service is temporarily unavailable, try again later',
-  code: 'SERVICE_UNAVAILABLE',
-};
-/** The documented 5xx of each logout route; /auth/logout documents none, so it answers 503 in its body. */
-const outageAnswer = (route: RouteSpec): [number, unknown] =>
-  route.name === 'authLogout' ? [503, UNAVAILABLE] : route.internal;
 
 /** Waits until no other connection of the database is inside a transaction (a cut one has been rolled back). */
 const noOpenTransactions = (db: TestDatabase) =>

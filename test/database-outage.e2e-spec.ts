@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADAPTERS } from './support/constants.js';
 import { createHost } from './support/host.js';
 import { RevocationCache } from './support/internals.js';
-import { ROUTE_SPECS, type RouteSpec } from './support/logout-routes.js';
+import { outageAnswer, ROUTE_SPECS, UNAVAILABLE } from './support/logout-routes.js';
 import type { LoggedIn } from './support/session-client.js';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
@@ -14,14 +14,6 @@ import { within } from './support/within.js';
 const TIMEOUT_MS = 1000;
 /** A loose bound: this suite checks the answers; database-deadline checks that one deadline covers a request. */
 const LONGEST_MS = 3 * TIMEOUT_MS + 1000;
-const UNAVAILABLE = {
-  message: 'Service unavailable',
-  description: 'The service is temporarily unavailable, try again later',
-  code: 'SERVICE_UNAVAILABLE',
-};
-/** The documented 5xx of each route; /auth/logout documents none, so it answers 503 in its body. */
-const outageAnswer = (route: RouteSpec): [number, unknown] =>
-  route.name === 'authLogout' ? [503, UNAVAILABLE] : route.internal;
 
 describe.each(ADAPTERS)('database outage (%s)', (adapter) => {
   describe.each(['strict', 'cached'] as const)('revocation %s', (revocationMode) => {

@@ -107,3 +107,14 @@ export const ROUTE_SPECS: RouteSpec[] = [
     internal: [500, { Message: 'An internal server error occurred while processing the request' }],
   },
 ];
+
+/** The generic body of a 503: what `/auth/logout` (whose spec documents no 5xx) and host routes answer in an outage. */
+export const UNAVAILABLE = {
+  message: 'Service unavailable',
+  description: 'The service is temporarily unavailable, try again later',
+  code: 'SERVICE_UNAVAILABLE',
+};
+
+/** The documented 5xx of each logout route when the database cannot answer; /auth/logout's is a 503 in its body. */
+export const outageAnswer = (route: RouteSpec): [number, unknown] =>
+  route.name === 'authLogout' ? [503, UNAVAILABLE] : route.internal;
