@@ -8,8 +8,10 @@ import { ADAPTERS } from './support/constants.js';
 import { createHost, type HostOptions } from './support/host.js';
 import { startPgBouncer, type PgBouncer } from './support/pgbouncer.js';
 import { createTestApp } from './support/test-app.js';
+import { RevocationCache } from './support/internals.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 import { addAccount, newUser } from './support/users.js';
+import { within } from './support/within.js';
 
 /**
  * Two instances whose database connection goes through PgBouncer (Debian's 1.18, as `.ci/run` installs it) in
@@ -62,10 +64,17 @@ describe.each(ADAPTERS)('two instances through PgBouncer in transaction mode ove
   });
 
   /** For a describe block: instances A and B of the test host, both through the pooler. */
-  function useInstances(options: HostOptions, receive: (a: INestApplication, b: INestApplication) => void): void {
+  function useInstances(
+    options: HostOptions | (() => HostOptions),
+    receive: (a: INestApplication, b: INestApplication) => void,
+  ): void {
     let apps: INestApplication[] = [];
     beforeAll(async () => {
-      apps = await Promise.all([createHost(adapter, bouncer.url, options), createHost(adapter, bouncer.url, options)]);
+      const resolved = typeof options === 'function' ? options() : options;
+      apps = await Promise.all([
+        createHost(adapter, bouncer.url, resolved),
+        createHost(adapter, bouncer.url, resolved),
+      ]);
       receive(apps[0], apps[1]);
     });
     afterAll(async () => {
@@ -151,6 +160,42 @@ describe.each(ADAPTERS)('two instances through PgBouncer in transaction mode ove
           listening: false,
         });
       }
+    });
+  });
+
+  describe('cached mode with revocation.listenerConnection direct to PostgreSQL', () => {
+    let a: INestApplication;
+    let b: INestApplication;
+    useInstances(
+      () => ({ revocation: { listenerConnection: db.url } }),
+      (...apps) => ([a, b] = apps),
+    );
+
+    it('B caches, and refuses a logout on A within 50 ms (p99 of 20 rounds); both report listening', async () => {
+      for (const app of [a, b]) {
+        expect(await within(5000, () => (app.get(RevocationCache).listening ? true : undefined))).toBe(true);
+      }
+      const refusedAfterMs: number[] = [];
+      for (let round = 0; round < 20; round++) {
+        const user = await newUser(a);
+        await me(b, user.bearer).expect(200);
+        expect(b.get(RevocationCache).get(user.sessionId)).toBeDefined();
+        const logout = await request(a.getHttpServer()).post('/auth/logout').set('Authorization', user.bearer);
+        expect({ status: logout.status, body: logout.body }).toEqual({
+          status: 200,
+          body: { message: 'Logged out successfully' },
+        });
+        const answeredAt = performance.now();
+        const refused = await within(1000, async () => (await me(b, user.bearer)).status === 401 || undefined, 2);
+        expect(refused).toBe(true);
+        refusedAfterMs.push(performance.now() - answeredAt);
+      }
+      refusedAfterMs.sort((x, y) => x - y);
+      expect(refusedAfterMs[Math.ceil(refusedAfterMs.length * 0.99) - 1]).toBeLessThan(50);
+      expect(b.get(RevocationHealthIndicator).check('revocationListener').revocationListener).toMatchObject({
+        status: 'up',
+        listening: true,
+      });
     });
   });
 
