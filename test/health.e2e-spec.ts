@@ -207,6 +207,9 @@ function useDemoBehindProxy(
     const db = await createTestDatabase();
     const proxy = await startTcpProxy(db.url);
     opened = { db, proxy, app: await createTestApp(proxy.url, adapter, { dbTimeoutMs: 1000 }) };
+    // The listener is up once its first marker is back, shortly after start: the tests begin from a healthy demo.
+    const app = opened.app;
+    await within(5000, () => (app.get(RevocationCache).listening ? true : undefined));
     receive(opened);
   });
   afterAll(async () => {
