@@ -6,6 +6,7 @@ import { SessionService } from '../src/auth/index.js';
 import { ADAPTERS } from './support/constants.js';
 import { createHost, useHost } from './support/host.js';
 import { RevocationCache } from './support/internals.js';
+import { within } from './support/within.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 import { newUser } from './support/users.js';
 
@@ -84,6 +85,9 @@ describe.each(ADAPTERS)('a cached instance whose clock is 20 minutes behind, ove
       sessionTtlSeconds: 2,
       revocation: { mode: 'cached', maxEntryAgeMs: 60_000 },
     });
+    // The cache fills only once the listener's first marker is back.
+    const cache = app.get(RevocationCache);
+    await within(5000, () => (cache.listening ? true : undefined));
   });
   afterAll(async () => {
     await app?.close();
