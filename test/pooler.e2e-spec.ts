@@ -21,6 +21,11 @@ import { within } from './support/within.js';
 const REQUESTS = 400;
 const CONCURRENCY = 20;
 
+/** What B's health says of a listener whose connection goes through PgBouncer (its key is not the server's). */
+const POOLED_LISTENER_REASON =
+  'the listening connection goes through a pooler (no server session of its own): give revocation.listenerConnection ' +
+  'a direct connection';
+
 const UNAUTHORIZED = {
   message: 'Unauthorized',
   description: 'Invalid, expired or missing bearer token',
@@ -140,11 +145,40 @@ describe.each(ADAPTERS)('two instances through PgBouncer in transaction mode ove
       expect(await guardedLoad([a, b], bearers)).toEqual({ 200: REQUESTS });
     });
 
-    // Not yet true: through a transaction pooler the listener's LISTEN stays on one server connection, and a
-    // marker reaches the listener whenever that connection happens to be lent to it when the marker arrives. One
-    // marker back is trusted for listenerDeadlineMs, during which a revocation's notification can be lost: B then
-    // accepted a revoked token (seen in CI). Detecting the pooler for certain is still to be built.
-    it.todo('a logout on A is refused by B on its next request (5 rounds); B never reports listening');
+    it('B never reports listening, and refuses a logout on A within 100 ms in each of 5 rounds', async () => {
+      const health = b.get(RevocationHealthIndicator);
+      const cache = b.get(RevocationCache);
+      const seen = new Set<string>();
+      const sampling = { on: true };
+      // Sampled every few ms for several listener deadlines: a marker that came back by chance would show as up.
+      const sampler = (async () => {
+        while (sampling.on) {
+          const { status, reason } = health.check('revocationListener').revocationListener;
+          seen.add(`${status}: ${String(reason)}`);
+          if (cache.listening) seen.add('listening');
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+      })();
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      const refusedAfterMs: number[] = [];
+      for (let round = 0; round < 5; round++) {
+        const user = await newUser(a);
+        await me(b, user.bearer).expect(200);
+        const logout = await request(a.getHttpServer()).post('/auth/logout').set('Authorization', user.bearer);
+        expect({ status: logout.status, body: logout.body }).toEqual({
+          status: 200,
+          body: { message: 'Logged out successfully' },
+        });
+        const answeredAt = performance.now();
+        const refused = await me(b, user.bearer);
+        refusedAfterMs.push(performance.now() - answeredAt);
+        expect({ status: refused.status, body: refused.body }).toEqual({ status: 401, body: UNAUTHORIZED });
+      }
+      sampling.on = false;
+      await sampler;
+      expect(refusedAfterMs.filter((ms) => ms >= 100)).toEqual([]);
+      expect([...seen]).toEqual([`down: ${POOLED_LISTENER_REASON}`]);
+    });
   });
 
   describe('cached mode with revocation.listenerConnection direct to PostgreSQL', () => {
@@ -214,5 +248,57 @@ describe.each(ADAPTERS)('two instances through PgBouncer in transaction mode ove
       ];
       expect(attempts).toEqual(Array.from({ length: 10 }, () => expected));
     });
+  });
+});
+
+describe.each(ADAPTERS)('instance B through PgBouncer in session mode over %s', (adapter) => {
+  let db: TestDatabase;
+  let bouncer: PgBouncer;
+  let a: INestApplication;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    bouncer = await startPgBouncer(db.url, 'session');
+    a = await createHost(adapter, db.url);
+  });
+  afterAll(async () => {
+    await a?.close();
+    await bouncer?.stop();
+    await db?.drop();
+  });
+
+  it('is taken for a pooler like any other (the module cannot tell the modes apart): never listening', async () => {
+    const b = await createHost(adapter, bouncer.url);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect(b.get(RevocationHealthIndicator).check('revocationListener')).toEqual({
+        revocationListener: {
+          status: 'down',
+          mode: 'cached',
+          listening: false,
+          reason: POOLED_LISTENER_REASON,
+          message: 'not listening for revocations: the guard reads PostgreSQL on every request until it listens again',
+        },
+      });
+    } finally {
+      await b.close();
+    }
+  });
+
+  // Refused within 1 s, where a lost notification would leave the entry trusted for maxEntryAgeMs (5 s).
+  it('with trustPooledListener: B caches, and refuses a logout on A within 1 s in each of 5 rounds', async () => {
+    const b = await createHost(adapter, bouncer.url, { revocation: { trustPooledListener: true } });
+    try {
+      expect(await within(5000, () => (b.get(RevocationCache).listening ? true : undefined))).toBe(true);
+      for (let round = 0; round < 5; round++) {
+        const user = await newUser(a);
+        await me(b, user.bearer).expect(200);
+        expect(b.get(RevocationCache).get(user.sessionId)).toBeDefined();
+        await request(a.getHttpServer()).post('/auth/logout').set('Authorization', user.bearer).expect(200);
+        expect(await within(1000, async () => (await me(b, user.bearer)).status === 401 || undefined, 2)).toBe(true);
+      }
+    } finally {
+      await b.close();
+    }
   });
 });

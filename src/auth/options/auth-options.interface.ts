@@ -154,6 +154,14 @@ export interface RevocationOptions {
    */
   listenerConnection?: string | ClientConfig;
   /**
+   * A listening connection whose backend key is not its server process's own (`pg_backend_pid()`) goes through a
+   * pooler, and is never trusted: a transaction pooler runs the LISTEN on a server connection it then lends to other
+   * clients, so a notification may reach the listener or be lost, by chance. Set this only for a pooler in session
+   * mode (one server connection for the client's whole life), which the module cannot tell apart: then markers
+   * decide, as on a direct connection. Default false.
+   */
+  trustPooledListener?: boolean;
+  /**
    * @deprecated Use `listenerDeadlineMs`; `heartbeatMs: n` without it means `listenerDeadlineMs: 2 * n` (a check every
    * `n` ms that answers within `n` ms).
    */

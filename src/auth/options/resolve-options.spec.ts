@@ -25,7 +25,13 @@ describe('resolveAuthOptions', () => {
       preparedStatements: false,
       cookie: null,
       cleanup: { intervalSeconds: 3600, retentionDays: 30, batchSize: 1000 },
-      revocation: { mode: 'cached', maxEntryAgeMs: 5000, maxEntries: 100_000, listenerDeadlineMs: 1000 },
+      revocation: {
+        mode: 'cached',
+        maxEntryAgeMs: 5000,
+        maxEntries: 100_000,
+        listenerDeadlineMs: 1000,
+        trustPooledListener: false,
+      },
       rateLimit: { limit: 30, ttlSeconds: 60 },
       signInThrottle: {
         freeFailures: 5,
@@ -53,7 +59,13 @@ describe('resolveAuthOptions', () => {
       clearSiteData: [],
     };
     const cleanup = { intervalSeconds: 60, retentionDays: 7, batchSize: 10 };
-    const revocation = { mode: 'strict', maxEntryAgeMs: 100, maxEntries: 10, listenerDeadlineMs: 50 } as const;
+    const revocation = {
+      mode: 'strict',
+      maxEntryAgeMs: 100,
+      maxEntries: 10,
+      listenerDeadlineMs: 50,
+      trustPooledListener: true,
+    } as const;
     const rateLimit = { limit: 5, ttlSeconds: 10 };
     const signInThrottle = {
       freeFailures: 1,
@@ -131,7 +143,13 @@ describe('resolveAuthOptions', () => {
     expect(resolveAuthOptions({ signing, revocation: { heartbeatMs: 200 } }).revocation.listenerDeadlineMs).toBe(400);
     expect(
       resolveAuthOptions({ signing, revocation: { heartbeatMs: 200, listenerDeadlineMs: 300 } }).revocation,
-    ).toEqual({ mode: 'cached', maxEntryAgeMs: 5000, maxEntries: 100_000, listenerDeadlineMs: 300 });
+    ).toEqual({
+      mode: 'cached',
+      maxEntryAgeMs: 5000,
+      maxEntries: 100_000,
+      listenerDeadlineMs: 300,
+      trustPooledListener: false,
+    });
   });
 
   it('keeps revocation.listenerConnection as given, and has none by default', () => {
@@ -141,6 +159,7 @@ describe('resolveAuthOptions', () => {
       maxEntryAgeMs: 5000,
       maxEntries: 100_000,
       listenerDeadlineMs: 1000,
+      trustPooledListener: false,
       listenerConnection: url,
     });
     expect('listenerConnection' in resolveAuthOptions({ signing }).revocation).toBe(false);
@@ -207,6 +226,7 @@ describe('resolveAuthOptions', () => {
       { signing, revocation: { listenerConnection: 5432 } },
       'revocation.listenerConnection must be a connection string or a pg ClientConfig',
     ],
+    [{ signing, revocation: { trustPooledListener: 'yes' } }, 'revocation.trustPooledListener must be true or false'],
     [{ signing, databaseTimeoutMs: 0 }, 'databaseTimeoutMs must be a positive integer'],
     [{ signing, preparedStatements: 'true' }, 'preparedStatements must be true or false'],
     [{ signing, cookie: { secure: false } }, 'a __Host- cookie needs secure: true'],

@@ -76,7 +76,13 @@ export const AUTH_DEFAULTS = {
   /** What `clearSiteData: true` sends: not `"cookies"`, which clears the whole registrable domain's. */
   clearSiteData: ['cache', 'storage'],
   cleanup: { intervalSeconds: 3600, retentionDays: 30, batchSize: 1000 },
-  revocation: { mode: 'cached', maxEntryAgeMs: 5000, maxEntries: 100_000, listenerDeadlineMs: 1000 },
+  revocation: {
+    mode: 'cached',
+    maxEntryAgeMs: 5000,
+    maxEntries: 100_000,
+    listenerDeadlineMs: 1000,
+    trustPooledListener: false,
+  },
   rateLimit: { limit: 30, ttlSeconds: 60 },
   signInThrottle: {
     freeFailures: 5,
@@ -135,6 +141,8 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
     !(typeof listenerConnection === 'object' && listenerConnection !== null)
   )
     throw new Error('AuthModule: revocation.listenerConnection must be a connection string or a pg ClientConfig');
+  if (typeof resolved.revocation.trustPooledListener !== 'boolean')
+    throw new Error('AuthModule: revocation.trustPooledListener must be true or false');
   positiveIntegers(resolved, ['accessTokenTtlSeconds', 'sessionTtlSeconds', 'databaseTimeoutMs']);
   if (typeof resolved.preparedStatements !== 'boolean')
     throw new Error('AuthModule: preparedStatements must be true or false');

@@ -29,6 +29,14 @@ const RECONNECT_MAX_MS = 5000;
 /** How often a lost listener asks the pool whether the database answers again. */
 const PROBE_MS = 100;
 
+/** Why the cache never answers when the listening connection has no server session of its own. */
+export const POOLED_LISTENER_REASON =
+  'the listening connection goes through a pooler (no server session of its own): give revocation.listenerConnection ' +
+  'a direct connection';
+
+/** What node-postgres keeps of the BackendKeyData message (not in its type declarations). */
+type KeyedClient = pg.Client & { processID?: number | null };
+
 /** A marker sent and not yet back on the listening connection. */
 interface PendingMarker {
   sentAt: number;
@@ -70,6 +78,10 @@ export class RevocationCache implements OnApplicationBootstrap, BeforeApplicatio
   private sequence = 0;
   private readonly pending = new Map<string, PendingMarker>();
   private readonly enabled: boolean;
+  /** The listening connection was found to go through a pooler: nothing is cached, for good. */
+  private pooled = false;
+  /** The server process that ran the LISTEN: a check answered by another one means the LISTEN is gone. */
+  private serverPid: number | null = null;
 
   constructor(
     private readonly repository: SessionRepository,
@@ -95,6 +107,7 @@ export class RevocationCache implements OnApplicationBootstrap, BeforeApplicatio
   /** Why the cache does not answer, or undefined while it may. */
   get notListeningBecause(): string | undefined {
     if (this.listening) return undefined;
+    if (this.pooled) return POOLED_LISTENER_REASON;
     if (!this.client) return 'not connected';
     return `no marker back within ${this.options.revocation.listenerDeadlineMs}ms`;
   }
@@ -175,9 +188,11 @@ export class RevocationCache implements OnApplicationBootstrap, BeforeApplicatio
     client.on('notification', (message) => this.onNotification(message.payload));
     client.on('error', () => this.lost(client));
     client.on('end', () => this.lost(client));
+    let serverPid: number;
     try {
       await client.connect();
       await client.query(`LISTEN ${REVOCATION_CHANNEL}`);
+      serverPid = await backendPid(client);
     } catch (error) {
       if (!quiet)
         this.logger.warn(
@@ -191,7 +206,20 @@ export class RevocationCache implements OnApplicationBootstrap, BeforeApplicatio
       await client.end().catch(() => undefined);
       return true;
     }
+    if (serverPid !== (client as KeyedClient).processID && !this.options.revocation.trustPooledListener) {
+      this.pooled = true;
+      this.logger.warn(
+        `The revocation listener's connection goes through a pooler (its backend key names process ` +
+          `${(client as KeyedClient).processID}, its statements run on ${serverPid}), where a LISTEN may be lent to ` +
+          'other clients and notifications lost: the guard reads PostgreSQL on every request. Give ' +
+          'revocation.listenerConnection a direct connection (or, for a session-mode pooler only, set ' +
+          'revocation.trustPooledListener)',
+      );
+      await client.end().catch(() => undefined);
+      return true;
+    }
     this.clear();
+    this.serverPid = serverPid;
     this.client = client;
     this.heardAt = -Infinity;
     this.lapsed = false;
@@ -267,8 +295,9 @@ export class RevocationCache implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   /**
-   * Every half of `listenerDeadlineMs`, from the start: a marker (delivery), and a `SELECT 1` on the listening
-   * connection that must answer within the other half (the socket): one that fails or hangs drops the connection.
+   * Every half of `listenerDeadlineMs`, from the start: a marker (delivery), and a `pg_backend_pid()` on the listening
+   * connection that must answer within the other half (the socket), from the process that ran the LISTEN (a pooler
+   * may have swapped it): one that fails, hangs or names another process drops the connection.
    */
   private startHeartbeat(client: pg.Client): void {
     const { listenerDeadlineMs } = this.options.revocation;
@@ -284,9 +313,10 @@ export class RevocationCache implements OnApplicationBootstrap, BeforeApplicatio
       };
       const timer = setTimeout(failed, Math.max(1, listenerDeadlineMs - intervalMs));
       timer.unref();
-      client.query('SELECT 1').then(() => {
+      backendPid(client).then((pid) => {
         clearTimeout(timer);
         if (this.client !== client) return;
+        if (pid !== this.serverPid) return failed();
         this.schedule(check, sentAt + intervalMs - performance.now());
       }, failed);
     };
@@ -329,7 +359,7 @@ export class RevocationCache implements OnApplicationBootstrap, BeforeApplicatio
       let delayMs = RECONNECT_MIN_MS;
       let nextTry = 0;
       let tries = 0;
-      while (!this.stopped && !this.client) {
+      while (!this.stopped && !this.client && !this.pooled) {
         if (performance.now() >= nextTry || (await this.repository.reachable())) {
           // One failure in the log per outage, not one per try.
           if (this.stopped || (await this.listen(tries++ > 0))) return;
@@ -349,4 +379,10 @@ export class RevocationCache implements OnApplicationBootstrap, BeforeApplicatio
     if (typeof direct === 'string') return { connectionString: direct };
     return direct ?? this.repository.connectionOptions();
   }
+}
+
+/** The server process that answers a statement on `client`. */
+async function backendPid(client: pg.Client): Promise<number> {
+  const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+  return rows[0].pid;
 }
