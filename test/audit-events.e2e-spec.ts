@@ -18,10 +18,15 @@ describe.each(ADAPTERS)('audit events (%s)', (adapter) => {
   let db: TestDatabase;
   let app: INestApplication;
   let events: Array<[string, unknown]>;
-  useHost(adapter, (opened) => {
-    ({ db, app } = opened);
-    app.get(EventEmitter2).onAny((name, payload) => events.push([String(name), payload]));
-  });
+  // Strict rotation: a rotated token presented again at once is theft (the reuse interval is test/refresh-reuse's).
+  useHost(
+    adapter,
+    (opened) => {
+      ({ db, app } = opened);
+      app.get(EventEmitter2).onAny((name, payload) => events.push([String(name), payload]));
+    },
+    { refreshReuseIntervalSeconds: 0 },
+  );
   beforeEach(() => {
     events = [];
   });

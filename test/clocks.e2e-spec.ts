@@ -57,6 +57,7 @@ describe('the session clean-up on an instance whose clock is off', () => {
 
       expect(await app.get(SessionService).deleteExpiredSessions()).toEqual({
         expiredSessions: 1,
+        idleSessions: 0,
         deletedSessions: 0,
         deletedDevices: 0,
       });

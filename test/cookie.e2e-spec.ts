@@ -59,7 +59,8 @@ const LOGOUT_ROUTES = [
 describe.each(ADAPTERS)('cookie mode, over %s', (adapter) => {
   let app: INestApplication;
   let db: TestDatabase;
-  useHost(adapter, (opened) => ({ app, db } = opened), { cookie: true });
+  // Strict rotation: a rotated token presented again at once is theft (the reuse interval is test/refresh-reuse's).
+  useHost(adapter, (opened) => ({ app, db } = opened), { cookie: true, refreshReuseIntervalSeconds: 0 });
   const http = () => request(app.getHttpServer());
   const sessionRow = async (id: string) =>
     (

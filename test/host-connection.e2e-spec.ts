@@ -133,7 +133,7 @@ describe('a named host connection with its own schema', () => {
         .deleteExpiredSessions(new Date(Date.now() + 400 * 24 * 3600 * 1000));
       // Every session of this adapter's run has ended (four logouts, two ended by logout/all); the other
       // adapter's went with its own run.
-      expect(cleanup).toEqual({ expiredSessions: 0, deletedSessions: 6, deletedDevices: 0 });
+      expect(cleanup).toEqual({ expiredSessions: 0, idleSessions: 0, deletedSessions: 6, deletedDevices: 0 });
       expect(await db.query(`SELECT id FROM ${SCHEMA}.auth_sessions WHERE user_id = $1`, [userId])).toEqual([]);
     });
   });

@@ -32,6 +32,7 @@ describe('migrations', () => {
       'RevocationNotify1763700000004',
       'ClearEndedDevicePushTokens1763700000005',
       'CreateSignInAttempts1763700000006',
+      'SessionPolicies1763700000007',
     ]);
     expect(demoMigrations.map((m) => m.name)).toEqual([
       'CreateAuthTables1763700000000',
@@ -40,6 +41,7 @@ describe('migrations', () => {
       'RevocationNotify1763700000004',
       'ClearEndedDevicePushTokens1763700000005',
       'CreateSignInAttempts1763700000006',
+      'SessionPolicies1763700000007',
       'CreateDemoUsers1763700000001',
     ]);
   });
@@ -65,6 +67,7 @@ describe('migrations', () => {
       'auth_refresh_tokens_session_idx',
       'auth_sessions_device_idx',
       'auth_sessions_expires_idx',
+      'auth_sessions_idle_idx',
       'auth_sessions_pkey',
       'auth_sessions_revoked_idx',
       'auth_sessions_user_active_idx',
@@ -75,6 +78,10 @@ describe('migrations', () => {
     await expect(
       db.query(`INSERT INTO auth_sessions (user_id, expires_at, revoked_at) VALUES ('u', now(), now())`),
     ).rejects.toThrow(/auth_sessions_revoked_has_reason/);
+    // An idle timeout is a positive number of seconds, or none.
+    await expect(
+      db.query(`INSERT INTO auth_sessions (user_id, expires_at, idle_timeout_seconds) VALUES ('u', now(), 0)`),
+    ).rejects.toThrow(/auth_sessions_idle_timeout_positive/);
 
     for (let i = 0; i < demoMigrations.length; i++) await dataSource.undoLastMigration();
     expect(await tables()).toEqual(['migrations']);

@@ -20,7 +20,8 @@ const signedOut = <T extends { external_id: string }>(device: T) => ({ ...device
 describe.each(ADAPTERS)('no push token outlives a sign-out over %s', (adapter) => {
   let db: TestDatabase;
   let app: INestApplication;
-  useHost(adapter, (opened) => ({ db, app } = opened));
+  // Strict rotation: a rotated token presented again at once is theft (the reuse interval is test/refresh-reuse's).
+  useHost(adapter, (opened) => ({ db, app } = opened), { refreshReuseIntervalSeconds: 0 });
   const http = () => request(app.getHttpServer());
   const devices = (userId: string) =>
     db.query(

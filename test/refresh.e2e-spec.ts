@@ -20,7 +20,8 @@ const UNAUTHORIZED = {
 describe.each(ADAPTERS)('POST /auth/refresh over %s', (adapter) => {
   let db: TestDatabase;
   let app: INestApplication;
-  useHost(adapter, (opened) => ({ db, app } = opened));
+  // Strict rotation: a rotated token presented again at once is theft (the reuse interval is test/refresh-reuse's).
+  useHost(adapter, (opened) => ({ db, app } = opened), { refreshReuseIntervalSeconds: 0 });
   const http = () => request(app.getHttpServer());
   const refresh = (refreshToken: unknown) => http().post('/auth/refresh').send({ refreshToken });
   const sessionRow = async (id: string) =>

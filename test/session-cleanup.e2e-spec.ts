@@ -70,7 +70,7 @@ describe('session clean-up job', () => {
 
     const result = await app.get(SessionService).deleteExpiredSessions(NOW);
 
-    expect(result).toEqual({ expiredSessions: 2, deletedSessions: 2, deletedDevices: 1 });
+    expect(result).toEqual({ expiredSessions: 2, idleSessions: 0, deletedSessions: 2, deletedDevices: 1 });
     expect(await sessions()).toEqual({
       [ids.live]: { revokedAt: null, reason: null },
       // Revoked as of its expiry, so retention counts from when it really ended.
@@ -98,6 +98,7 @@ describe('session clean-up job', () => {
     // A second run finds nothing more to do.
     expect(await app.get(SessionService).deleteExpiredSessions(NOW)).toEqual({
       expiredSessions: 0,
+      idleSessions: 0,
       deletedSessions: 0,
       deletedDevices: 0,
     });
@@ -115,6 +116,7 @@ describe('session clean-up job', () => {
     );
     expect(await app.get(SessionService).deleteExpiredSessions(NOW)).toEqual({
       expiredSessions: 3700,
+      idleSessions: 0,
       deletedSessions: 2500,
       deletedDevices: 0,
     });

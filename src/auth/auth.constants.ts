@@ -19,6 +19,9 @@ export const RevokeReason = {
   userDeleted: 'user_deleted',
   refreshTokenReuse: 'refresh_token_reuse',
   expired: 'expired',
+  idleTimeout: 'idle_timeout',
+  sessionLimit: 'session_limit',
+  credentialsChanged: 'credentials_changed',
   admin: 'admin',
 } as const;
 export type RevokeReason = (typeof RevokeReason)[keyof typeof RevokeReason] | (string & {});

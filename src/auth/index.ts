@@ -12,6 +12,9 @@ export type {
   RateLimitOptions,
   RevocationOptions,
   SessionCleanupOptions,
+  SessionLifetimeOptions,
+  SessionLimitOptions,
+  SessionLimitPolicy,
   SignInClientLimitOptions,
   SignInThrottleOptions,
   SigningOptions,
@@ -57,6 +60,8 @@ export { JwtGuard } from './guard/jwt.guard.js';
 export { Public } from './guard/public.decorator.js';
 /** The authenticated session of a request (its `request.user`). */
 export { CurrentSession } from './guard/current-session.decorator.js';
+/** Makes JwtGuard refuse a session whose user proved their credentials longer ago than the route allows. */
+export { RequireFreshSession } from './guard/require-fresh-session.decorator.js';
 /** Lets a route take the bare token in `Authorization`, without `Bearer `. */
 export { AllowRawAuthorization } from './guard/allow-raw-authorization.decorator.js';
 /** class-validator constraint for a host's DTOs: a string PostgreSQL text can hold (no NUL, no lone surrogate). */

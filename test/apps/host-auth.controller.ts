@@ -15,7 +15,7 @@ import {
   UseGuards,
   ValidationPipe,
 } from '@nestjs/common';
-import { IsEmail, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsBoolean, IsEmail, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import {
   AuthCookieService,
   AuthRateLimitGuard,
@@ -58,6 +58,10 @@ export class HostLoginDto {
   @MaxLength(4096)
   @IsStorableText()
   pushToken?: string;
+
+  @IsOptional()
+  @IsBoolean()
+  rememberMe?: boolean;
 }
 
 /** The demo's answers to a body that fails validation and to bad credentials. */
@@ -124,6 +128,7 @@ export class HostAuthController {
       pushToken: body.pushToken,
       ip,
       userAgent,
+      rememberMe: body.rememberMe,
     });
     return this.cookies.issueTokens(response, session);
   }

@@ -5,6 +5,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule, type AuthModuleExtras, type AuthModuleOptions, type AuthUserStore } from '../../src/auth/index.js';
 import { TEST_SECRET } from '../support/constants.js';
 import { HostAccounts, HostAccountsModule } from './host-accounts.js';
+import { HostAccountSecurityController } from './host-account-security.controller.js';
 import { HostAuthController } from './host-auth.controller.js';
 import { HostSignInController } from './host-sign-in.controller.js';
 
@@ -66,7 +67,7 @@ export class HostModule {
             })
           : AuthModule.forRoot({ ...moduleOptions, ...extras }),
       ],
-      controllers: [HostAuthController, HostSignInController],
+      controllers: [HostAuthController, HostSignInController, HostAccountSecurityController],
       providers,
     };
   }

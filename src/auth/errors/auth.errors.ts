@@ -20,6 +20,8 @@ export type AuthErrorKind =
   | 'too_many_requests'
   | 'cross_origin_request'
   | 'invalid_refresh_token'
+  | 'session_limit_reached'
+  | 'session_not_fresh'
   | 'database_unavailable';
 
 /**
@@ -129,6 +131,20 @@ export class CrossOriginRequestError extends AuthError {
 /** A refresh token that is unknown, already rotated, or of a session that has ended. */
 export class InvalidRefreshTokenError extends AuthError {
   readonly kind = 'invalid_refresh_token';
+}
+/** A sign-in past `sessionLimit.max` live sessions of its user, with the `refuse` policy: no session was opened. */
+export class SessionLimitReachedError extends AuthError {
+  readonly kind = 'session_limit_reached';
+}
+/** A route marked `@RequireFreshSession(maxAgeSeconds)` with a session whose user proved their credentials earlier. */
+export class SessionNotFreshError extends AuthError {
+  readonly kind = 'session_not_fresh';
+  constructor(
+    /** The route's limit: the client re-authenticates, then tries again (RFC 9470 `max_age`). */
+    readonly maxAgeSeconds: number,
+  ) {
+    super(`The session's authentication is older than ${maxAgeSeconds} s`);
+  }
 }
 /** PostgreSQL could not be reached or did not answer in time: the module fails closed. */
 export class DatabaseUnavailableError extends AuthError {

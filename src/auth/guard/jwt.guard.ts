@@ -8,6 +8,7 @@ import { tokenErrorFrom } from '../tokens/token-errors.js';
 import { RAW_AUTHORIZATION_ALLOWED } from './allow-raw-authorization.decorator.js';
 import { JWT_STRATEGY, JwtStrategy } from './jwt.strategy.js';
 import { IS_PUBLIC } from './public.decorator.js';
+import { FRESH_SESSION_MAX_AGE } from './require-fresh-session.decorator.js';
 
 /**
  * Lets a request through only with a valid access token of a live session of an enabled user, and
@@ -28,7 +29,7 @@ export class JwtGuard implements CanActivate {
 
   constructor(
     @Inject(AUTH_OPTIONS) options: ResolvedAuthOptions,
-    sessions: SessionService,
+    private readonly sessions: SessionService,
     private readonly reflector: Reflector,
   ) {
     this.strategy = new JwtStrategy(options, sessions);
@@ -36,7 +37,13 @@ export class JwtGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (this.metadata(IS_PUBLIC, context)) return true;
-    await this.authenticate(context);
+    const session = await this.authenticate(context);
+    const maxAgeSeconds = this.reflector.getAllAndOverride<number | undefined>(FRESH_SESSION_MAX_AGE, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (maxAgeSeconds !== undefined)
+      await this.sessions.forRequest(this.getRequest(context)).requireFreshSession(session, maxAgeSeconds);
     return true;
   }
 

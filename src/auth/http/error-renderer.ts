@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { MissingTokenError, TooManyRequestsError } from '../errors/auth.errors.js';
+import { MissingTokenError, SessionNotFreshError, TooManyRequestsError } from '../errors/auth.errors.js';
 import { AUTH_OPTIONS, type ResolvedAuthOptions } from '../options/resolve-options.js';
 import { AuthCookieService } from './auth-cookie.service.js';
 import { toDomainError, type ErrorMapper } from './error-response.js';
@@ -14,6 +14,11 @@ const ANSWERED = Symbol('auth:answered');
  * section says to give no error code).
  */
 const CHALLENGE = { missing: 'Bearer', refused: 'Bearer error="invalid_token"' } as const;
+
+/** RFC 9470 (OAuth 2.0 Step Up Authentication Challenge): the token is fine, its authentication too old. */
+const stepUpChallenge = (maxAgeSeconds: number) =>
+  `Bearer error="insufficient_user_authentication", ` +
+  `error_description="A more recent authentication is required", max_age=${maxAgeSeconds}`;
 
 /** Sends an error in a spec's body through whichever HTTP adapter runs. */
 @Injectable()
@@ -39,7 +44,12 @@ export class AuthErrorRenderer {
     (response as Record<symbol, boolean>)[ANSWERED] = true;
     const adapter = this.adapterHost.httpAdapter;
     if (status === 401) {
-      const challenge = domainError instanceof MissingTokenError ? CHALLENGE.missing : CHALLENGE.refused;
+      const challenge =
+        domainError instanceof MissingTokenError
+          ? CHALLENGE.missing
+          : domainError instanceof SessionNotFreshError
+            ? stepUpChallenge(domainError.maxAgeSeconds)
+            : CHALLENGE.refused;
       adapter.setHeader(response, 'WWW-Authenticate', challenge);
     }
     if (status === 429 && domainError instanceof TooManyRequestsError && domainError.retryAfterSeconds)

@@ -52,10 +52,15 @@ export const BAD_REQUEST_KINDS = [
   'request_validation',
 ] as const satisfies readonly AuthErrorKind[];
 
-/** Kinds only the generic spec's routes raise or document (its 404 and 503): the others answer their 500. */
+/**
+ * Kinds only the generic spec's routes (and the host's, in its body) raise or document (its 404 and 503, a refused
+ * sign-in, a session too old for a route): the others answer their 500.
+ */
 export const GENERIC_ONLY_KINDS = [
   'unknown_session',
   'database_unavailable',
+  'session_limit_reached',
+  'session_not_fresh',
 ] as const satisfies readonly AuthErrorKind[];
 
 /** Kinds every spec answers with an entry of the same name in its own table. */

@@ -36,6 +36,28 @@ export interface AuthModuleOptions {
   accessTokenTtlSeconds?: number;
   /** Session lifetime in seconds, from login. Default 2,592,000 (30 days). */
   sessionTtlSeconds?: number;
+  /**
+   * Longest a session may go unused (no guarded request, no refresh), in seconds: past it the guard, a refresh and the
+   * clean-up end it (reason `idle_timeout`). Every use slides the window; the session still ends at its absolute
+   * lifetime (`sessionTtlSeconds`). A use is recorded at most every tenth of the timeout (at least 1 s, at most 60 s),
+   * and in cached mode once per `revocation.maxEntryAgeMs` per instance, so a session may end that much before the
+   * timeout after its last use, never after it. `false`: no idle limit. Default false.
+   */
+  idleTimeoutSeconds?: number | false;
+  /**
+   * The lifetimes of a session opened with `createSession({ rememberMe: true })` ("remember me"); each field left out
+   * is the one of any other session. Default: the same lifetimes as any other session.
+   */
+  rememberMe?: SessionLifetimeOptions;
+  /** Live sessions one user may hold at once, and what a sign-in past the limit does. Default false (no limit). */
+  sessionLimit?: false | SessionLimitOptions;
+  /**
+   * For this many seconds after a refresh token was traded, presenting it again (a second browser tab, a mobile client
+   * retrying after a timeout) answers with the same successor refresh token (and a new access token) as long as that
+   * successor was not used yet. After it, or once the successor was used, the old token is taken as stolen and its
+   * session ends (`refresh_token_reuse`). 0: strict rotation, every second use is theft. Default 10.
+   */
+  refreshReuseIntervalSeconds?: number;
   /** Seconds of clock skew allowed between instances when checking a token's `exp`, `nbf` and `iat`. Default 5. */
   clockToleranceSeconds?: number;
   /** `systemId` written in `/signout` error bodies. Default `core`. */
@@ -84,6 +106,32 @@ export interface AuthModuleOptions {
    * login through `SignInThrottle`; `false` switches it off. Default: 5 free failures, then 1, 2, 4 ... up to 900 s.
    */
   signInThrottle?: false | SignInThrottleOptions;
+}
+
+/** A lifetime profile of sessions. */
+export interface SessionLifetimeOptions {
+  /** Absolute lifetime from sign-in, in seconds. */
+  sessionTtlSeconds?: number;
+  /** Longest the session may go unused, in seconds; `false`: no idle limit. */
+  idleTimeoutSeconds?: number | false;
+}
+
+/**
+ * What a sign-in does when its user already holds `max` live sessions: `refuse` it (SessionLimitReachedError, the
+ * generic 403 `SESSION_LIMIT_REACHED`), or end the session that was opened first (`evict-oldest`) or used last
+ * (`evict-idle`) to make room (reason `session_limit`).
+ */
+export type SessionLimitPolicy = 'refuse' | 'evict-oldest' | 'evict-idle';
+
+/**
+ * At most `max` live sessions per user, enforced in the transaction that opens a session (under a per-user advisory
+ * lock), so sign-ins at the same moment cannot pass it.
+ */
+export interface SessionLimitOptions {
+  /** Live sessions per user (at least 1). */
+  max: number;
+  /** Default `evict-oldest`. */
+  policy?: SessionLimitPolicy;
 }
 
 /**

@@ -16,6 +16,10 @@ describe('resolveAuthOptions', () => {
       audience: 'nest-signout-api',
       accessTokenTtlSeconds: 900,
       sessionTtlSeconds: 2_592_000,
+      idleTimeoutSeconds: null,
+      rememberMe: { sessionTtlSeconds: 2_592_000, idleTimeoutSeconds: null },
+      sessionLimit: null,
+      refreshReuseIntervalSeconds: 10,
       clockToleranceSeconds: 5,
       systemId: 'core',
       exposeErrorDetails: false,
@@ -80,6 +84,10 @@ describe('resolveAuthOptions', () => {
       audience: 'a',
       accessTokenTtlSeconds: 60,
       sessionTtlSeconds: 3600,
+      idleTimeoutSeconds: 600,
+      rememberMe: { sessionTtlSeconds: 86_400, idleTimeoutSeconds: 7200 },
+      sessionLimit: { max: 3, policy: 'refuse' as const },
+      refreshReuseIntervalSeconds: 0,
       clockToleranceSeconds: 0,
       systemId: 'x',
       exposeErrorDetails: true,
@@ -94,6 +102,22 @@ describe('resolveAuthOptions', () => {
       signInThrottle,
     };
     expect(resolveAuthOptions(set)).toEqual(set);
+  });
+
+  it('gives "remember me" the lifetimes it leaves out, and a session limit its default policy', () => {
+    expect(resolveAuthOptions({ signing, sessionTtlSeconds: 3600, idleTimeoutSeconds: 600 }).rememberMe).toEqual({
+      sessionTtlSeconds: 3600,
+      idleTimeoutSeconds: 600,
+    });
+    expect(
+      resolveAuthOptions({ signing, idleTimeoutSeconds: 600, rememberMe: { idleTimeoutSeconds: false } }).rememberMe,
+    ).toEqual({ sessionTtlSeconds: 2_592_000, idleTimeoutSeconds: null });
+    expect(resolveAuthOptions({ signing, idleTimeoutSeconds: false }).idleTimeoutSeconds).toBeNull();
+    expect(resolveAuthOptions({ signing, sessionLimit: { max: 2 } }).sessionLimit).toEqual({
+      max: 2,
+      policy: 'evict-oldest',
+    });
+    expect(resolveAuthOptions({ signing, sessionLimit: false }).sessionLimit).toBeNull();
   });
 
   it('turns the cookie on with secure defaults, and the clean-up job off', () => {
@@ -228,6 +252,21 @@ describe('resolveAuthOptions', () => {
     ],
     [{ signing, revocation: { trustPooledListener: 'yes' } }, 'revocation.trustPooledListener must be true or false'],
     [{ signing, databaseTimeoutMs: 0 }, 'databaseTimeoutMs must be a positive integer'],
+    [{ signing, idleTimeoutSeconds: 0 }, 'idleTimeoutSeconds must be a positive integer or false'],
+    [{ signing, idleTimeoutSeconds: true }, 'idleTimeoutSeconds must be a positive integer or false'],
+    [{ signing, rememberMe: 30 }, 'rememberMe must be an object of sessionTtlSeconds and idleTimeoutSeconds'],
+    [{ signing, rememberMe: { sessionTtlSeconds: -1 } }, 'rememberMe.sessionTtlSeconds must be a positive integer'],
+    [
+      { signing, rememberMe: { idleTimeoutSeconds: 1.5 } },
+      'rememberMe.idleTimeoutSeconds must be a positive integer or false',
+    ],
+    [{ signing, sessionLimit: 3 }, 'sessionLimit must be false or { max, policy }'],
+    [{ signing, sessionLimit: { max: 0 } }, 'sessionLimit.max must be a positive integer'],
+    [
+      { signing, sessionLimit: { max: 3, policy: 'evict-newest' } },
+      'sessionLimit.policy must be refuse, evict-oldest or evict-idle',
+    ],
+    [{ signing, refreshReuseIntervalSeconds: -1 }, 'refreshReuseIntervalSeconds must be a non-negative integer'],
     [{ signing, preparedStatements: 'true' }, 'preparedStatements must be true or false'],
     [{ signing, cookie: { secure: false } }, 'a __Host- cookie needs secure: true'],
     [{ signing, cookie: { domain: 'example.com' } }, 'a __Host- cookie needs secure: true, path "/" and no domain'],

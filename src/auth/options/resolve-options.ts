@@ -6,11 +6,19 @@ import type {
   RateLimitOptions,
   RevocationOptions,
   SessionCleanupOptions,
+  SessionLifetimeOptions,
+  SessionLimitPolicy,
   SignInThrottleOptions,
   SigningOptions,
 } from './auth-options.interface.js';
 import { mapGuardErrorToGeneric } from '../routes/specs/generic/generic-error.mapper.js';
 import type { ErrorMapper } from '../http/error-response.js';
+
+/** A lifetime profile with its defaults applied. */
+export interface ResolvedSessionLifetime {
+  sessionTtlSeconds: number;
+  idleTimeoutSeconds: number | null;
+}
 
 /** Every option with its default applied; the rest of the module reads only this. */
 export interface ResolvedAuthOptions {
@@ -19,6 +27,13 @@ export interface ResolvedAuthOptions {
   audience: string;
   accessTokenTtlSeconds: number;
   sessionTtlSeconds: number;
+  /** Null: no idle limit. */
+  idleTimeoutSeconds: number | null;
+  /** The lifetimes of a "remember me" session. */
+  rememberMe: ResolvedSessionLifetime;
+  /** Null: no limit. */
+  sessionLimit: { max: number; policy: SessionLimitPolicy } | null;
+  refreshReuseIntervalSeconds: number;
   clockToleranceSeconds: number;
   systemId: string;
   exposeErrorDetails: boolean;
@@ -58,6 +73,14 @@ export const AUTH_DEFAULTS = {
   audience: 'nest-signout-api',
   accessTokenTtlSeconds: 15 * 60,
   sessionTtlSeconds: 30 * 24 * 60 * 60,
+  /** No idle limit. */
+  idleTimeoutSeconds: false,
+  /** "Remember me" sessions: the same lifetimes as any other unless set. */
+  rememberMe: {},
+  /** No limit; with one, the policy is `evict-oldest`. */
+  sessionLimit: false,
+  sessionLimitPolicy: 'evict-oldest',
+  refreshReuseIntervalSeconds: 10,
   clockToleranceSeconds: 5,
   systemId: 'core',
   exposeErrorDetails: false,
@@ -117,6 +140,7 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
     audience: options.audience ?? AUTH_DEFAULTS.audience,
     accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? AUTH_DEFAULTS.accessTokenTtlSeconds,
     sessionTtlSeconds: options.sessionTtlSeconds ?? AUTH_DEFAULTS.sessionTtlSeconds,
+    ...resolveSessionPolicies(options),
     clockToleranceSeconds: options.clockToleranceSeconds ?? AUTH_DEFAULTS.clockToleranceSeconds,
     systemId: options.systemId ?? AUTH_DEFAULTS.systemId,
     exposeErrorDetails: options.exposeErrorDetails ?? AUTH_DEFAULTS.exposeErrorDetails,
@@ -151,6 +175,50 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
   if (resolved.cleanup)
     positiveIntegers(resolved.cleanup, ['intervalSeconds', 'retentionDays', 'batchSize'], 'cleanup.');
   return resolved;
+}
+
+type SessionPolicies = Pick<
+  ResolvedAuthOptions,
+  'idleTimeoutSeconds' | 'rememberMe' | 'sessionLimit' | 'refreshReuseIntervalSeconds'
+>;
+
+/** Idle timeout, "remember me", the session limit and the refresh reuse interval, checked. */
+function resolveSessionPolicies(options: AuthModuleOptions): SessionPolicies {
+  const sessionTtlSeconds = options.sessionTtlSeconds ?? AUTH_DEFAULTS.sessionTtlSeconds;
+  const idleTimeoutSeconds = idleTimeout(options.idleTimeoutSeconds ?? AUTH_DEFAULTS.idleTimeoutSeconds, '');
+  const remembered: SessionLifetimeOptions = options.rememberMe ?? AUTH_DEFAULTS.rememberMe;
+  if (typeof remembered !== 'object' || remembered === null)
+    throw new Error('AuthModule: rememberMe must be an object of sessionTtlSeconds and idleTimeoutSeconds');
+  const rememberMe = {
+    sessionTtlSeconds: remembered.sessionTtlSeconds ?? sessionTtlSeconds,
+    idleTimeoutSeconds:
+      remembered.idleTimeoutSeconds === undefined
+        ? idleTimeoutSeconds
+        : idleTimeout(remembered.idleTimeoutSeconds, 'rememberMe.'),
+  };
+  positiveIntegers(rememberMe, ['sessionTtlSeconds'], 'rememberMe.');
+  const limit = options.sessionLimit ?? AUTH_DEFAULTS.sessionLimit;
+  let sessionLimit: SessionPolicies['sessionLimit'] = null;
+  if (limit !== false) {
+    if (typeof limit !== 'object' || limit === null)
+      throw new Error('AuthModule: sessionLimit must be false or { max, policy }');
+    sessionLimit = { max: limit.max, policy: limit.policy ?? AUTH_DEFAULTS.sessionLimitPolicy };
+    positiveIntegers(sessionLimit, ['max'], 'sessionLimit.');
+    if (!['refuse', 'evict-oldest', 'evict-idle'].includes(sessionLimit.policy))
+      throw new Error('AuthModule: sessionLimit.policy must be refuse, evict-oldest or evict-idle');
+  }
+  const refreshReuseIntervalSeconds = options.refreshReuseIntervalSeconds ?? AUTH_DEFAULTS.refreshReuseIntervalSeconds;
+  if (!Number.isInteger(refreshReuseIntervalSeconds) || refreshReuseIntervalSeconds < 0)
+    throw new Error('AuthModule: refreshReuseIntervalSeconds must be a non-negative integer');
+  return { idleTimeoutSeconds, rememberMe, sessionLimit, refreshReuseIntervalSeconds };
+}
+
+/** A positive whole number of seconds, or null for `false` (no idle limit). */
+function idleTimeout(value: unknown, prefix: string): number | null {
+  if (value === false) return null;
+  if (!Number.isInteger(value) || (value as number) <= 0)
+    throw new Error(`AuthModule: ${prefix}idleTimeoutSeconds must be a positive integer or false`);
+  return value as number;
 }
 
 function positiveIntegers<T extends object>(values: T, keys: Array<keyof T & string>, prefix = ''): void {

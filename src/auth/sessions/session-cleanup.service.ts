@@ -71,7 +71,7 @@ export class SessionCleanupService implements OnApplicationBootstrap, BeforeAppl
     this.running = this.sessions.deleteExpiredSessions();
     try {
       const result = await this.running;
-      if (result.expiredSessions + result.deletedSessions + result.deletedDevices > 0) {
+      if (Object.values(result).some((count) => count > 0)) {
         this.logger.log(`Clean-up: ${JSON.stringify(result)}`);
       }
     } catch (error) {

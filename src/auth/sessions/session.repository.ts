@@ -19,6 +19,12 @@ export interface SessionRow {
   expired: boolean;
   /** Milliseconds left until `expires_at` by the database's clock (negative once past). */
   expires_in_ms: number;
+  /** Unused for longer than its idle timeout. */
+  idle: boolean;
+  /** Null: no idle limit. */
+  idle_timeout_seconds: number | null;
+  /** Milliseconds left until the idle timeout runs out, from the recorded last use (null: no idle limit). */
+  idle_in_ms: number | null;
   stale: boolean;
   device_external_id: string | null;
 }

@@ -12,7 +12,9 @@ import {
   RequestValidationError,
   SessionConflictError,
   SessionExpiredError,
+  SessionLimitReachedError,
   SessionNotFoundError,
+  SessionNotFreshError,
   SessionRevokedError,
   UnknownDeviceError,
   UserDisabledError,
@@ -23,7 +25,12 @@ import { AUTH_DEFAULTS, AUTH_OPTIONS, type ResolvedAuthOptions } from '../option
 import type { CachedSession } from '../revocation/revocation-cache.js';
 import { RevocationCache } from '../revocation/revocation-cache.js';
 import { AccessTokenService, type AccessTokenClaims } from '../tokens/access-token.service.js';
-import { hashRefreshToken, newRefreshToken } from '../tokens/refresh-token.js';
+import {
+  hashRefreshToken,
+  newRefreshToken,
+  refreshSuccessorKey,
+  successorRefreshToken,
+} from '../tokens/refresh-token.js';
 import { deadlineOf } from './database-deadline.js';
 import { SessionRepository } from './session.repository.js';
 import type {
@@ -57,13 +64,17 @@ function requireStorableText(fields: Record<string, string | undefined>): void {
  */
 @Injectable()
 export class SessionService {
+  private readonly successorKey: Buffer;
+
   constructor(
     private readonly repository: SessionRepository,
     @Inject(AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,
     private readonly tokens: AccessTokenService,
     private readonly events: AuthEventPublisher,
     private readonly cache: RevocationCache,
-  ) {}
+  ) {
+    this.successorKey = refreshSuccessorKey(options.signing);
+  }
 
   private get sql() {
     return this.repository.sql;
@@ -79,26 +90,50 @@ export class SessionService {
   }
 
   /**
-   * Opens a session (and registers or re-activates its device) and signs its first access token. A field with text
-   * PostgreSQL cannot hold (NUL, a lone surrogate) is a RequestValidationError naming it, and nothing is written.
+   * Opens a session (and registers or re-activates its device) and signs its first access token, with the lifetimes
+   * of `rememberMe` when asked. With a `sessionLimit`, in one transaction under a per-user lock: the user's live
+   * sessions are counted and, at the limit, the sign-in is refused (SessionLimitReachedError, nothing written) or the
+   * oldest or least recently used sessions end (`session_limit`). A field with text PostgreSQL cannot hold (NUL, a
+   * lone surrogate) is a RequestValidationError naming it, and nothing is written.
    */
   async createSession(input: CreateSessionInput): Promise<CreatedSession> {
     const { userId, deviceId, deviceName, pushToken, ip, userAgent } = input;
     requireStorableText({ userId, deviceId, deviceName, pushToken, ip, userAgent });
     const refreshToken = newRefreshToken();
-    const [row] = await this.repository.rows<{ id: string; expires_at: Date; expires_in: number }>(
-      this.sql.CREATE_SESSION,
-      [
-        input.userId,
-        input.deviceId || null,
-        input.deviceName ?? null,
-        input.pushToken ?? null,
-        this.options.sessionTtlSeconds,
-        input.ip ?? null,
-        input.userAgent ?? null,
-        hashRefreshToken(refreshToken),
-      ],
-    );
+    const lifetime = input.rememberMe ? this.options.rememberMe : this.options;
+    const params = [
+      input.userId,
+      input.deviceId || null,
+      input.deviceName ?? null,
+      input.pushToken ?? null,
+      lifetime.sessionTtlSeconds,
+      input.ip ?? null,
+      input.userAgent ?? null,
+      hashRefreshToken(refreshToken),
+      lifetime.idleTimeoutSeconds,
+    ];
+    type Created = { id: string; expires_at: Date; expires_in: number };
+    let row: Created | undefined;
+    const limit = this.options.sessionLimit;
+    if (!limit) {
+      [row] = await this.repository.rows<Created>(this.sql.CREATE_SESSION, params);
+    } else {
+      let evicted: RevokedRow[] = [];
+      await this.repository.transaction(async (query) => {
+        await query(this.sql.LOCK_USER_SESSIONS, [userId]);
+        if (limit.policy === 'refuse') {
+          const [{ live }] = await query<{ live: number }>(this.sql.COUNT_LIVE_SESSIONS, [userId]);
+          if (live >= limit.max) throw new SessionLimitReachedError();
+        } else {
+          const byLastUse = limit.policy === 'evict-idle';
+          const reason = RevokeReason.sessionLimit;
+          evicted = await query<RevokedRow>(this.sql.EVICT_SESSIONS_OVER_LIMIT, [userId, limit.max, reason, byLastUse]);
+        }
+        [row] = await query<Created>(this.sql.CREATE_SESSION, params);
+      });
+      this.ended(evicted, RevokeReason.sessionLimit);
+    }
+    if (!row) throw new Error('CREATE_SESSION returned no row');
     const signed = this.tokens.sign(input.userId, row.id, row.expires_at);
     this.events.emit(
       AuthEvent.sessionCreated,
@@ -128,13 +163,29 @@ export class SessionService {
    * ends its refresh tokens.
    */
   async refreshSession(refreshToken: string): Promise<CreatedSession> {
+    type Rotated = { id: string; user_id: string; expires_at: Date; expires_in: number };
     const presented = hashRefreshToken(refreshToken);
-    const successor = newRefreshToken();
-    const [row] = await this.repository.rows<{ id: string; user_id: string; expires_at: Date; expires_in: number }>(
-      this.sql.ROTATE_REFRESH_TOKEN,
-      [presented, hashRefreshToken(successor)],
-    );
+    const successor = successorRefreshToken(refreshToken, this.successorKey);
+    const successorHash = hashRefreshToken(successor);
+    let [row] = await this.repository.rows<Rotated>(this.sql.ROTATE_REFRESH_TOKEN, [presented, successorHash]);
+    const reuseInterval = this.options.refreshReuseIntervalSeconds;
+    // Presented again shortly after it was traded, its successor still unused: a second tab or a retry, not a theft.
+    if (!row && reuseInterval > 0)
+      [row] = await this.repository.rows<Rotated>(this.sql.REUSE_ROTATED_REFRESH_TOKEN, [
+        presented,
+        successorHash,
+        reuseInterval,
+      ]);
     if (!row) {
+      const idle = RevokeReason.idleTimeout;
+      const idleEnded = await this.repository.rows<RevokedRow>(this.sql.REVOKE_IDLE_SESSION_OF_TOKEN, [
+        presented,
+        idle,
+      ]);
+      if (idleEnded.length > 0) {
+        this.ended(idleEnded, idle);
+        throw new InvalidRefreshTokenError();
+      }
       const reason = RevokeReason.refreshTokenReuse;
       this.ended(
         await this.repository.rows<RevokedRow>(this.sql.REVOKE_SESSION_OF_REUSED_TOKEN, [presented, reason]),
@@ -164,6 +215,43 @@ export class SessionService {
     if (!session || session.userId !== claims.sub)
       throw new InvalidTokenError('Token subject does not own its session');
     return { userId: session.userId, sessionId: claims.sid, deviceId: session.deviceId, tokenId: claims.jti };
+  }
+
+  /**
+   * Refuses a session whose user proved their credentials (sign-in, `reauthenticate`) longer than `maxAgeSeconds` ago:
+   * SessionNotFreshError (`@RequireFreshSession` on a route does this after JwtGuard).
+   */
+  async requireFreshSession(session: Pick<AuthenticatedSession, 'sessionId'>, maxAgeSeconds: number): Promise<void> {
+    const [row] = await this.repository.rows<{ fresh: boolean }>(this.sql.SESSION_AUTHENTICATED_WITHIN, [
+      session.sessionId,
+      maxAgeSeconds,
+    ]);
+    if (!row?.fresh) throw new SessionNotFreshError(maxAgeSeconds);
+  }
+
+  /**
+   * The user of a live session proved their credentials again (a password typed anew, a second factor): the session
+   * counts as fresh from now, for `@RequireFreshSession`. Returns false when the session is not live (nothing changes).
+   */
+  async reauthenticate(session: Pick<AuthenticatedSession, 'sessionId' | 'userId'>): Promise<boolean> {
+    const rows = await this.repository.rows(this.sql.REAUTHENTICATE_SESSION, [session.sessionId, session.userId]);
+    return rows.length === 1;
+  }
+
+  /**
+   * After the user's credentials changed (a new password, a reset, a removed second factor): every other session of the
+   * user ends (`credentials_changed`, one `auth.session.revoked` event), on every instance, and the session that made
+   * the change, when given, stays and counts as freshly authenticated. Returns the ids ended.
+   */
+  async endSessionsAfterCredentialChange(
+    userId: string,
+    current?: Pick<AuthenticatedSession, 'sessionId'>,
+  ): Promise<string[]> {
+    const ended = await this.revokeUserSessions(userId, RevokeReason.credentialsChanged, {
+      except: current?.sessionId,
+    });
+    if (current) await this.reauthenticate({ sessionId: current.sessionId, userId });
+    return ended;
   }
 
   /** The user's live sessions, most recently used first; `currentSessionId` marks the caller's own. */
@@ -300,10 +388,18 @@ export class SessionService {
       expiredSessions += marked.length;
       if (marked.length < batchSize) break;
     }
+    let idleSessions = 0;
+    for (;;) {
+      const reason = RevokeReason.idleTimeout;
+      const marked = await this.repository.rows<RevokedRow>(this.sql.MARK_IDLE_SESSIONS, [asOf, batchSize, reason]);
+      this.events.revoked(marked, reason);
+      idleSessions += marked.length;
+      if (marked.length < batchSize) break;
+    }
     const deletedSessions = await this.deleteInBatches(this.sql.PURGE_SESSIONS, cutoff, batchSize);
     const deletedDevices = await this.deleteInBatches(this.sql.PURGE_DEVICES, cutoff, batchSize);
     if (deletedSessions > 0) this.events.purged(deletedSessions, cutoff);
-    return { expiredSessions, deletedSessions, deletedDevices };
+    return { expiredSessions, idleSessions, deletedSessions, deletedDevices };
   }
 
   private async deleteInBatches(statement: string, cutoff: Date, batchSize: number): Promise<number> {
@@ -325,9 +421,25 @@ export class SessionService {
     if (row.user_id !== claims.sub) throw new InvalidTokenError('Token subject does not own its session');
     if (row.revoked) throw new SessionRevokedError();
     if (row.expired) throw new SessionExpiredError();
+    if (row.idle) {
+      const reason = RevokeReason.idleTimeout;
+      this.ended(await this.repository.rows<RevokedRow>(this.sql.REVOKE_IDLE_SESSION, [claims.sid, reason]), reason);
+      throw new SessionExpiredError();
+    }
     await this.requireActiveUser(row.user_id);
     if (row.stale) await this.repository.affected(this.sql.TOUCH_SESSION, [claims.sid]);
-    return { userId: row.user_id, deviceId: row.device_external_id, expiresAtMs: readAt + row.expires_in_ms };
+    // A cached entry never outlives the idle window the database sees: hits in the cache are not recorded as uses.
+    const idleLeftMs =
+      row.idle_timeout_seconds === null
+        ? Infinity
+        : row.stale
+          ? row.idle_timeout_seconds * 1000
+          : (row.idle_in_ms ?? 0);
+    return {
+      userId: row.user_id,
+      deviceId: row.device_external_id,
+      expiresAtMs: readAt + Math.min(row.expires_in_ms, idleLeftMs),
+    };
   }
 
   /**

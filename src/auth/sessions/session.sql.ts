@@ -7,12 +7,21 @@ import { authTables } from './db-schema.js';
 
 export type SessionSql = ReturnType<typeof sessionSql>;
 
+/**
+ * True for a session of alias `s` unused for longer than its own idle timeout (none: never). Its end is dated when the
+ * timeout ran out, as an expiry is.
+ */
+const idle = (s: string) =>
+  `(${s}.idle_timeout_seconds IS NOT NULL ` +
+  `AND ${s}.last_used_at <= now() - make_interval(secs => ${s}.idle_timeout_seconds))`;
+const idleEnd = (s: string) => `${s}.last_used_at + make_interval(secs => ${s}.idle_timeout_seconds)`;
+
 export function sessionSql(schema?: string) {
   const t = authTables(schema);
   return {
     /**
      * $1 user, $2 external device id|null, $3 device name, $4 push token, $5 ttl seconds, $6 ip, $7 user agent, $8
-     * refresh token hash.
+     * refresh token hash, $9 idle timeout seconds|null.
      */
     CREATE_SESSION: `
       WITH device AS (
@@ -24,19 +33,27 @@ export function sessionSql(schema?: string) {
               revoked_at = NULL
         RETURNING id
       ), session AS (
-        INSERT INTO ${t.sessions} (user_id, device_id, expires_at, ip, user_agent)
-        VALUES ($1, (SELECT id FROM device), now() + make_interval(secs => $5), $6, $7)
+        INSERT INTO ${t.sessions} (user_id, device_id, expires_at, ip, user_agent, idle_timeout_seconds)
+        VALUES ($1, (SELECT id FROM device), now() + make_interval(secs => $5), $6, $7, $9::int)
         RETURNING id, expires_at
       ), refresh AS (
         INSERT INTO ${t.refreshTokens} (token_hash, session_id) SELECT $8, id FROM session
       )
       SELECT id, expires_at, floor(EXTRACT(EPOCH FROM expires_at - now()))::int AS expires_in FROM session`,
 
-    /** $1 session id, $2 last-use resolution in seconds. */
+    /**
+     * $1 session id, $2 longest last-use resolution in seconds: a session with an idle timeout records its use when the
+     * record is older than a tenth of the timeout (at least 1 s, at most $2).
+     */
     FIND_SESSION: `
       SELECT s.user_id, s.revoked_at IS NOT NULL AS revoked, s.expires_at <= now() AS expired,
              (EXTRACT(EPOCH FROM s.expires_at - now()) * 1000)::float8 AS expires_in_ms,
-             s.last_used_at < now() - make_interval(secs => $2) AS stale, d.external_id AS device_external_id
+             ${idle('s')} AS idle, s.idle_timeout_seconds,
+             (EXTRACT(EPOCH FROM ${idleEnd('s')} - now()) * 1000)::float8 AS idle_in_ms,
+             s.last_used_at < now() - make_interval(
+               secs => LEAST($2::float8, GREATEST(1, COALESCE(s.idle_timeout_seconds / 10.0, $2::float8)))
+             ) AS stale,
+             d.external_id AS device_external_id
       FROM ${t.sessions} s LEFT JOIN ${t.devices} d ON d.id = s.device_id
       WHERE s.id = $1`,
 
@@ -45,6 +62,55 @@ export function sessionSql(schema?: string) {
 
     /** $1 session id. */
     TOUCH_SESSION: `UPDATE ${t.sessions} SET last_used_at = now() WHERE id = $1 AND revoked_at IS NULL`,
+
+    /** $1 session id, $2 reason. A live session past its idle timeout ends, dated when the timeout ran out. */
+    REVOKE_IDLE_SESSION: `
+      UPDATE ${t.sessions} s SET revoked_at = ${idleEnd('s')}, revoke_reason = $2
+      WHERE s.id = $1 AND s.revoked_at IS NULL AND ${idle('s')}
+      RETURNING s.id, s.user_id`,
+
+    /** $1 refresh token hash, $2 reason. The token's session, live but past its idle timeout, ends. */
+    REVOKE_IDLE_SESSION_OF_TOKEN: `
+      UPDATE ${t.sessions} s SET revoked_at = ${idleEnd('s')}, revoke_reason = $2
+      WHERE s.id = (SELECT session_id FROM ${t.refreshTokens} WHERE token_hash = $1)
+        AND s.revoked_at IS NULL AND ${idle('s')}
+      RETURNING s.id, s.user_id`,
+
+    /** $1 user: serialises the sign-ins of one user until the transaction ends (the session limit). */
+    LOCK_USER_SESSIONS: `SELECT pg_advisory_xact_lock(hashtextextended('nest-signout:sessions:' || $1, 0))`,
+
+    /** $1 user. Live sessions (not revoked, expired or idle). */
+    COUNT_LIVE_SESSIONS: `
+      SELECT count(*)::int AS live FROM ${t.sessions} s
+      WHERE s.user_id = $1 AND s.revoked_at IS NULL AND s.expires_at > now() AND NOT ${idle('s')}`,
+
+    /**
+     * $1 user, $2 sessions the user may keep before the new one, $3 reason, $4 true: least recently used first, false:
+     * oldest first. Ends as many live sessions as make room for one more.
+     */
+    EVICT_SESSIONS_OVER_LIMIT: `
+      WITH live AS (
+        SELECT s.id, s.created_at, s.last_used_at FROM ${t.sessions} s
+        WHERE s.user_id = $1 AND s.revoked_at IS NULL AND s.expires_at > now() AND NOT ${idle('s')}
+      ), victims AS (
+        SELECT id FROM live
+        ORDER BY CASE WHEN $4::boolean THEN last_used_at ELSE created_at END, created_at
+        LIMIT GREATEST(0, (SELECT count(*) FROM live) - $2::int + 1)
+      )
+      UPDATE ${t.sessions} s SET revoked_at = now(), revoke_reason = $3
+      FROM victims v WHERE s.id = v.id
+      RETURNING s.id, s.user_id`,
+
+    /** $1 session id, $2 seconds. Whether its user proved their credentials at most that long ago. */
+    SESSION_AUTHENTICATED_WITHIN: `
+      SELECT COALESCE(authenticated_at, created_at) > now() - make_interval(secs => $2) AS fresh
+      FROM ${t.sessions} WHERE id = $1`,
+
+    /** $1 session id, $2 its user. A live session's user proved their credentials again: now. */
+    REAUTHENTICATE_SESSION: `
+      UPDATE ${t.sessions} s SET authenticated_at = now(), last_used_at = now()
+      WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND s.expires_at > now() AND NOT ${idle('s')}
+      RETURNING s.id`,
 
     /** $1 session id, $2 reason. */
     REVOKE_SESSION: `
@@ -108,20 +174,40 @@ export function sessionSql(schema?: string) {
     CLEAR_PUSH_TOKEN: `UPDATE ${t.devices} SET push_token = NULL WHERE user_id = $1 AND push_token = $2 RETURNING id`,
 
     /**
-     * $1 presented refresh token hash, $2 its successor's hash. Rotates a live token of a live session; no row
-     * otherwise.
+     * $1 presented refresh token hash, $2 its successor's hash. Rotates a live token of a live session (not past its
+     * idle timeout, which the use slides); no row otherwise.
      */
     ROTATE_REFRESH_TOKEN: `
       WITH used AS (
         UPDATE ${t.refreshTokens} r SET rotated_at = now()
         FROM ${t.sessions} s
         WHERE r.token_hash = $1 AND r.rotated_at IS NULL
-          AND s.id = r.session_id AND s.revoked_at IS NULL AND s.expires_at > now()
+          AND s.id = r.session_id AND s.revoked_at IS NULL AND s.expires_at > now() AND NOT ${idle('s')}
         RETURNING s.id, s.user_id, s.expires_at
       ), successor AS (
         INSERT INTO ${t.refreshTokens} (token_hash, session_id) SELECT $2, id FROM used
+      ), touched AS (
+        UPDATE ${t.sessions} SET last_used_at = now() WHERE id IN (SELECT id FROM used)
       )
       SELECT id, user_id, expires_at, floor(EXTRACT(EPOCH FROM expires_at - now()))::int AS expires_in FROM used`,
+
+    /**
+     * $1 presented refresh token hash, $2 its successor's hash, $3 the reuse interval in seconds. A token rotated at
+     * most that long ago, whose successor is not used yet, of a live session: the session (its use slides the idle
+     * window); no row otherwise.
+     */
+    REUSE_ROTATED_REFRESH_TOKEN: `
+      WITH parent AS (
+        SELECT session_id FROM ${t.refreshTokens}
+        WHERE token_hash = $1 AND rotated_at > now() - make_interval(secs => $3)
+      ), reused AS (
+        UPDATE ${t.sessions} s SET last_used_at = now()
+        FROM parent p, ${t.refreshTokens} successor
+        WHERE s.id = p.session_id AND successor.token_hash = $2 AND successor.session_id = s.id
+          AND successor.rotated_at IS NULL AND s.revoked_at IS NULL AND s.expires_at > now() AND NOT ${idle('s')}
+        RETURNING s.id, s.user_id, s.expires_at
+      )
+      SELECT id, user_id, expires_at, floor(EXTRACT(EPOCH FROM expires_at - now()))::int AS expires_in FROM reused`,
 
     /** $1 presented refresh token hash, $2 reason. An already-rotated token came back: its session ends. */
     REVOKE_SESSION_OF_REUSED_TOKEN: `
@@ -142,6 +228,18 @@ export function sessionSql(schema?: string) {
         ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED
       )
       UPDATE ${t.sessions} s SET revoked_at = s.expires_at, revoke_reason = 'expired'
+      FROM batch WHERE s.id = batch.id
+      RETURNING s.id, s.user_id`,
+
+    /** $1 the run's time, $2 batch size, $3 reason. Live sessions past their idle timeout end, as of its end. */
+    MARK_IDLE_SESSIONS: `
+      WITH batch AS (
+        SELECT id FROM ${t.sessions}
+        WHERE revoked_at IS NULL AND idle_timeout_seconds IS NOT NULL
+          AND last_used_at <= $1::timestamptz - make_interval(secs => idle_timeout_seconds)
+        ORDER BY last_used_at LIMIT $2 FOR UPDATE SKIP LOCKED
+      )
+      UPDATE ${t.sessions} s SET revoked_at = ${idleEnd('s')}, revoke_reason = $3
       FROM batch WHERE s.id = batch.id
       RETURNING s.id, s.user_id`,
 

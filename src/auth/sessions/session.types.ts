@@ -9,6 +9,8 @@ export interface CreateSessionInput {
   pushToken?: string;
   ip?: string;
   userAgent?: string;
+  /** Opens it with the `rememberMe` lifetimes ("remember me" at sign-in). Default false. */
+  rememberMe?: boolean;
 }
 
 export interface CreatedSession {
@@ -66,6 +68,8 @@ export interface SessionSummary {
 export interface SessionCleanupResult {
   /** Live sessions found past their expiry and marked revoked (`expired`). */
   expiredSessions: number;
+  /** Live sessions found past their idle timeout and marked revoked (`idle_timeout`). */
+  idleSessions: number;
   /** Sessions deleted because they ended before the retention cut-off. */
   deletedSessions: number;
   /** Signed-out devices deleted because no session refers to them any more. */

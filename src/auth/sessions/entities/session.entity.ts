@@ -37,4 +37,12 @@ export class AuthSession {
 
   @Column({ name: 'user_agent', type: 'text', nullable: true })
   userAgent: string | null;
+
+  /** Longest the session may go unused, chosen at sign-in; null: no idle limit. */
+  @Column({ name: 'idle_timeout_seconds', type: 'integer', nullable: true })
+  idleTimeoutSeconds: number | null;
+
+  /** When the user last proved their credentials (sign-in, re-authentication); null on rows from before: created_at. */
+  @Column({ name: 'authenticated_at', type: 'timestamptz', nullable: true })
+  authenticatedAt: Date | null;
 }

@@ -168,6 +168,18 @@ const rows: Row[] = [
     { status: { code: 500, name: 'INTERNAL_SERVER_ERROR', message: 'Internal server error.' }, data: {} },
   ],
   [
+    'SessionLimitReachedError',
+    500,
+    new errors.SessionLimitReachedError(),
+    { status: { code: 500, name: 'INTERNAL_SERVER_ERROR', message: 'Internal server error.' }, data: {} },
+  ],
+  [
+    'SessionNotFreshError',
+    500,
+    new errors.SessionNotFreshError(300),
+    { status: { code: 500, name: 'INTERNAL_SERVER_ERROR', message: 'Internal server error.' }, data: {} },
+  ],
+  [
     'a plain Error',
     500,
     new Error('boom'),

@@ -142,6 +142,26 @@ const rows: Row[] = [
     },
   ],
   [
+    'SessionLimitReachedError',
+    403,
+    new errors.SessionLimitReachedError(),
+    {
+      message: 'Forbidden',
+      description: 'The account has as many sessions as it may hold; sign out of another one first',
+      code: 'SESSION_LIMIT_REACHED',
+    },
+  ],
+  [
+    'SessionNotFreshError',
+    401,
+    new errors.SessionNotFreshError(300),
+    {
+      message: 'Unauthorized',
+      description: 'A more recent sign-in is required for this action',
+      code: 'SESSION_NOT_FRESH',
+    },
+  ],
+  [
     'a plain Error',
     500,
     new Error('boom'),

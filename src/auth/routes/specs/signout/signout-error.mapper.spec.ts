@@ -152,6 +152,28 @@ const rows: Row[] = [
     },
   ],
   [
+    'SessionLimitReachedError',
+    500,
+    new errors.SessionLimitReachedError(),
+    {
+      error: 'COMMON',
+      errorId: 0,
+      message: "Sorry for inconvenience. We're fixing the issue. If you have urgent questions, contact support",
+      systemId: 'core',
+    },
+  ],
+  [
+    'SessionNotFreshError',
+    500,
+    new errors.SessionNotFreshError(300),
+    {
+      error: 'COMMON',
+      errorId: 0,
+      message: "Sorry for inconvenience. We're fixing the issue. If you have urgent questions, contact support",
+      systemId: 'core',
+    },
+  ],
+  [
     'a plain Error',
     500,
     new Error('boom'),

@@ -54,6 +54,18 @@ const rows: Row[] = [
     { Message: 'An internal server error occurred while processing the request' },
   ],
   [
+    'SessionLimitReachedError',
+    500,
+    new errors.SessionLimitReachedError(),
+    { Message: 'An internal server error occurred while processing the request' },
+  ],
+  [
+    'SessionNotFreshError',
+    500,
+    new errors.SessionNotFreshError(300),
+    { Message: 'An internal server error occurred while processing the request' },
+  ],
+  [
     'a plain Error',
     500,
     new Error('boom'),
