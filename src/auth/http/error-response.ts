@@ -52,9 +52,13 @@ export const BAD_REQUEST_KINDS = [
   'request_validation',
 ] as const satisfies readonly AuthErrorKind[];
 
-/** Kinds only the generic spec's routes raise or document (its 404 and 503): the others answer their 500. */
+/**
+ * Kinds only the generic spec's routes raise or document (its 404, the admin routes' 403, its 503): the others answer
+ * their 500.
+ */
 export const GENERIC_ONLY_KINDS = [
   'unknown_session',
+  'admin_required',
   'database_unavailable',
 ] as const satisfies readonly AuthErrorKind[];
 
