@@ -1,10 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import type { INestApplication } from '@nestjs/common';
+import {
+  ForbiddenException,
+  Injectable,
+  type CanActivate,
+  type ExecutionContext,
+  type INestApplication,
+  type Type,
+} from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { of, type Observable } from 'rxjs';
 import request from 'supertest';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { SessionsRevokedEvent } from '../src/auth/index.js';
+import { SessionsRevokedEvent, type AuthenticatedSession } from '../src/auth/index.js';
 import { allowListAdminGuard } from './apps/host-admin.guard.js';
 import { ADAPTERS } from './support/constants.js';
 import { useHost } from './support/host.js';
@@ -80,7 +88,7 @@ describe.each(ADAPTERS)('admin sign-out over %s', (adapter) => {
       expiresAt: row.expires_at.toISOString(),
     };
   };
-  const ended = (sessionIds: string[]) =>
+  const revocations = (sessionIds: string[]) =>
     db.query('SELECT id, revoke_reason, revoked_at IS NOT NULL AS revoked FROM auth_sessions WHERE id = ANY($1)', [
       sessionIds,
     ]);
@@ -172,7 +180,7 @@ describe.each(ADAPTERS)('admin sign-out over %s', (adapter) => {
       .expect(200)
       .expect('Cache-Control', 'no-store');
     expect(response.body).toEqual({ message: 'Session revoked', revokedSessions: 1 });
-    expect(await ended([laptop.sessionId, phone.sessionId])).toEqual(
+    expect(await revocations([laptop.sessionId, phone.sessionId])).toEqual(
       expect.arrayContaining([
         { id: laptop.sessionId, revoke_reason: 'admin', revoked: true },
         { id: phone.sessionId, revoke_reason: null, revoked: false },
@@ -194,7 +202,7 @@ describe.each(ADAPTERS)('admin sign-out over %s', (adapter) => {
       .expect(200)
       .expect('Cache-Control', 'no-store');
     expect(response.body).toEqual({ message: 'Sessions revoked', revokedSessions: 2 });
-    expect(await ended([phone.sessionId, laptop.sessionId, revoked.sessionId])).toEqual(
+    expect(await revocations([phone.sessionId, laptop.sessionId, revoked.sessionId])).toEqual(
       expect.arrayContaining([
         { id: phone.sessionId, revoke_reason: 'admin', revoked: true },
         { id: laptop.sessionId, revoke_reason: 'admin', revoked: true },
@@ -295,11 +303,75 @@ describe.each(ADAPTERS)('admin sign-out over %s', (adapter) => {
     await http().get('/auth/me').set('Authorization', laptop.bearer).expect(200);
   });
 
+  // Percent-encoding that is not UTF-8 (here a lone surrogate's CESU-8 bytes): Express hands the route a parameter it
+  // cannot decode, answered in the route's body; Fastify's router refuses the URL before it routes anything.
+  it('a user id whose percent-encoding is not UTF-8: 400, and nothing changes', async () => {
+    const { admin, phone, laptop } = await scene();
+    const before = await authState(db);
+    for (const [method, path] of adminRoutes(`${phone.userId}%ED%A0%80`, laptop.sessionId)) {
+      const response = await send(app, method, path).set('Authorization', admin.bearer);
+      expect({ route: `${method} ${path}`, status: response.status, body: response.body }).toEqual({
+        route: `${method} ${path}`,
+        status: 400,
+        body:
+          adapter === 'express'
+            ? {
+                message: 'Invalid input data',
+                description: 'The request data did not pass validation',
+                code: 'INVALID_INPUT',
+              }
+            : {
+                statusCode: 400,
+                code: 'FST_ERR_BAD_URL',
+                error: 'Bad Request',
+                message: `'${path}' is not a valid url component`,
+              },
+      });
+    }
+    expect(await authState(db)).toEqual(before);
+    await http().get('/auth/me').set('Authorization', laptop.bearer).expect(200);
+  });
+
   it('is in the OpenAPI document', () => {
     expect(documentedAdminOperations(app)).toEqual({
       [ADMIN_PATHS[0]]: ['delete', 'get'],
       [ADMIN_PATHS[1]]: ['delete'],
     });
+  });
+});
+
+/** A guard answering with an Observable, and refusing by throwing Nest's ForbiddenException. */
+function throwingAdminGuard(admins: ReadonlySet<string>): Type<CanActivate> {
+  @Injectable()
+  class ThrowingAdminGuard implements CanActivate {
+    canActivate(context: ExecutionContext): Observable<boolean> {
+      const { user } = context.switchToHttp().getRequest<{ user: AuthenticatedSession }>();
+      if (!admins.has(user.userId)) throw new ForbiddenException('not an admin');
+      return of(true);
+    }
+  }
+  return ThrowingAdminGuard;
+}
+
+describe.each(ADAPTERS)('an admin guard that throws or answers an Observable, over %s', (adapter) => {
+  const admins = new Set<string>();
+  let app: INestApplication;
+  useHost(adapter, (opened) => ({ app } = opened), { admin: { guard: throwingAdminGuard(admins) } });
+
+  it("its ForbiddenException is the route's 403, its Observable<true> lets the caller through", async () => {
+    const admin = await newUser(app);
+    admins.add(admin.userId);
+    const user = await newUser(app);
+    const path = `/auth/admin/users/${user.userId}/sessions`;
+    const refused = await request(app.getHttpServer()).delete(path).set('Authorization', user.bearer);
+    expect({ status: refused.status, body: refused.body }).toEqual({ status: 403, body: ADMIN_REQUIRED });
+    await request(app.getHttpServer()).get('/auth/me').set('Authorization', user.bearer).expect(200);
+    const ended = await request(app.getHttpServer()).delete(path).set('Authorization', admin.bearer);
+    expect({ status: ended.status, body: ended.body }).toEqual({
+      status: 200,
+      body: { message: 'Sessions revoked', revokedSessions: 1 },
+    });
+    await request(app.getHttpServer()).get('/auth/me').set('Authorization', user.bearer).expect(401);
   });
 });
 

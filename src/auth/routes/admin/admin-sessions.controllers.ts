@@ -104,7 +104,7 @@ export class AdminSessionsRevokeController {
   @Delete(':userId/sessions')
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
-  @ApiOperation({ summary: "End every session of a user (administrators)" })
+  @ApiOperation({ summary: 'End every session of a user (administrators)' })
   @ApiParam(USER_ID)
   @ApiResponse({ status: 200, description: '{"message": "Sessions revoked", "revokedSessions": n}' })
   @ApiResponse(FORBIDDEN)
