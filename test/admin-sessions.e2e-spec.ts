@@ -117,7 +117,7 @@ describe.each(ADAPTERS)('admin sign-out over %s', (adapter) => {
     return { admin, phone, laptop, revoked, stranger };
   }
 
-  it("GET /auth/admin/users/:userId/sessions lists another user's live sessions, most recently used first", async () => {
+  it("GET /auth/admin/users/:userId/sessions lists another user's live sessions, latest used first", async () => {
     const { admin, phone, laptop } = await scene();
     const response = await http()
       .get(`/auth/admin/users/${phone.userId}/sessions`)
@@ -248,7 +248,7 @@ describe.each(ADAPTERS)('admin sign-out over %s', (adapter) => {
     await http().get('/auth/me').set('Authorization', sessions.stranger.bearer).expect(200);
   });
 
-  it('a caller the admin guard refuses: 403 in the generic body on every admin route, and nothing changes', async () => {
+  it('a caller the admin guard refuses: 403 in the generic body on each admin route; nothing changes', async () => {
     const { phone, laptop, stranger } = await scene();
     const before = await authState(db);
     for (const [method, path] of adminRoutes(phone.userId, laptop.sessionId)) {
