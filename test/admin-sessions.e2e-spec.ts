@@ -332,6 +332,32 @@ describe.each(ADAPTERS)('admin sign-out over %s', (adapter) => {
     await http().get('/auth/me').set('Authorization', laptop.bearer).expect(200);
   });
 
+  it('a broken JSON body: 400 in the generic body; a trailing slash: an unknown path; nothing changes', async () => {
+    const { admin, phone } = await scene();
+    const before = await authState(db);
+    const broken = await http()
+      .delete(`/auth/admin/users/${phone.userId}/sessions`)
+      .set('Authorization', admin.bearer)
+      .set('Content-Type', 'application/json')
+      .send('{"a":');
+    expect({ status: broken.status, body: broken.body }).toEqual({
+      status: 400,
+      body: {
+        message: 'Invalid input data',
+        description: 'The request data did not pass validation',
+        code: 'INVALID_INPUT',
+      },
+    });
+    const path = `/auth/admin/users/${phone.userId}/sessions/`;
+    const slashed = await http().delete(path).set('Authorization', admin.bearer);
+    expect({ status: slashed.status, body: slashed.body }).toEqual({
+      status: 404,
+      body: { message: `Cannot DELETE ${path}`, error: 'Not Found', statusCode: 404 },
+    });
+    expect(await authState(db)).toEqual(before);
+    await http().get('/auth/me').set('Authorization', phone.bearer).expect(200);
+  });
+
   it('is in the OpenAPI document', () => {
     expect(documentedAdminOperations(app)).toEqual({
       [ADMIN_PATHS[0]]: ['delete', 'get'],
