@@ -8,6 +8,7 @@ import { AuthModule, runMigrationsLocked } from './auth/index.js';
 import { DEMO_TOKEN_CLAIMS, type DemoConfig } from './demo/demo.config.js';
 import { AuditLogListener } from './demo/audit-log.listener.js';
 import { benchParts } from './demo/bench/bench-routes.js';
+import { DemoAdminGuard } from './demo/demo-admin.guard.js';
 import { DemoAuthController } from './demo/demo-auth.controller.js';
 import { demoMigrations } from './demo/demo-migrations.js';
 import { DemoSeedService } from './demo/demo-seed.service.js';
@@ -80,6 +81,8 @@ export class AppModule implements NestModule {
         DemoUsersModule,
         ...sharedRateLimitImports(config.redisUrl),
         AuthModule.forRootAsync({
+          // The admin routes only with administrators to let through (AUTH_ADMIN_EMAILS).
+          ...(config.adminEmails.length ? { admin: { guard: DemoAdminGuard } } : {}),
           imports: [DemoUsersModule],
           inject: [ConfigService, DemoUsersService],
           useFactory: (settings: ConfigService<DemoConfig, true>, users: DemoUsersService) => ({

@@ -1,9 +1,12 @@
 /** Names of the four documented logout routes. */
 export type LogoutRouteName = 'signout' | 'authLogout' | 'fibLogout' | 'v3Logout';
 
+/** Names of the admin routes, mounted only when the host gives the `admin` extra. */
+export type AdminRouteName = 'adminListSessions' | 'adminRevokeSession' | 'adminRevokeSessions';
+
 /** Names of every route the module can mount, as used in the `routes` option. */
 export type AuthRouteName =
-  LogoutRouteName | 'refresh' | 'logoutAll' | 'logoutOthers' | 'listSessions' | 'revokeSession';
+  LogoutRouteName | 'refresh' | 'logoutAll' | 'logoutOthers' | 'listSessions' | 'revokeSession' | AdminRouteName;
 
 /** The JWT `typ` header our access tokens carry (RFC 9068). */
 export const ACCESS_TOKEN_TYPE = 'at+jwt';

@@ -8,8 +8,8 @@ export const {
   ASYNC_OPTIONS_TYPE: AUTH_ASYNC_OPTIONS_TYPE,
 } = new ConfigurableModuleBuilder<AuthModuleOptions>({ moduleName: 'Auth' })
   .setClassMethodName('forRoot')
-  .setExtras<AuthModuleExtras>({ isGlobal: false, routes: {}, dataSource: undefined }, (definition, extras) => ({
-    ...definition,
-    global: extras.isGlobal,
-  }))
+  .setExtras<AuthModuleExtras>(
+    { isGlobal: false, routes: {}, dataSource: undefined, admin: undefined },
+    (definition, extras) => ({ ...definition, global: extras.isGlobal }),
+  )
   .build();

@@ -12,6 +12,7 @@ import {
 import { AuthUserStore } from './auth-user-store.interface.js';
 import { AuthEventPublisher } from './events/auth.events.js';
 import { JwtGuard } from './guard/jwt.guard.js';
+import { AdminRouteGuard, AUTH_ADMIN_GUARD } from './http/admin-route.guard.js';
 import { AuthCookieService, ClearAuthCookieInterceptor } from './http/auth-cookie.service.js';
 import { AuthRouteGuard } from './http/auth-route.guard.js';
 import { AuthErrorRenderer } from './http/error-renderer.js';
@@ -58,7 +59,11 @@ export class AuthModule extends ConfigurableAuthModule implements NestModule {
 }
 
 function withAuthParts(definition: DynamicModule, extras: AuthModuleExtras): DynamicModule {
-  const routes = mountRoutes(extras.routes);
+  const routes = mountRoutes(extras);
+  // The host's admin guard is a provider of this module, so it gets its dependencies from the module's imports.
+  const adminProviders = extras.admin
+    ? [{ provide: AUTH_ADMIN_GUARD, useClass: extras.admin.guard }, AdminRouteGuard]
+    : [];
   return {
     ...definition,
     imports: [...(definition.imports ?? []), TypeOrmModule.forFeature([AuthSession, AuthDevice], extras.dataSource)],
@@ -95,6 +100,7 @@ function withAuthParts(definition: DynamicModule, extras: AuthModuleExtras): Dyn
       AuthCookieService,
       ClearAuthCookieInterceptor,
       JwtGuard,
+      ...adminProviders,
     ],
     // AUTH_OPTIONS and the rate-limit storage are exported only because a host module that puts JwtGuard or
     // AuthRateLimitGuard on its own routes builds its own instance of them, from these.

@@ -5,6 +5,7 @@ import * as barrel from './index.js';
 /** The public API, as values a host can import. Widening it is a conscious act: add the name here too. */
 const PUBLIC_VALUES = [
   'AUTH_SECURITY_SCHEME',
+  'AdminRequiredError',
   'AllowRawAuthorization',
   'AuthCookieService',
   'AuthDevice',

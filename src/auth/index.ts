@@ -3,6 +3,7 @@ export { AuthModule } from './auth.module.js';
 /** Options of `AuthModule.forRoot`, and the extras fixed when the module is defined. */
 export type {
   AccessTokenCookieOptions,
+  AdminOptions,
   AuthModuleExtras,
   AuthModuleOptions,
   ClearSiteDataDirective,
@@ -20,7 +21,7 @@ export type {
   SigningOptions,
 } from './options/auth-options.interface.js';
 /** Route names of the `routes` option, and the revoke reasons written on ended sessions. */
-export { RevokeReason, type AuthRouteName, type LogoutRouteName } from './auth.constants.js';
+export { RevokeReason, type AdminRouteName, type AuthRouteName, type LogoutRouteName } from './auth.constants.js';
 /** Domain errors (what went wrong, never how to answer), and the union of their kinds. */
 export * from './errors/auth.errors.js';
 /** A statement of the session store that failed, named without its parameters (SessionService throws it). */

@@ -33,6 +33,7 @@ describe('validateDemoEnvironment', () => {
       exposeErrorDetails: false,
       accessTokenCookie: false,
       allowedOrigins: [],
+      adminEmails: [],
       cleanupIntervalSeconds: 3600,
       revocationMode: 'cached',
       rateLimitPerMinute: 30,
@@ -61,6 +62,7 @@ describe('validateDemoEnvironment', () => {
       AUTH_EXPOSE_ERROR_DETAILS: 'true',
       AUTH_COOKIE: 'true',
       AUTH_ALLOWED_ORIGINS: ' https://app.example.com, http://localhost:5173 ,',
+      AUTH_ADMIN_EMAILS: ' admin@example.com, Ops@Example.org ,',
       AUTH_CLEANUP_INTERVAL_SECONDS: '0',
       AUTH_RATE_LIMIT_PER_MINUTE: '0',
       AUTH_REVOCATION: 'strict',
@@ -88,6 +90,7 @@ describe('validateDemoEnvironment', () => {
       AUTH_EXPOSE_ERROR_DETAILS: true,
       AUTH_COOKIE: true,
       AUTH_ALLOWED_ORIGINS: ['https://app.example.com', 'http://localhost:5173'],
+      AUTH_ADMIN_EMAILS: ['admin@example.com', 'Ops@Example.org'],
       AUTH_CLEANUP_INTERVAL_SECONDS: 0,
       AUTH_RATE_LIMIT_PER_MINUTE: 0,
       AUTH_REVOCATION: 'strict',
@@ -102,6 +105,7 @@ describe('validateDemoEnvironment', () => {
       BENCH_ROUTES: true,
     });
     expect(toDemoConfig(environment, 'postgres://db')).toMatchObject({
+      adminEmails: ['admin@example.com', 'Ops@Example.org'],
       clockToleranceSeconds: 0,
       dbTimeoutMs: 250,
       databasePoolSize: 3,
@@ -159,6 +163,10 @@ describe('validateDemoEnvironment', () => {
     [
       { AUTH_ALLOWED_ORIGINS: 'app.example.com' },
       'AUTH_ALLOWED_ORIGINS must be comma-separated origins like https://app.example.com (got "app.example.com")',
+    ],
+    [
+      { AUTH_ADMIN_EMAILS: 'admin@example.com,ops' },
+      'AUTH_ADMIN_EMAILS must be comma-separated email addresses (got "ops")',
     ],
     [{ AUDIT_LOG: '0' }, 'AUDIT_LOG must be true or false (got "0")'],
     [{ DATABASE_PREPARED_STATEMENTS: 'yes' }, 'DATABASE_PREPARED_STATEMENTS must be true or false (got "yes")'],

@@ -4,6 +4,7 @@ import {
   getMetadataStorage,
   IsBoolean,
   IsEmail,
+  isEmail,
   IsIn,
   IsOptional,
   IsString,
@@ -79,6 +80,17 @@ const Origins = () =>
     },
   });
 
+const Emails = () =>
+  ValidateBy({
+    name: 'emails',
+    validator: {
+      validate: (value) => Array.isArray(value) && value.every((entry) => isEmail(entry)),
+      defaultMessage: (args) =>
+        `${args?.property} must be comma-separated email addresses ` +
+        `(got "${((args?.value ?? []) as string[]).find((entry) => !isEmail(entry))}")`,
+    },
+  });
+
 const MinBytes = (bytes: number) =>
   ValidateBy({
     name: 'minBytes',
@@ -146,6 +158,11 @@ export class DemoEnvironment {
   @AsList()
   @Origins()
   AUTH_ALLOWED_ORIGINS: string[] = [];
+
+  // Signed in, these emails may list and end any user's sessions; empty: the admin routes are not mounted.
+  @AsList()
+  @Emails()
+  AUTH_ADMIN_EMAILS: string[] = [];
 
   @AsInteger()
   @IntegerFrom(0, Math.floor(MAX_TIMER_MS / 1000), ' seconds')

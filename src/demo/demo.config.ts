@@ -21,6 +21,11 @@ export interface DemoConfig {
    * (AUTH_ALLOWED_ORIGINS, default none: only the request's own origin).
    */
   allowedOrigins: string[];
+  /**
+   * Users with these emails may list and end any user's sessions (the admin routes); empty: the admin routes are not
+   * mounted (AUTH_ADMIN_EMAILS, default empty).
+   */
+  adminEmails: string[];
   /** Seconds between clean-up runs; 0 switches the job off (AUTH_CLEANUP_INTERVAL_SECONDS). */
   cleanupIntervalSeconds: number;
   /** How the guard checks revocation: cached (default) or strict (AUTH_REVOCATION). */
@@ -61,6 +66,7 @@ export function toDemoConfig(env: DemoEnvironment, databaseUrl: string): DemoCon
     exposeErrorDetails: env.AUTH_EXPOSE_ERROR_DETAILS,
     accessTokenCookie: env.AUTH_COOKIE,
     allowedOrigins: env.AUTH_ALLOWED_ORIGINS,
+    adminEmails: env.AUTH_ADMIN_EMAILS,
     cleanupIntervalSeconds: env.AUTH_CLEANUP_INTERVAL_SECONDS,
     revocationMode: env.AUTH_REVOCATION,
     rateLimitPerMinute: env.AUTH_RATE_LIMIT_PER_MINUTE,

@@ -5,6 +5,7 @@ import type { AuthErrorKind } from '../../src/auth/index.js';
  * must be added here (tsc, see each mapper spec) and then given a row in every mapper spec (its coverage test).
  */
 export const ALL_KINDS = [
+  'admin_required',
   'cross_origin_request',
   'database_unavailable',
   'invalid_refresh_token',

@@ -28,6 +28,7 @@ export function createTestApp(
       exposeErrorDetails: false,
       accessTokenCookie: false,
       allowedOrigins: [],
+      adminEmails: [],
       cleanupIntervalSeconds: 3600,
       revocationMode: 'cached',
       // Off in tests that send many requests from one address; test/rate-limit turns it on.

@@ -13,6 +13,7 @@ export type AuthErrorKind =
   | 'user_disabled'
   | 'unknown_session'
   | 'unknown_device'
+  | 'admin_required'
   | 'malformed_request'
   | 'request_validation'
   | 'payload_too_large'
@@ -86,6 +87,10 @@ export class UnknownSessionError extends AuthError {
 /** A device id that names no device of the user. */
 export class UnknownDeviceError extends AuthError {
   readonly kind = 'unknown_device';
+}
+/** An authenticated caller whom the host's admin guard does not take as an administrator. */
+export class AdminRequiredError extends AuthError {
+  readonly kind = 'admin_required';
 }
 
 /** A request the route cannot read: a body that is not valid JSON, or not a JSON object. */

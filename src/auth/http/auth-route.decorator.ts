@@ -1,18 +1,20 @@
 import { applyDecorators, SetMetadata, UseFilters, UseGuards } from '@nestjs/common';
 import { Public } from '../guard/public.decorator.js';
+import { AdminRouteGuard } from './admin-route.guard.js';
 import { AUTH_ROUTE_AUTHENTICATED, AuthRouteGuard } from './auth-route.guard.js';
 import { SpecExceptionFilter } from './spec-exception.filter.js';
 
 /**
  * A controller of the module's own routes: guarded by AuthRouteGuard (rate limit, then the access
- * token unless `authenticated: false`), public to a global JwtGuard of the host, and every error
- * answered in the body of the route's spec (SpecExceptionFilter; the route table names the spec).
+ * token unless `authenticated: false`), then for `admin: true` by the host's admin guard (AdminRouteGuard),
+ * public to a global JwtGuard of the host, and every error answered in the body of the route's spec
+ * (SpecExceptionFilter; the route table names the spec).
  */
-export function AuthRoute(options: { authenticated?: boolean } = {}): ClassDecorator {
+export function AuthRoute(options: { authenticated?: boolean; admin?: boolean } = {}): ClassDecorator {
   return applyDecorators(
     Public(),
     SetMetadata(AUTH_ROUTE_AUTHENTICATED, options.authenticated ?? true),
-    UseGuards(AuthRouteGuard),
+    UseGuards(AuthRouteGuard, ...(options.admin ? [AdminRouteGuard] : [])),
     UseFilters(SpecExceptionFilter),
   );
 }

@@ -53,11 +53,12 @@ export const BAD_REQUEST_KINDS = [
 ] as const satisfies readonly AuthErrorKind[];
 
 /**
- * Kinds only the generic spec's routes (and the host's, in its body) raise or document (its 404 and 503, a refused
- * sign-in, a session too old for a route): the others answer their 500.
+ * Kinds only the generic spec's routes (and the host's, in its body) raise or document (its 404, the admin routes'
+ * 403, its 503, a refused sign-in, a session too old for a route): the others answer their 500.
  */
 export const GENERIC_ONLY_KINDS = [
   'unknown_session',
+  'admin_required',
   'database_unavailable',
   'session_limit_reached',
   'session_not_fresh',

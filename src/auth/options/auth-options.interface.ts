@@ -1,3 +1,4 @@
+import type { CanActivate, Type } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import type { ClientConfig } from 'pg';
 import type { AuthRouteName } from '../auth.constants.js';
@@ -272,12 +273,33 @@ export interface SessionCleanupOptions {
 /** A logout route is mounted (`true` or a path) or not (`false`). */
 export type LogoutRouteOption = boolean | { path: string };
 
+/**
+ * Admin sign-out: routes that list and end any user's sessions (reason `admin`), for the callers the host's guard
+ * lets through.
+ */
+export interface AdminOptions {
+  /**
+   * The host's guard that decides who is an administrator. It runs after the module has authenticated the request,
+   * so `request.user` is the caller's session (`AuthenticatedSession`). `false`, or an HttpException below 500 that
+   * it throws, is the route's 403 (`AdminRequiredError`). It is a provider of the module: its dependencies come from
+   * the module's `imports` (`forRootAsync`) or from global modules.
+   */
+  guard: Type<CanActivate>;
+}
+
 /** Options fixed when the module is defined, because they change its routes and providers. */
 export interface AuthModuleExtras {
   /** Register the module globally. Default false. */
   isGlobal?: boolean;
-  /** Which routes are mounted (the four logout routes, `refresh`), and where. Default: all, at their default paths. */
+  /**
+   * Which routes are mounted, and where. Default: all, at their default paths; the admin routes only with `admin`.
+   */
   routes?: Partial<Record<AuthRouteName, LogoutRouteOption>>;
+  /**
+   * Mounts the admin routes (`GET /auth/admin/users/:userId/sessions`, `DELETE .../sessions/:sessionId`,
+   * `DELETE .../sessions`) behind the host's admin guard. Default: none, the admin routes are not mounted.
+   */
+  admin?: AdminOptions;
   /** Name of the host's TypeORM data source the module uses. Default: the host's default connection. */
   dataSource?: string;
 }

@@ -3,6 +3,11 @@ import type { AuthRouteName } from '../auth.constants.js';
 import type { ErrorMapper } from '../http/error-response.js';
 import { documentAnswers } from '../http/openapi.js';
 import type { AuthModuleExtras } from '../options/auth-options.interface.js';
+import {
+  AdminSessionListController,
+  AdminSessionRevokeController,
+  AdminSessionsRevokeController,
+} from './admin/admin-sessions.controllers.js';
 import { RefreshController } from './refresh/refresh.controller.js';
 import { LogoutAllController, LogoutOthersController } from './scopes/logout-scope.controllers.js';
 import { SessionListController, SessionRevokeController } from './sessions/session-list.controllers.js';
@@ -27,6 +32,8 @@ interface RouteRow {
   params?: string;
   /** When the route expires the cookies of cookie mode, whatever its outcome (AuthCookieService.clearAfterSignOut). */
   clearsCookies?: CookieClearing;
+  /** Mounted only with the `admin` extra, whose guard decides who may call it. */
+  admin?: true;
 }
 
 /**
@@ -94,6 +101,30 @@ const ROUTE_TABLE = {
     params: ':id',
     clearsCookies: 'ownSession',
   },
+  adminListSessions: {
+    controller: AdminSessionListController,
+    mapper: mapGenericError,
+    method: 'GET',
+    path: 'auth/admin/users',
+    params: ':userId/sessions',
+    admin: true,
+  },
+  adminRevokeSession: {
+    controller: AdminSessionRevokeController,
+    mapper: mapGenericError,
+    method: 'DELETE',
+    path: 'auth/admin/users',
+    params: ':userId/sessions/:sessionId',
+    admin: true,
+  },
+  adminRevokeSessions: {
+    controller: AdminSessionsRevokeController,
+    mapper: mapGenericError,
+    method: 'DELETE',
+    path: 'auth/admin/users',
+    params: ':userId/sessions',
+    admin: true,
+  },
 } as const satisfies Record<AuthRouteName, RouteRow>;
 
 // The OpenAPI examples of each route are its own mapper's answers, so they cannot drift from what it sends.
@@ -115,19 +146,30 @@ export interface MountedRoute {
 /** The path a route is mounted at by default. */
 export const defaultRoutePath = (name: AuthRouteName): string => ROUTE_TABLE[name].path;
 
+/** A class whose instances have `canActivate`: what Nest takes as a guard. */
+const isGuardClass = (value: unknown): boolean =>
+  typeof value === 'function' && typeof (value.prototype as { canActivate?: unknown })?.canActivate === 'function';
+
 /**
- * The routes one AuthModule mounts: each one not switched off, at its configured path.
+ * The routes one AuthModule mounts: each one not switched off, at its configured path; the admin routes only with
+ * the `admin` extra. An `admin` without a guard class, or an admin route asked for without `admin`, is refused.
  *
  * Paths are configurable per application, and Nest reads a controller's path from the class's
  * metadata, so each mounted route is a subclass of its controller carrying that path (same name,
  * same handlers): setting the path on the shared class would move the route of every application in
  * the process. This is the only place where that happens.
  */
-export function mountRoutes(routes: AuthModuleExtras['routes'] = {}): MountedRoute[] {
+export function mountRoutes({ routes = {}, admin }: Pick<AuthModuleExtras, 'routes' | 'admin'> = {}): MountedRoute[] {
+  if (admin !== undefined && !isGuardClass(admin?.guard))
+    throw new Error('AuthModule: admin.guard must be a guard class (with a canActivate method)');
   return (Object.keys(ROUTE_TABLE) as AuthRouteName[]).flatMap((name) => {
+    const row: RouteRow = ROUTE_TABLE[name];
     const option = routes[name] ?? true;
     if (option === false) return [];
-    const row: RouteRow = ROUTE_TABLE[name];
+    if (row.admin && !admin) {
+      if (routes[name] === undefined) return [];
+      throw new Error(`AuthModule: routes.${name} is an admin route: it needs the admin option (its guard)`);
+    }
     const path = typeof option === 'object' ? option.path : row.path;
     const controller = class extends row.controller {};
     Object.defineProperty(controller, 'name', { value: row.controller.name });

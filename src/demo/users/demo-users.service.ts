@@ -21,6 +21,13 @@ export class DemoUsersService implements AuthUserStore {
     return user ? { id: user.id, disabled: user.disabled } : null;
   }
 
+  /** The email of the user with this id, or null. */
+  async emailOf(userId: string): Promise<string | null> {
+    if (!UUID.test(userId)) return null;
+    const user = await this.users.findOne({ where: { id: userId }, select: { id: true, email: true } });
+    return user?.email ?? null;
+  }
+
   /** The user whose email and password match, or null. */
   async verifyCredentials(email: string, password: string): Promise<DemoUser | null> {
     const user = await this.users.findOneBy({ email });

@@ -111,6 +111,12 @@ const rows: Row[] = [
     { status: { code: 500, name: 'INTERNAL_SERVER_ERROR', message: 'Internal server error.' }, data: {} },
   ],
   [
+    'AdminRequiredError',
+    500,
+    new errors.AdminRequiredError(),
+    { status: { code: 500, name: 'INTERNAL_SERVER_ERROR', message: 'Internal server error.' }, data: {} },
+  ],
+  [
     'UnknownDeviceError',
     400,
     new errors.UnknownDeviceError(),

@@ -80,6 +80,12 @@ const rows: Row[] = [
     { message: 'Resource not found', description: 'The requested resource could not be found', code: 'NOT_FOUND' },
   ],
   [
+    'AdminRequiredError',
+    403,
+    new errors.AdminRequiredError(),
+    { message: 'Forbidden', description: 'Administrator rights are required', code: 'FORBIDDEN' },
+  ],
+  [
     'UnknownDeviceError',
     422,
     new errors.UnknownDeviceError(),

@@ -87,6 +87,17 @@ const rows: Row[] = [
     },
   ],
   [
+    'AdminRequiredError',
+    500,
+    new errors.AdminRequiredError(),
+    {
+      error: 'COMMON',
+      errorId: 0,
+      message: "Sorry for inconvenience. We're fixing the issue. If you have urgent questions, contact support",
+      systemId: 'core',
+    },
+  ],
+  [
     'UnknownDeviceError',
     400,
     new errors.UnknownDeviceError(),

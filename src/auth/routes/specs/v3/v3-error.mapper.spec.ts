@@ -24,6 +24,12 @@ const rows: Row[] = [
     new errors.UnknownSessionError(),
     { Message: 'An internal server error occurred while processing the request' },
   ],
+  [
+    'AdminRequiredError',
+    500,
+    new errors.AdminRequiredError(),
+    { Message: 'An internal server error occurred while processing the request' },
+  ],
   ['UnknownDeviceError', 400, new errors.UnknownDeviceError(), { Message: 'Invalid request body' }],
   [
     'MalformedRequestError',

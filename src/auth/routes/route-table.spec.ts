@@ -1,0 +1,55 @@
+import type { CanActivate, Type } from '@nestjs/common';
+import { describe, expect, it } from 'vitest';
+import { mountRoutes } from './route-table.js';
+
+class AllowAll implements CanActivate {
+  canActivate(): boolean {
+    return true;
+  }
+}
+
+const mounted = (extras: Parameters<typeof mountRoutes>[0]) =>
+  mountRoutes(extras).map(({ name, method, path }) => `${name} ${method} ${path}`);
+
+const ADMIN_ROUTES = [
+  'adminListSessions GET auth/admin/users/:userId/sessions',
+  'adminRevokeSession DELETE auth/admin/users/:userId/sessions/:sessionId',
+  'adminRevokeSessions DELETE auth/admin/users/:userId/sessions',
+];
+
+describe('mountRoutes and the admin routes', () => {
+  it('mounts no admin route without the admin option', () => {
+    expect(mounted({}).filter((route) => route.startsWith('admin'))).toEqual([]);
+    expect(mounted({})).toHaveLength(9);
+  });
+
+  it('mounts the three admin routes with it, at their default paths or where `routes` puts them', () => {
+    expect(mounted({ admin: { guard: AllowAll } }).filter((route) => route.startsWith('admin'))).toEqual(ADMIN_ROUTES);
+    expect(
+      mounted({
+        admin: { guard: AllowAll },
+        routes: { adminListSessions: { path: 'ops/users' }, adminRevokeSessions: false },
+      }).filter((route) => route.startsWith('admin')),
+    ).toEqual([
+      'adminListSessions GET ops/users/:userId/sessions',
+      'adminRevokeSession DELETE auth/admin/users/:userId/sessions/:sessionId',
+    ]);
+  });
+
+  it.each([
+    ['no guard', {}],
+    ['a guard that is not a class', { guard: 'AdminGuard' }],
+    ['a class without canActivate', { guard: class NotAGuard {} }],
+  ])('refuses an admin option with %s', (_name, admin) => {
+    expect(() => mountRoutes({ admin: admin as { guard: Type<CanActivate> } })).toThrow(
+      'AuthModule: admin.guard must be a guard class (with a canActivate method)',
+    );
+  });
+
+  it.each([true, { path: 'ops/users' }])('refuses an admin route asked for (%o) without the admin option', (option) => {
+    expect(() => mountRoutes({ routes: { adminRevokeSession: option } })).toThrow(
+      'AuthModule: routes.adminRevokeSession is an admin route: it needs the admin option (its guard)',
+    );
+    expect(mounted({ routes: { adminRevokeSession: false } })).toHaveLength(9);
+  });
+});
