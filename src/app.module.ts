@@ -9,6 +9,7 @@ import { DEMO_TOKEN_CLAIMS, type DemoConfig } from './demo/demo.config.js';
 import { AuditLogListener } from './demo/audit-log.listener.js';
 import { benchParts } from './demo/bench/bench-routes.js';
 import { DemoAdminGuard } from './demo/demo-admin.guard.js';
+import { DemoPasswordController } from './demo/demo-password.controller.js';
 import { DemoAuthController } from './demo/demo-auth.controller.js';
 import { demoMigrations } from './demo/demo-migrations.js';
 import { DemoSeedService } from './demo/demo-seed.service.js';
@@ -90,6 +91,15 @@ export class AppModule implements NestModule {
             ...DEMO_TOKEN_CLAIMS,
             clockToleranceSeconds: settings.get('clockToleranceSeconds', { infer: true }),
             exposeErrorDetails: settings.get('exposeErrorDetails', { infer: true }),
+            sessionTtlSeconds: settings.get('sessionLifetimeSeconds', { infer: true }),
+            idleTimeoutSeconds: settings.get('idleTimeoutSeconds', { infer: true }) || false,
+            // "Remember me": the same lifetime, and no idle limit.
+            rememberMe: { idleTimeoutSeconds: false },
+            sessionLimit: settings.get('maxSessionsPerUser', { infer: true }) > 0 && {
+              max: settings.get('maxSessionsPerUser', { infer: true }),
+              policy: settings.get('sessionLimitPolicy', { infer: true }),
+            },
+            refreshReuseIntervalSeconds: settings.get('refreshReuseIntervalSeconds', { infer: true }),
             // One deadline for all of a request's database work, not one per wait.
             databaseTimeoutMs: settings.get('dbTimeoutMs', { infer: true }),
             preparedStatements: settings.get('preparedStatements', { infer: true }),
@@ -116,6 +126,7 @@ export class AppModule implements NestModule {
       ],
       controllers: [
         DemoAuthController,
+        DemoPasswordController,
         ...healthParts.controllers,
         ...(config.benchRoutes ? benchParts.controllers : []),
       ],

@@ -68,6 +68,7 @@ export class DemoAuthController {
       pushToken: body.pushToken,
       ip,
       userAgent,
+      rememberMe: body.rememberMe,
     });
     // In cookie mode the tokens go to the browser as HttpOnly cookies, not to page script.
     return this.cookies.issueTokens(response, session);

@@ -168,6 +168,31 @@ export class DemoEnvironment {
   @IntegerFrom(0, Math.floor(MAX_TIMER_MS / 1000), ' seconds')
   AUTH_CLEANUP_INTERVAL_SECONDS = 3600;
 
+  // A session's absolute lifetime from sign-in, "remember me" or not.
+  @AsInteger()
+  @IntegerFrom(60, 10 * 365 * 86_400, ' seconds')
+  AUTH_SESSION_LIFETIME_SECONDS = 30 * 86_400;
+
+  // A session unused for longer ends (0: no idle limit); a "remember me" sign-in has none.
+  @AsInteger()
+  @IntegerFrom(0, 365 * 86_400, ' seconds')
+  AUTH_IDLE_TIMEOUT_SECONDS = 1800;
+
+  // Live sessions per user (0: no limit).
+  @AsInteger()
+  @IntegerFrom(0, 10_000)
+  AUTH_MAX_SESSIONS_PER_USER = 0;
+
+  @IsIn(['refuse', 'evict-oldest', 'evict-idle'], {
+    message: '$property must be refuse, evict-oldest or evict-idle (got "$value")',
+  })
+  AUTH_SESSION_LIMIT_POLICY: 'refuse' | 'evict-oldest' | 'evict-idle' = 'evict-oldest';
+
+  // A just-rotated refresh token presented again within this many seconds gets the same successor (0: strict).
+  @AsInteger()
+  @IntegerFrom(0, 300, ' seconds')
+  AUTH_REFRESH_REUSE_INTERVAL_SECONDS = 10;
+
   @AsInteger()
   @IntegerFrom(0, Number.MAX_SAFE_INTEGER)
   AUTH_RATE_LIMIT_PER_MINUTE = 30;

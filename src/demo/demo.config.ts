@@ -26,6 +26,16 @@ export interface DemoConfig {
    * mounted (AUTH_ADMIN_EMAILS, default empty).
    */
   adminEmails: string[];
+  /** A session's absolute lifetime (AUTH_SESSION_LIFETIME_SECONDS, default 30 days). */
+  sessionLifetimeSeconds: number;
+  /** Idle timeout of sessions signed in without "remember me"; 0: none (AUTH_IDLE_TIMEOUT_SECONDS, default 1800). */
+  idleTimeoutSeconds: number;
+  /** Live sessions per user; 0: no limit (AUTH_MAX_SESSIONS_PER_USER, default 0). */
+  maxSessionsPerUser: number;
+  /** What a sign-in past the limit does (AUTH_SESSION_LIMIT_POLICY, default evict-oldest). */
+  sessionLimitPolicy: 'refuse' | 'evict-oldest' | 'evict-idle';
+  /** The refresh reuse interval in seconds; 0: strict rotation (AUTH_REFRESH_REUSE_INTERVAL_SECONDS, default 10). */
+  refreshReuseIntervalSeconds: number;
   /** Seconds between clean-up runs; 0 switches the job off (AUTH_CLEANUP_INTERVAL_SECONDS). */
   cleanupIntervalSeconds: number;
   /** How the guard checks revocation: cached (default) or strict (AUTH_REVOCATION). */
@@ -67,6 +77,11 @@ export function toDemoConfig(env: DemoEnvironment, databaseUrl: string): DemoCon
     accessTokenCookie: env.AUTH_COOKIE,
     allowedOrigins: env.AUTH_ALLOWED_ORIGINS,
     adminEmails: env.AUTH_ADMIN_EMAILS,
+    sessionLifetimeSeconds: env.AUTH_SESSION_LIFETIME_SECONDS,
+    idleTimeoutSeconds: env.AUTH_IDLE_TIMEOUT_SECONDS,
+    maxSessionsPerUser: env.AUTH_MAX_SESSIONS_PER_USER,
+    sessionLimitPolicy: env.AUTH_SESSION_LIMIT_POLICY,
+    refreshReuseIntervalSeconds: env.AUTH_REFRESH_REUSE_INTERVAL_SECONDS,
     cleanupIntervalSeconds: env.AUTH_CLEANUP_INTERVAL_SECONDS,
     revocationMode: env.AUTH_REVOCATION,
     rateLimitPerMinute: env.AUTH_RATE_LIMIT_PER_MINUTE,

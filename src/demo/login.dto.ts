@@ -1,4 +1,4 @@
-import { IsEmail, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsBoolean, IsEmail, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { IsStorableText } from '../auth/index.js';
 
 export class LoginDto {
@@ -31,4 +31,9 @@ export class LoginDto {
   @MaxLength(4096)
   @IsStorableText()
   pushToken?: string;
+
+  /** "Remember me": the session has no idle limit (the lifetime stays AUTH_SESSION_LIFETIME_SECONDS). */
+  @IsOptional()
+  @IsBoolean()
+  rememberMe?: boolean;
 }

@@ -1,7 +1,8 @@
 import type { INestApplication, LoggerService } from '@nestjs/common';
 import { afterAll, beforeAll } from 'vitest';
 import { createDemoApp } from '../../src/demo/create-demo-app.js';
-import type { DemoConfig } from '../../src/demo/demo.config.js';
+import { validateDemoEnvironment } from '../../src/demo/demo-environment.js';
+import { toDemoConfig, type DemoConfig } from '../../src/demo/demo.config.js';
 import { DEMO_EMAIL, DEMO_PASSWORD, TEST_SECRET, type Adapter } from './constants.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
@@ -19,27 +20,15 @@ export function createTestApp(
 ): Promise<INestApplication> {
   return createDemoApp(
     {
-      databaseUrl,
+      // The demo's own defaults (an empty environment), then what the suites need.
+      ...toDemoConfig(validateDemoEnvironment({}).environment, databaseUrl),
       port: 0,
       adapter,
       jwtSecret: TEST_SECRET,
       demoUserEmail: DEMO_EMAIL,
       demoUserPassword: DEMO_PASSWORD,
-      exposeErrorDetails: false,
-      accessTokenCookie: false,
-      allowedOrigins: [],
-      adminEmails: [],
-      cleanupIntervalSeconds: 3600,
-      revocationMode: 'cached',
       // Off in tests that send many requests from one address; test/rate-limit turns it on.
       rateLimitPerMinute: 0,
-      clockToleranceSeconds: 5,
-      dbTimeoutMs: 5000,
-      databasePoolSize: 10,
-      preparedStatements: false,
-      trustProxy: 0,
-      auditLog: true,
-      benchRoutes: false,
       ...overrides,
     },
     logger ?? (process.env.TEST_APP_LOGS ? ['error', 'warn'] : false),

@@ -1,0 +1,55 @@
+import { Body, Controller, Header, HttpCode, Post, Req, UnauthorizedException, UseGuards } from '@nestjs/common';
+import {
+  AuthRateLimitGuard,
+  CurrentSession,
+  JwtGuard,
+  SessionService,
+  SignInThrottle,
+  type AuthenticatedSession,
+  type SignInRequest,
+} from '../auth/index.js';
+import { ChangePasswordDto } from './change-password.dto.js';
+import { LoginValidationPipe } from './login-validation.pipe.js';
+import { DemoUsersService } from './users/demo-users.service.js';
+
+const validation = new LoginValidationPipe();
+
+/**
+ * The "password changed" recipe: the current password proves the user (a wrong one counts as a failed sign-in), the
+ * new one replaces it, and every other session of the user ends (`credentials_changed`) while this one stays, freshly
+ * authenticated.
+ */
+@Controller('auth')
+export class DemoPasswordController {
+  constructor(
+    private readonly users: DemoUsersService,
+    private readonly sessions: SessionService,
+    private readonly throttle: SignInThrottle,
+  ) {}
+
+  @Post('password')
+  @UseGuards(AuthRateLimitGuard, JwtGuard)
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  async changePassword(
+    @CurrentSession() session: AuthenticatedSession,
+    @Body(validation) body: ChangePasswordDto,
+    @Req() request: SignInRequest & object,
+  ) {
+    const email = await this.users.emailOf(session.userId);
+    await this.throttle.assertMayTry(email ?? session.userId, request);
+    const user = email ? await this.users.verifyCredentials(email, body.currentPassword) : null;
+    if (!email || !user || user.id !== session.userId) {
+      await this.throttle.recordFailure(email ?? session.userId, request);
+      throw new UnauthorizedException({
+        message: 'Unauthorized',
+        description: 'The current password is wrong',
+        code: 'INVALID_CREDENTIALS',
+      });
+    }
+    await this.throttle.recordSuccess(email);
+    await this.users.upsertUser(email, body.newPassword);
+    const ended = await this.sessions.forRequest(request).endSessionsAfterCredentialChange(session.userId, session);
+    return { message: 'Password changed', endedSessions: ended.length };
+  }
+}
