@@ -92,7 +92,8 @@ function browserTests(suite: BrowserSuite) {
 }
 
 describe.skipIf(!CHROMIUM).each(ADAPTERS)('cookie mode in Chromium over %s', (adapter) => {
-  const suite = useBrowserSuite(adapter, { cookie: true });
+  // Strict rotation: the replaced refresh cookie sent again is theft at once (test/refresh-reuse has the interval).
+  const suite = useBrowserSuite(adapter, { cookie: true, refreshReuseIntervalSeconds: 0 });
   const { jar, jarValue, sessionRows, signIn } = browserTests(suite);
 
   it('login stores both tokens in HttpOnly cookies and answers neither; page script cannot read them', async () => {

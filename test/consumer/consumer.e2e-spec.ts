@@ -197,6 +197,32 @@ describe.each(ADAPTERS)('a host app using the installed package (%s)', (adapter)
     },
   );
 
+  it('a password change ends the other sessions of the account (credentials_changed) and keeps this one', async () => {
+    const email = `password-${adapter}@example.com`;
+    const current = await signIn(email);
+    const { body: other } = await http()
+      .post(`${PREFIX}/login`)
+      .send({ email, password: 'correct horse battery' })
+      .expect(200);
+    const bearer = `Bearer ${current.accessToken}`;
+    await http()
+      .post(`${PREFIX}/password`)
+      .set('Authorization', bearer)
+      .send({ password: 'wrong', newPassword: 'a new password' })
+      .expect(401);
+    const changed = await http()
+      .post(`${PREFIX}/password`)
+      .set('Authorization', bearer)
+      .send({ password: 'correct horse battery', newPassword: 'a new password' });
+    expect({ status: changed.status, body: changed.body }).toEqual({ status: 200, body: { endedSessions: 1 } });
+    await http().get(`${PREFIX}/profile`).set('Authorization', `Bearer ${other.accessToken}`).expect(401, UNAUTHORIZED);
+    await http().get(`${PREFIX}/profile`).set('Authorization', bearer).expect(200);
+    expect(await db.query('SELECT revoke_reason FROM auth_sessions WHERE id = $1', [other.sessionId])).toEqual([
+      { revoke_reason: 'credentials_changed' },
+    ]);
+    await http().post(`${PREFIX}/login`).send({ email, password: 'a new password' }).expect(200);
+  });
+
   it('limits failed sign-ins per account: past 5, even the right password answers 429 with Retry-After', async () => {
     const email = `throttled-${adapter}@example.com`;
     await http().post(`${PREFIX}/accounts`).send({ email, password: 'correct horse battery' }).expect(201);

@@ -34,10 +34,10 @@ export class SessionRefreshedEvent {
 }
 
 /**
- * `auth.session.revoked`: one operation ended one or more sessions of a user,
- * all for the same reason (`logout`, `logout_all`, `device_signout`, `admin`,
- * `refresh_token_reuse`, `user_disabled`, `expired`, ...). Emitted after the
- * change is committed; never for an operation that changed nothing.
+ * `auth.session.revoked`: one operation ended one or more sessions of a user, all for the same reason (`logout`,
+ * `logout_all`, `device_signout`, `admin`, `refresh_token_reuse`, `user_disabled`, `expired`, `idle_timeout`,
+ * `session_limit`, `credentials_changed`, ... : RevokeReason). Emitted after the change is committed; never for an
+ * operation that changed nothing.
  */
 export class SessionsRevokedEvent {
   constructor(

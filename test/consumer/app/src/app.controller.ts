@@ -66,4 +66,17 @@ export class AppController {
   profile(@CurrentSession() session: AuthenticatedSession) {
     return { userId: session.userId, sessionId: session.sessionId };
   }
+
+  @Post('password')
+  @UseGuards(JwtGuard)
+  @HttpCode(200)
+  async changePassword(
+    @CurrentSession() session: AuthenticatedSession,
+    @Body() { password, newPassword }: { password: string; newPassword: string },
+  ) {
+    if (!(await this.accounts.changePassword(session.userId, password, newPassword))) throw new UnauthorizedException();
+    // Every other session of the account ends (credentials_changed), on every instance; this one stays, fresh.
+    const ended = await this.sessions.endSessionsAfterCredentialChange(session.userId, session);
+    return { endedSessions: ended.length };
+  }
 }

@@ -19,15 +19,29 @@ export class AccountsService implements AuthUserStore {
   }
 
   async register(email: string, password: string): Promise<Account> {
-    const salt = randomBytes(16);
-    const hash = await derive(password, salt, 32);
-    return this.accounts.save({ email, passwordHash: `${salt.toString('base64')}:${hash.toString('base64')}` });
+    return this.accounts.save({ email, passwordHash: await hashPassword(password) });
   }
 
   async verify(email: string, password: string): Promise<Account | null> {
-    const account = await this.accounts.findOneBy({ email });
+    return this.check(await this.accounts.findOneBy({ email }), password);
+  }
+
+  /** Sets a new password when the current one is right; false otherwise. */
+  async changePassword(id: string, password: string, newPassword: string): Promise<boolean> {
+    const account = await this.check(await this.accounts.findOneBy({ id }), password);
+    if (!account) return false;
+    await this.accounts.update({ id }, { passwordHash: await hashPassword(newPassword) });
+    return true;
+  }
+
+  private async check(account: Account | null, password: string): Promise<Account | null> {
     if (!account?.active) return null;
     const [salt, hash] = account.passwordHash.split(':').map((part) => Buffer.from(part, 'base64'));
     return timingSafeEqual(await derive(password, salt, 32), hash) ? account : null;
   }
+}
+
+async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  return `${salt.toString('base64')}:${(await derive(password, salt, 32)).toString('base64')}`;
 }
