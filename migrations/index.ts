@@ -4,6 +4,7 @@ import { SessionCleanupIndexes1763700000003 } from './1763700000003-SessionClean
 import { RevocationNotify1763700000004 } from './1763700000004-RevocationNotify.js';
 import { ClearEndedDevicePushTokens1763700000005 } from './1763700000005-ClearEndedDevicePushTokens.js';
 import { CreateSignInAttempts1763700000006 } from './1763700000006-CreateSignInAttempts.js';
+import { RevocationNotifyDetails1763700000008 } from './1763700000008-RevocationNotifyDetails.js';
 
 /** The module's migrations, in order: add them to the host's TypeORM `migrations` list. */
 export const authMigrations = [
@@ -13,4 +14,5 @@ export const authMigrations = [
   RevocationNotify1763700000004,
   ClearEndedDevicePushTokens1763700000005,
   CreateSignInAttempts1763700000006,
+  RevocationNotifyDetails1763700000008,
 ];

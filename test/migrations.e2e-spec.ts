@@ -32,6 +32,7 @@ describe('migrations', () => {
       'RevocationNotify1763700000004',
       'ClearEndedDevicePushTokens1763700000005',
       'CreateSignInAttempts1763700000006',
+      'RevocationNotifyDetails1763700000008',
     ]);
     expect(demoMigrations.map((m) => m.name)).toEqual([
       'CreateAuthTables1763700000000',
@@ -40,6 +41,7 @@ describe('migrations', () => {
       'RevocationNotify1763700000004',
       'ClearEndedDevicePushTokens1763700000005',
       'CreateSignInAttempts1763700000006',
+      'RevocationNotifyDetails1763700000008',
       'CreateDemoUsers1763700000001',
     ]);
   });

@@ -23,6 +23,7 @@ import type { AuthModuleExtras } from './options/auth-options.interface.js';
 import { AUTH_OPTIONS, resolveAuthOptions, type ResolvedAuthOptions } from './options/resolve-options.js';
 import { RevocationCache } from './revocation/revocation-cache.js';
 import { RevocationHealthIndicator } from './revocation/revocation-health.indicator.js';
+import { RevocationStream } from './revocation/revocation-stream.js';
 import { mountRoutes } from './routes/route-table.js';
 import { AuthDevice } from './sessions/entities/device.entity.js';
 import { AuthSession } from './sessions/entities/session.entity.js';
@@ -89,6 +90,7 @@ function withAuthParts(definition: DynamicModule, extras: AuthModuleExtras): Dyn
       SessionRepository,
       RevocationCache,
       RevocationHealthIndicator,
+      RevocationStream,
       SessionService,
       SessionCleanupService,
       SignInThrottle,
@@ -108,6 +110,7 @@ function withAuthParts(definition: DynamicModule, extras: AuthModuleExtras): Dyn
       AuthCookieService,
       JwtGuard,
       RevocationHealthIndicator,
+      RevocationStream,
     ],
   };
 }

@@ -29,6 +29,8 @@ const PUBLIC_VALUES = [
   'Public',
   'RequestValidationError',
   'RevocationHealthIndicator',
+  'RevocationStream',
+  'RevocationStreamInterruptedError',
   'RevokeReason',
   'SessionConflictError',
   'SessionCreatedEvent',

@@ -4,6 +4,10 @@
  * here, once.
  */
 export { RevocationCache } from '../../src/auth/revocation/revocation-cache.js';
-export { LISTENER_APPLICATION_NAME, REVOCATION_CHANNEL } from '../../src/auth/revocation/revocation-protocol.js';
+export {
+  LISTENER_APPLICATION_NAME,
+  REVOCATION_CHANNEL,
+  encodeRevocation,
+} from '../../src/auth/revocation/revocation-protocol.js';
 export { SESSION_CLEANUP_JOB } from '../../src/auth/sessions/session-cleanup.service.js';
 export { sessionSql } from '../../src/auth/sessions/session.sql.js';
