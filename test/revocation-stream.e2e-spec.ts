@@ -121,6 +121,28 @@ describe.each(ADAPTERS)('the session event stream over %s', (adapter) => {
     expect(stream.events).toEqual([{ data: { userId: user.userId, reason: 'logout_all', current: true } }]);
   });
 
+  it('logout of the others ending 150 sessions: one event for the user that spares this session', async () => {
+    const user = await signIn();
+    await db.query(
+      `INSERT INTO auth_sessions (user_id, expires_at)
+       SELECT $1, now() + interval '1 day' FROM generate_series(1, 150)`,
+      [user.userId],
+    );
+    const stream = await streamOnB(user);
+    const others = await request(a.getHttpServer()).post('/auth/logout/others').set('Authorization', user.bearer);
+    expect({ status: others.status, body: others.body }).toEqual({
+      status: 200,
+      body: { message: 'Logged out of all other sessions', revokedSessions: 150 },
+    });
+    // The stream goes on: had it ended at the user's event, this logout's event would not be in it.
+    await request(a.getHttpServer()).post('/auth/logout').set('Authorization', user.bearer).expect(200);
+    expect(await endsWithin(stream, CLOSE_BOUND_MS)).toBe(true);
+    expect(stream.events).toEqual([
+      { data: { userId: user.userId, reason: 'logout_others', current: false } },
+      { data: { sessionId: user.sessionId, userId: user.userId, reason: 'logout', current: true } },
+    ]);
+  });
+
   it('a token logged out on A opens no stream on B: the 401 body', async () => {
     const user = await signIn();
     await request(a.getHttpServer()).post('/auth/logout').set('Authorization', user.bearer).expect(200);

@@ -72,6 +72,7 @@ export {
   RevocationStream,
   RevocationStreamInterruptedError,
   type RevocationEvent,
+  type SessionEvent,
   type WatchedSession,
 } from './revocation/revocation-stream.js';
 /** The generic spec's mapper, and the default answer of JwtGuard on the host's routes. */

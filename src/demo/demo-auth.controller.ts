@@ -99,7 +99,7 @@ export class DemoAuthController {
   @UseGuards(JwtGuard)
   sessionEvents(@CurrentSession() session: AuthenticatedSession): Observable<MessageEvent> {
     return this.revocations.sessionEvents(session).pipe(
-      map((event) => ({ data: { ...event, current: (event.sessionId ?? session.sessionId) === session.sessionId } })),
+      map(({ endsSession, ...event }) => ({ data: { ...event, current: endsSession } })),
       catchError((error: unknown) =>
         error instanceof RevocationStreamInterruptedError ? of(STREAM_INTERRUPTED) : throwError(() => error),
       ),

@@ -394,7 +394,9 @@ export class RevocationCache implements OnApplicationBootstrap, BeforeApplicatio
   private lost(client: pg.Client): void {
     if (this.client !== client) return;
     this.logger.warn(
-      'Lost the revocation listener; the guard reads PostgreSQL on every request until it listens again',
+      this.caching
+        ? 'Lost the revocation listener; the guard reads PostgreSQL on every request until it listens again'
+        : 'Lost the revocation listener; the revocation stream is interrupted until it listens again',
     );
     this.drop();
     this.interrupt('lost the listening connection');

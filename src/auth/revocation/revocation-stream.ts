@@ -51,8 +51,10 @@ type Heard = { sessionId?: string; userId: string | null; reason: string };
 /** Why an old per-user payload (the trigger before RevocationNotifyDetails) ended sessions: it did not say. */
 const UNKNOWN_REASON = 'unknown';
 
-const ends = (heard: Heard, session: WatchedSession) =>
-  heard.sessionId === undefined ? heard.userId === session.userId : heard.sessionId === session.sessionId;
+/** An event of the watched session's user, and whether it ended the watched session itself. */
+export interface SessionEvent extends RevocationEvent {
+  endsSession: boolean;
+}
 
 /**
  * Revocations as they reach this instance, for connections that outlive a request (SSE, WebSocket): fed by the
@@ -85,20 +87,30 @@ export class RevocationStream {
 
   /**
    * The revocations of the session's user from the subscription on, the last being the one that ends the session
-   * itself (then it completes). A session that had already ended when the stream started listening ends it at once.
+   * itself (`endsSession`; then it completes). A session that had already ended when the stream started listening
+   * ends it at once. An event for all of the user's sessions (one statement ended more than 100) may have spared this
+   * one (logout of the others): the row says, in one read.
    */
-  sessionEvents(session: WatchedSession): Observable<RevocationEvent> {
+  sessionEvents(session: WatchedSession): Observable<SessionEvent> {
     return this.heard(session).pipe(
       filter((heard) => heard.userId === session.userId || heard.sessionId === session.sessionId),
-      map((heard) => ({ ...heard, userId: session.userId })),
-      takeWhile((event) => !ends(event, session), true),
+      concatMap((heard) => {
+        const event = { ...heard, userId: session.userId };
+        if (heard.sessionId !== undefined) return of({ ...event, endsSession: heard.sessionId === session.sessionId });
+        return from(this.endOf(session.sessionId)).pipe(map((ended) => ({ ...event, endsSession: ended !== null })));
+      }),
+      takeWhile((event) => !event.endsSession, true),
     );
   }
 
   /** Emits the revocation that ends the session (its own, or all of its user's), then completes. */
   untilSessionEnds(session: WatchedSession): Observable<RevocationEvent> {
     return this.sessionEvents(session).pipe(
-      filter((event) => ends(event, session)),
+      filter((event) => event.endsSession),
+      map((event): RevocationEvent => {
+        const { sessionId, userId, reason } = event;
+        return sessionId === undefined ? { userId, reason } : { sessionId, userId, reason };
+      }),
       take(1),
     );
   }
