@@ -97,7 +97,7 @@ export class RevocationStream {
       concatMap((heard) => {
         const event = { ...heard, userId: session.userId };
         if (heard.sessionId !== undefined) return of({ ...event, endsSession: heard.sessionId === session.sessionId });
-        return from(this.endOf(session.sessionId)).pipe(map((ended) => ({ ...event, endsSession: ended !== null })));
+        return this.endOf(session.sessionId).pipe(map((ended) => ({ ...event, endsSession: ended !== null })));
       }),
       takeWhile((event) => !event.endsSession, true),
     );
@@ -130,14 +130,18 @@ export class RevocationStream {
   private heard(session?: WatchedSession): Observable<Heard> {
     return new Observable<Heard>((subscriber) => {
       const subscription = this.resolved.subscribe(subscriber);
-      this.cache
-        .openForStream()
-        .then(async (reason) => {
-          if (reason !== undefined) throw new RevocationStreamInterruptedError(reason);
-          const ended = session && (await this.endOf(session.sessionId));
-          if (ended && !subscriber.closed) subscriber.next(ended);
-        })
-        .catch((error: unknown) => subscriber.error(error));
+      const opened = from(this.cache.openForStream()).pipe(
+        concatMap((reason) => {
+          if (reason !== undefined) return throwError(() => new RevocationStreamInterruptedError(reason));
+          return session ? this.endOf(session.sessionId) : of(null);
+        }),
+      );
+      subscription.add(
+        opened.subscribe({
+          next: (ended) => ended && subscriber.next(ended),
+          error: (error: unknown) => subscriber.error(error),
+        }),
+      );
       return subscription;
     });
   }
@@ -149,27 +153,32 @@ export class RevocationStream {
     if (message.userId !== undefined && message.reason !== undefined)
       return of({ sessionId: message.sessionId, userId: message.userId, reason: message.reason });
     // Without details (too long for a notification, or an older trigger): the row says.
-    return from(this.endOf(message.sessionId)).pipe(
+    return this.endOf(message.sessionId).pipe(
       map((ended) => ended ?? { sessionId: message.sessionId, userId: null, reason: UNKNOWN_REASON }),
+    );
+  }
+
+  /**
+   * How the session ended, by its row; a missing row was deleted. Null while it is live. A failed read interrupts:
+   * what the row would have said is unknown.
+   */
+  private endOf(sessionId: string): Observable<Heard | null> {
+    if (!UUID_PATTERN.test(sessionId)) return of({ sessionId, userId: null, reason: DELETED_REASON });
+    return from(
+      this.repository.rows<{ user_id: string; reason: string | null }>(this.repository.sql.SESSION_END, [sessionId]),
+    ).pipe(
+      map(([row]): Heard | null => {
+        if (!row) return { sessionId, userId: null, reason: DELETED_REASON };
+        return row.reason === null ? null : { sessionId, userId: row.user_id, reason: row.reason };
+      }),
       catchError((error: unknown) =>
         throwError(
           () =>
             new RevocationStreamInterruptedError(
-              `cannot read who a revocation was for (${error instanceof Error ? error.message : String(error)})`,
+              `cannot read the session (${error instanceof Error ? error.message : String(error)})`,
             ),
         ),
       ),
     );
-  }
-
-  /** How the session ended, by its row; a missing row was deleted. Null while it is live. */
-  private async endOf(sessionId: string): Promise<Heard | null> {
-    if (!UUID_PATTERN.test(sessionId)) return { sessionId, userId: null, reason: DELETED_REASON };
-    const [row] = await this.repository.rows<{ user_id: string; reason: string | null }>(
-      this.repository.sql.SESSION_END,
-      [sessionId],
-    );
-    if (!row) return { sessionId, userId: null, reason: DELETED_REASON };
-    return row.reason === null ? null : { sessionId, userId: row.user_id, reason: row.reason };
   }
 }
