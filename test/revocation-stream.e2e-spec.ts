@@ -1,10 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import pg from 'pg';
+import { DataSource } from 'typeorm';
 import { Subject } from 'rxjs';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RevocationStream, RevocationStreamInterruptedError, type RevocationEvent } from '../src/auth/index.js';
+import {
+  RevocationStream,
+  RevocationStreamInterruptedError,
+  authMigrations,
+  type RevocationEvent,
+} from '../src/auth/index.js';
 import { DemoUsersService } from '../src/demo/users/demo-users.service.js';
 import { ADAPTERS } from './support/constants.js';
 import { createHost } from './support/host.js';
@@ -251,6 +257,34 @@ describe('the revocation trigger says whose session ended and why', () => {
         )
       ).toSorted(),
     ).toEqual(many.map((id) => `s:${id}`).toSorted());
+  });
+
+  it('down restores the payloads without details (still read), up brings the details back', async () => {
+    const [one] = await insertSessions('user-d', 1);
+    await insertSessions('many-d', 101);
+    const dataSource = await new DataSource({ type: 'postgres', url: db.url }).initialize();
+    const runner = dataSource.createQueryRunner();
+    const Details = authMigrations.find((m) => m.name === 'RevocationNotifyDetails1763700000008')!;
+    const migration = new Details();
+    try {
+      await migration.down(runner);
+      expect(
+        await payloadsOf(db, async () => {
+          await db.query(`UPDATE auth_sessions SET revoked_at = now(), revoke_reason = 'admin' WHERE id = $1`, [one]);
+          await db.query(`UPDATE auth_sessions SET revoked_at = now(), revoke_reason = 'x' WHERE user_id = 'many-d'`);
+        }),
+      ).toEqual([`s:${one}`, 'u:many-d']);
+      await migration.up(runner);
+      const [two] = await insertSessions('user-d', 1);
+      expect(
+        await payloadsOf(db, () =>
+          db.query(`UPDATE auth_sessions SET revoked_at = now(), revoke_reason = 'admin' WHERE id = $1`, [two]),
+        ),
+      ).toEqual([encodeRevocation({ kind: 'session', sessionId: two, userId: 'user-d', reason: 'admin' })]);
+    } finally {
+      await runner.release();
+      await dataSource.destroy();
+    }
   });
 });
 
