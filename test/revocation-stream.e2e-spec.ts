@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   RevocationStream,
   RevocationStreamInterruptedError,
+  SessionService,
   authMigrations,
   type RevocationEvent,
 } from '../src/auth/index.js';
@@ -344,6 +345,29 @@ describe.each(ADAPTERS)('RevocationStream of a strict instance over %s', (adapte
     await strict.get(RevocationCache).openForStream();
     await db.query(`UPDATE auth_sessions SET revoked_at = now(), revoke_reason = 'admin' WHERE id = $1`, [id]);
     expect(await event).toEqual({ sessionId: id, userId: longId, reason: 'admin' });
+  });
+
+  it("the clean-up's expiry of a session arrives as reason expired", async () => {
+    const [{ id }] = await db.query<{ id: string }>(
+      `INSERT INTO auth_sessions (user_id, expires_at) VALUES ('expiring', now() - interval '1 second') RETURNING id`,
+    );
+    const heard: RevocationEvent[] = [];
+    const subscription = strict
+      .get(RevocationStream)
+      .revocations()
+      .subscribe((event) => heard.push(event));
+    try {
+      await strict.get(RevocationCache).openForStream();
+      expect(await strict.get(SessionService).deleteExpiredSessions()).toEqual({
+        expiredSessions: 1,
+        deletedSessions: 0,
+        deletedDevices: 0,
+      });
+      await within(2000, () => (heard.length > 0 ? true : undefined));
+      expect(heard).toEqual([{ sessionId: id, userId: 'expiring', reason: 'expired' }]);
+    } finally {
+      subscription.unsubscribe();
+    }
   });
 
   it('untilSessionEnds of a session that had already ended emits at once, from the row', async () => {
