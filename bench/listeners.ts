@@ -7,7 +7,7 @@
 import type { INestApplication } from '@nestjs/common';
 import pg from 'pg';
 import { SessionService } from '../src/auth/index.js';
-import { REVOCATION_CHANNEL, PAYLOAD } from '../src/auth/revocation/revocation-protocol.js';
+import { REVOCATION_CHANNEL, parseRevocation } from '../src/auth/revocation/revocation-protocol.js';
 import { createDemoApp } from '../src/demo/create-demo-app.js';
 import { validateDemoEnvironment } from '../src/demo/demo-environment.js';
 import { toDemoConfig } from '../src/demo/demo.config.js';
@@ -91,13 +91,14 @@ async function measure(
   let unexpected = 0;
   const onNotification = ({ payload }: pg.Notification) => {
     const now = performance.now();
-    const entry = payload?.startsWith(PAYLOAD.session) ? pending.get(payload.slice(PAYLOAD.session.length)) : null;
-    if (!entry) return void unexpected++;
+    const message = parseRevocation(payload);
+    const entry = message.kind === 'session' ? pending.get(message.sessionId) : undefined;
+    if (!entry || message.kind !== 'session') return void unexpected++;
     delivery.push(now - entry.start);
     if (--entry.remaining === 0) {
       allReceived.push(now - entry.start);
       lastAfterAnswer.push(entry.answered === undefined ? 0 : now - entry.answered);
-      pending.delete(payload!.slice(PAYLOAD.session.length));
+      pending.delete(message.sessionId);
     }
   };
   const clients = Array.from({ length: listeners }, () => new pg.Client(options.databaseUrl));

@@ -263,6 +263,89 @@ async function benchPropagation(
 const round = (value: number) => Math.round(value * 100) / 100;
 
 /**
+ * Opens `GET /auth/sessions/events` with `token` on `base`; resolves once its headers are in, with when its first
+ * event arrived (performance.now()), as a promise.
+ */
+function openSessionEvents(base: string, token: string): Promise<{ firstEvent: Promise<number>; close(): void }> {
+  return new Promise((resolve, reject) => {
+    const request = http.get(
+      `${base}/auth/sessions/events`,
+      { headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' } },
+      (response) => {
+        if (response.statusCode !== 200) return reject(new Error(`the event stream answered ${response.statusCode}`));
+        const firstEvent = new Promise<number>((arrived, failed) => {
+          response.on('data', (chunk: Buffer) => {
+            if (chunk.includes('data: ')) arrived(performance.now());
+          });
+          response.on('close', () => failed(new Error('the event stream ended without an event')));
+        });
+        firstEvent.catch(() => undefined);
+        resolve({ firstEvent, close: () => request.destroy() });
+      },
+    );
+    request.on('error', reject);
+  });
+}
+
+interface StreamDelay {
+  /** From the logout's request on A to the event on B's stream. */
+  fromRequestP50: number;
+  fromRequestP99: number;
+  /** From the logout's answer on A to the event on B (0 when the event came first). */
+  afterAnswerP50: number;
+  afterAnswerP99: number;
+  max: number;
+  samples: number;
+}
+
+/**
+ * A stream of B's (`GET /auth/sessions/events`) open for the session, the session logged out on A: how long until B's
+ * subscriber has the event. One session at a time, each with its own stream.
+ */
+async function benchStreamDelay(databaseUrl: string, db: pg.Client): Promise<StreamDelay> {
+  log('revocation stream A -> B (fastify, cached)');
+  const a = await startServer(databaseUrl, 'fastify', 'cached');
+  const b = await startServer(databaseUrl, 'fastify', 'cached');
+  try {
+    const { userId } = await login(a.base);
+    const tokens = await seedSessions(db, userId, PROPAGATION_SAMPLES);
+    const fromRequest: number[] = [];
+    const afterAnswer: number[] = [];
+    for (const token of tokens) {
+      const stream = await openSessionEvents(b.base, token);
+      try {
+        const start = performance.now();
+        if ((await status(`${a.base}/auth/logout`, token, 'POST')) !== 200) throw new Error('A did not log out');
+        const answered = performance.now();
+        let timer: NodeJS.Timeout | undefined;
+        const arrived = await Promise.race([
+          stream.firstEvent,
+          new Promise<never>((_, reject) => {
+            timer = setTimeout(() => reject(new Error('no event on B within 5 s of a logout on A')), 5000);
+          }),
+        ]).finally(() => clearTimeout(timer));
+        fromRequest.push(arrived - start);
+        afterAnswer.push(Math.max(0, arrived - answered));
+      } finally {
+        stream.close();
+      }
+    }
+    const result = {
+      fromRequestP50: round(percentile(fromRequest, 50)),
+      fromRequestP99: round(percentile(fromRequest, 99)),
+      afterAnswerP50: round(percentile(afterAnswer, 50)),
+      afterAnswerP99: round(percentile(afterAnswer, 99)),
+      max: round(Math.max(...fromRequest)),
+      samples: fromRequest.length,
+    };
+    log(`  stream: ${JSON.stringify(result)}`);
+    return result;
+  } finally {
+    await Promise.all([a.stop(), b.stop()]);
+  }
+}
+
+/**
  * Guard (strict) and logout p99 with 1,000 sessions, then with 1,000,000; logout/all of a 10,000-session user; query
  * plans.
  */
@@ -435,6 +518,7 @@ async function main(): Promise<void> {
     if (!SCALE_ONLY)
       for (const adapter of ['fastify', 'express'] as const) await benchAdapter(database.url, db, adapter);
     const propagation = SCALE_ONLY ? null : await benchPropagation(database.url, db);
+    const streamDelay = SCALE_ONLY ? null : await benchStreamDelay(database.url, db);
     const scale = SCALE ? await benchScale(database.url, db) : null;
     const machine = {
       cpus: `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'unknown'}`,
@@ -451,6 +535,7 @@ async function main(): Promise<void> {
       machine,
       rows,
       propagation,
+      streamDelay,
       scale,
     };
     mkdirSync('bench', { recursive: true });
@@ -460,6 +545,14 @@ async function main(): Promise<void> {
       process.stdout.write(
         `\n${table()}\n\nRevocation propagation to another instance: p50 ${propagation.p50} ms, ` +
           `p99 ${propagation.p99} ms, max ${propagation.max} ms (${propagation.samples} logouts)\n`,
+      );
+    }
+    if (streamDelay) {
+      process.stdout.write(
+        `Revocation stream, logout on A to the event on B's subscriber: p50 ${streamDelay.fromRequestP50} ms, ` +
+          `p99 ${streamDelay.fromRequestP99} ms from the logout's request; p50 ${streamDelay.afterAnswerP50} ms, ` +
+          `p99 ${streamDelay.afterAnswerP99} ms after its answer; max ${streamDelay.max} ms ` +
+          `(${streamDelay.samples} logouts)\n`,
       );
     }
     if (scale) {

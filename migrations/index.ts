@@ -5,6 +5,7 @@ import { RevocationNotify1763700000004 } from './1763700000004-RevocationNotify.
 import { ClearEndedDevicePushTokens1763700000005 } from './1763700000005-ClearEndedDevicePushTokens.js';
 import { CreateSignInAttempts1763700000006 } from './1763700000006-CreateSignInAttempts.js';
 import { SessionPolicies1763700000007 } from './1763700000007-SessionPolicies.js';
+import { RevocationNotifyDetails1763700000008 } from './1763700000008-RevocationNotifyDetails.js';
 
 /** The module's migrations, in order: add them to the host's TypeORM `migrations` list. */
 export const authMigrations = [
@@ -15,4 +16,5 @@ export const authMigrations = [
   ClearEndedDevicePushTokens1763700000005,
   CreateSignInAttempts1763700000006,
   SessionPolicies1763700000007,
+  RevocationNotifyDetails1763700000008,
 ];

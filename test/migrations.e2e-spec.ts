@@ -33,6 +33,7 @@ describe('migrations', () => {
       'ClearEndedDevicePushTokens1763700000005',
       'CreateSignInAttempts1763700000006',
       'SessionPolicies1763700000007',
+      'RevocationNotifyDetails1763700000008',
     ]);
     expect(demoMigrations.map((m) => m.name)).toEqual([
       'CreateAuthTables1763700000000',
@@ -42,6 +43,7 @@ describe('migrations', () => {
       'ClearEndedDevicePushTokens1763700000005',
       'CreateSignInAttempts1763700000006',
       'SessionPolicies1763700000007',
+      'RevocationNotifyDetails1763700000008',
       'CreateDemoUsers1763700000001',
     ]);
   });

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RevocationHealthIndicator } from '../src/auth/index.js';
+import { RevocationHealthIndicator, RevocationStream, RevocationStreamInterruptedError } from '../src/auth/index.js';
 import { DemoUsersService } from '../src/demo/users/demo-users.service.js';
 import { ADAPTERS } from './support/constants.js';
 import { createHost, type HostOptions } from './support/host.js';
@@ -55,6 +55,21 @@ async function guardedLoad(apps: INestApplication[], bearers: string[]): Promise
   return statuses;
 }
 
+/** The error a new subscriber of the instance's revocation stream gets (within 5 s), or a timeout. */
+const streamRefusal = (app: INestApplication) =>
+  new Promise<unknown>((resolve) => {
+    const timer = setTimeout(() => resolve('no error within 5 s'), 5000);
+    app
+      .get(RevocationStream)
+      .revocations()
+      .subscribe({
+        error: (error: unknown) => {
+          clearTimeout(timer);
+          resolve(error);
+        },
+      });
+  });
+
 describe.each(ADAPTERS)('two instances through PgBouncer in transaction mode over %s', (adapter) => {
   let db: TestDatabase;
   let bouncer: PgBouncer;
@@ -95,6 +110,12 @@ describe.each(ADAPTERS)('two instances through PgBouncer in transaction mode ove
     it(`${REQUESTS} guarded requests at concurrency ${CONCURRENCY}: every one answers 200`, async () => {
       const user = await newUser(a);
       expect(await guardedLoad([a, b], [user.bearer])).toEqual({ 200: REQUESTS });
+    });
+
+    it('the first subscription to the revocation stream opens a listener, finds the pooler, and says so', async () => {
+      expect(await streamRefusal(b)).toEqual(new RevocationStreamInterruptedError(POOLED_LISTENER_REASON));
+      // Never retried: a later subscriber is told the same at once.
+      expect(await streamRefusal(b)).toEqual(new RevocationStreamInterruptedError(POOLED_LISTENER_REASON));
     });
 
     it('a logout on A answers 200 with its whole body, and B refuses the token at once', async () => {
@@ -143,6 +164,11 @@ describe.each(ADAPTERS)('two instances through PgBouncer in transaction mode ove
       const users = await Promise.all(Array.from({ length: 20 }, () => newUser(a)));
       const bearers = users.map((user) => user.bearer);
       expect(await guardedLoad([a, b], bearers)).toEqual({ 200: REQUESTS });
+    });
+
+    it('a subscriber of the revocation stream is told at once that it cannot be trusted', async () => {
+      await within(5000, () => b.get(RevocationCache).notListeningBecause === POOLED_LISTENER_REASON || undefined);
+      expect(await streamRefusal(b)).toEqual(new RevocationStreamInterruptedError(POOLED_LISTENER_REASON));
     });
 
     it('B never reports listening, and refuses a logout on A within 100 ms in each of 5 rounds', async () => {

@@ -4,7 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { ADAPTERS } from './support/constants.js';
 import { createHost } from './support/host.js';
-import { LISTENER_APPLICATION_NAME, PAYLOAD, REVOCATION_CHANNEL, RevocationCache } from './support/internals.js';
+import {
+  LISTENER_APPLICATION_NAME,
+  PAYLOAD,
+  REVOCATION_CHANNEL,
+  RevocationCache,
+  encodeRevocation,
+} from './support/internals.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 import { newUser } from './support/users.js';
 import { holdsWithin } from './support/within.js';
@@ -102,7 +108,7 @@ describe.each(ADAPTERS)('revocation across instances over %s', (adapter) => {
         (await request(a.getHttpServer()).post('/auth/logout/all').set('Authorization', user.bearer).expect(200)).body,
       ).toEqual({ message: 'Logged out of all sessions', revokedSessions: 150 });
       expect(await holdsWithin(100, async () => (await me(b, user.bearer)).status === 401, POLL_MS)).toBe(true);
-      expect(heard).toEqual([`u:${user.userId}`]);
+      expect(heard).toEqual([encodeRevocation({ kind: 'user', userId: user.userId, reason: 'logout_all' })]);
     } finally {
       await listener.end();
     }

@@ -24,6 +24,7 @@ import type { AuthModuleExtras } from './options/auth-options.interface.js';
 import { AUTH_OPTIONS, resolveAuthOptions, type ResolvedAuthOptions } from './options/resolve-options.js';
 import { RevocationCache } from './revocation/revocation-cache.js';
 import { RevocationHealthIndicator } from './revocation/revocation-health.indicator.js';
+import { RevocationStream } from './revocation/revocation-stream.js';
 import { mountRoutes } from './routes/route-table.js';
 import { AuthDevice } from './sessions/entities/device.entity.js';
 import { AuthSession } from './sessions/entities/session.entity.js';
@@ -94,6 +95,7 @@ function withAuthParts(definition: DynamicModule, extras: AuthModuleExtras): Dyn
       SessionRepository,
       RevocationCache,
       RevocationHealthIndicator,
+      RevocationStream,
       SessionService,
       SessionCleanupService,
       SignInThrottle,
@@ -114,6 +116,7 @@ function withAuthParts(definition: DynamicModule, extras: AuthModuleExtras): Dyn
       AuthCookieService,
       JwtGuard,
       RevocationHealthIndicator,
+      RevocationStream,
     ],
   };
 }

@@ -31,6 +31,8 @@ const PUBLIC_VALUES = [
   'RequestValidationError',
   'RequireFreshSession',
   'RevocationHealthIndicator',
+  'RevocationStream',
+  'RevocationStreamInterruptedError',
   'RevokeReason',
   'SessionConflictError',
   'SessionCreatedEvent',

@@ -73,6 +73,14 @@ export { AuthRateLimitGuard } from './http/rate-limit.guard.js';
 export { SignInThrottle, type SignInRequest } from './sign-in/sign-in-throttle.js';
 /** The revocation listener as a @nestjs/terminus health indicator. */
 export { RevocationHealthIndicator, type RevocationHealth } from './revocation/revocation-health.indicator.js';
+/** Revocations as they reach this instance, for connections that outlive a request (SSE, WebSocket). */
+export {
+  RevocationStream,
+  RevocationStreamInterruptedError,
+  type RevocationEvent,
+  type SessionEvent,
+  type WatchedSession,
+} from './revocation/revocation-stream.js';
 /** The generic spec's mapper, and the default answer of JwtGuard on the host's routes. */
 export {
   mapGenericError,

@@ -9,14 +9,19 @@ import {
   Post,
   Req,
   Res,
+  Sse,
   UnauthorizedException,
   UseGuards,
+  type MessageEvent,
 } from '@nestjs/common';
+import { catchError, map, of, throwError, type Observable } from 'rxjs';
 import {
   AuthCookieService,
   AuthRateLimitGuard,
   CurrentSession,
   JwtGuard,
+  RevocationStream,
+  RevocationStreamInterruptedError,
   SessionService,
   SignInThrottle,
   type AuthenticatedSession,
@@ -28,7 +33,10 @@ import { DemoUsersService } from './users/demo-users.service.js';
 
 const loginValidation = new LoginValidationPipe();
 
-/** The demo's own routes: sign in with email and password, and see who you are. */
+/** What the session stream sends when it can no longer tell whether the session lives: reconnect (and be checked). */
+export const STREAM_INTERRUPTED: MessageEvent = { type: 'interrupted', data: { code: 'STREAM_INTERRUPTED' } };
+
+/** The demo's own routes: sign in with email and password, see who you are, and follow your sessions' ends. */
 @Controller('auth')
 export class DemoAuthController {
   constructor(
@@ -36,6 +44,7 @@ export class DemoAuthController {
     private readonly sessions: SessionService,
     private readonly cookies: AuthCookieService,
     private readonly throttle: SignInThrottle,
+    private readonly revocations: RevocationStream,
   ) {}
 
   @Post('login')
@@ -79,5 +88,22 @@ export class DemoAuthController {
   @UseGuards(JwtGuard)
   me(@CurrentSession() session: AuthenticatedSession) {
     return { userId: session.userId, sessionId: session.sessionId, deviceId: session.deviceId };
+  }
+
+  /**
+   * Server-sent events: each revocation of one of the caller's sessions, made anywhere (`data:` the JSON of the
+   * RevocationEvent, with `current: true` when it ends the caller's own), ending with the one that ends the caller's
+   * session.
+   * When the instance can no longer tell, an `interrupted` event, then the end: the client reconnects.
+   */
+  @Sse('sessions/events')
+  @UseGuards(JwtGuard)
+  sessionEvents(@CurrentSession() session: AuthenticatedSession): Observable<MessageEvent> {
+    return this.revocations.sessionEvents(session).pipe(
+      map(({ endsSession, ...event }) => ({ data: { ...event, current: endsSession } })),
+      catchError((error: unknown) =>
+        error instanceof RevocationStreamInterruptedError ? of(STREAM_INTERRUPTED) : throwError(() => error),
+      ),
+    );
   }
 }

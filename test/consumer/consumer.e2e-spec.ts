@@ -164,6 +164,7 @@ describe.each(ADAPTERS)('a host app using the installed package (%s)', (adapter)
       { name: 'ClearEndedDevicePushTokens1763700000005' },
       { name: 'CreateSignInAttempts1763700000006' },
       { name: 'SessionPolicies1763700000007' },
+      { name: 'RevocationNotifyDetails1763700000008' },
       { name: 'CreateAccounts1800000000000' },
     ]);
   });

@@ -8,6 +8,7 @@ export {
   LISTENER_APPLICATION_NAME,
   PAYLOAD,
   REVOCATION_CHANNEL,
+  encodeRevocation,
 } from '../../src/auth/revocation/revocation-protocol.js';
 export { SESSION_CLEANUP_JOB } from '../../src/auth/sessions/session-cleanup.service.js';
 export { sessionSql } from '../../src/auth/sessions/session.sql.js';

@@ -8,9 +8,16 @@ import {
 import { randomUUID } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import pg from 'pg';
+import { Subject, type Observable } from 'rxjs';
 import { AUTH_OPTIONS, type ResolvedAuthOptions } from '../options/resolve-options.js';
 import { SessionRepository } from '../sessions/session.repository.js';
-import { LISTENER_APPLICATION_NAME, PAYLOAD, REVOCATION_CHANNEL, parseRevocation } from './revocation-protocol.js';
+import {
+  LISTENER_APPLICATION_NAME,
+  PAYLOAD,
+  REVOCATION_CHANNEL,
+  parseRevocation,
+  type RevocationMessage,
+} from './revocation-protocol.js';
 
 /** What the guard needs of a session it validated recently. */
 export interface CachedSession {
@@ -34,6 +41,11 @@ export const POOLED_LISTENER_REASON =
   'the listening connection goes through a pooler (no server session of its own): give revocation.listenerConnection ' +
   'a direct connection';
 
+/** What the listener tells the revocation stream: each revocation heard, and each end of what it can prove. */
+export type ListenerSignal =
+  | { kind: 'revocation'; message: Extract<RevocationMessage, { kind: 'session' | 'user' }> }
+  | { kind: 'interrupted'; reason: string };
+
 /** What node-postgres keeps of the BackendKeyData message (not in its type declarations). */
 type KeyedClient = pg.Client & { processID?: number | null };
 
@@ -55,6 +67,9 @@ interface PendingMarker {
  * emptied before it answers again, so the guard reads PostgreSQL meanwhile.
  *
  * Loads race with revocations: see getOrLoad.
+ *
+ * The same listener feeds the revocation stream (`signals`). In `strict` mode nothing is cached and no listener is
+ * opened until the stream asks for one (`openForStream`); it then listens, proves delivery and reconnects the same way.
  */
 @Injectable()
 export class RevocationCache implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -77,7 +92,11 @@ export class RevocationCache implements OnApplicationBootstrap, BeforeApplicatio
   private readonly instanceId = randomUUID();
   private sequence = 0;
   private readonly pending = new Map<string, PendingMarker>();
-  private readonly enabled: boolean;
+  /** `cached` mode: the cache answers (in `strict` mode the listener, if any, only feeds the stream). */
+  private readonly caching: boolean;
+  private readonly signalsSubject = new Subject<ListenerSignal>();
+  /** The first listen of `strict` mode, started by the stream's first subscriber. */
+  private opening: Promise<void> | null = null;
   /** The listening connection was found to go through a pooler: nothing is cached, for good. */
   private pooled = false;
   /** The server process that ran the LISTEN: a check answered by another one means the LISTEN is gone. */
@@ -88,7 +107,7 @@ export class RevocationCache implements OnApplicationBootstrap, BeforeApplicatio
     @Inject(AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,
   ) {
     const { mode, maxEntries, maxEntryAgeMs } = options.revocation;
-    this.enabled = mode === 'cached';
+    this.caching = mode === 'cached';
     this.entries = new LRUCache({ max: maxEntries, ttl: maxEntryAgeMs, ttlAutopurge: false, updateAgeOnGet: false });
   }
 
@@ -112,12 +131,43 @@ export class RevocationCache implements OnApplicationBootstrap, BeforeApplicatio
     return `no marker back within ${this.options.revocation.listenerDeadlineMs}ms`;
   }
 
+  /** Every revocation the listener hears, and every loss of delivery proof, as they happen. */
+  get signals(): Observable<ListenerSignal> {
+    return this.signalsSubject.asObservable();
+  }
+
+  /**
+   * Why the stream cannot be trusted now, or undefined while it can: a LISTEN is in place on a connection of its own
+   * and no marker since was late. Unlike `listening`, it does not wait for the first marker: what is committed after
+   * the LISTEN is delivered, and a late marker interrupts the stream.
+   */
+  get streamUnavailableBecause(): string | undefined {
+    if (this.pooled) return POOLED_LISTENER_REASON;
+    if (this.stopped) return 'the instance is shutting down';
+    if (!this.client) return 'not connected';
+    if (this.lapsed) return `no marker back within ${this.options.revocation.listenerDeadlineMs}ms`;
+    return undefined;
+  }
+
+  /**
+   * For a subscriber of the stream: in `strict` mode, opens the listener at the first call and waits for its LISTEN.
+   * Resolves to why the stream cannot be trusted, or undefined.
+   */
+  async openForStream(): Promise<string | undefined> {
+    if (!this.caching && !this.opening && !this.stopped)
+      this.opening = this.listen().then((listened) => {
+        if (!listened) void this.reconnect();
+      });
+    await this.opening;
+    return this.streamUnavailableBecause;
+  }
+
   get size(): number {
     return this.entries.size;
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    if (!this.enabled) return;
+    if (!this.caching) return;
     if (!(await this.listen())) void this.reconnect();
   }
 
@@ -125,12 +175,14 @@ export class RevocationCache implements OnApplicationBootstrap, BeforeApplicatio
     this.stopped = true;
     const client = this.client;
     this.drop();
+    this.interrupt('the instance is shutting down');
+    this.signalsSubject.complete();
     await client?.end().catch(() => undefined);
   }
 
   /** A live cached session, or undefined (not cached, too old, or delivery not proven). */
   get(sessionId: string): CachedSession | undefined {
-    if (!this.listening) return undefined;
+    if (!this.caching || !this.listening) return undefined;
     const entry = this.entries.get(sessionId);
     return entry && entry.expiresAtMs > performance.now() ? entry : undefined;
   }
@@ -146,7 +198,7 @@ export class RevocationCache implements OnApplicationBootstrap, BeforeApplicatio
     if (cached) return cached;
     const epoch = this.currentEpoch;
     const loaded = await load();
-    if (loaded && this.listening && epoch === this.currentEpoch) this.entries.set(sessionId, loaded);
+    if (loaded && this.caching && this.listening && epoch === this.currentEpoch) this.entries.set(sessionId, loaded);
     return loaded;
   }
 
@@ -208,6 +260,7 @@ export class RevocationCache implements OnApplicationBootstrap, BeforeApplicatio
     }
     if (serverPid !== (client as KeyedClient).processID && !this.options.revocation.trustPooledListener) {
       this.pooled = true;
+      this.interrupt(POOLED_LISTENER_REASON);
       this.logger.warn(
         `The revocation listener's connection goes through a pooler (its backend key names process ` +
           `${(client as KeyedClient).processID}, its statements run on ${serverPid}), where a LISTEN may be lent to ` +
@@ -257,10 +310,19 @@ export class RevocationCache implements OnApplicationBootstrap, BeforeApplicatio
 
   private onNotification(payload: string | undefined): void {
     const message = parseRevocation(payload);
-    if (message.kind === 'marker') this.markerBack(message.marker);
-    else if (message.kind === 'session') this.evictSession(message.sessionId);
-    else if (message.kind === 'user') this.evictUser(message.userId);
-    else this.clear();
+    if (message.kind === 'marker') return this.markerBack(message.marker);
+    if (message.kind === 'unknown') {
+      // Something revoked, nobody knows what: the cache forgets all, the stream cannot say what ended.
+      this.clear();
+      return this.interrupt('a notification it cannot read');
+    }
+    if (message.kind === 'session') this.evictSession(message.sessionId);
+    else this.evictUser(message.userId);
+    this.signalsSubject.next({ kind: 'revocation', message });
+  }
+
+  private interrupt(reason: string): void {
+    this.signalsSubject.next({ kind: 'interrupted', reason });
   }
 
   /** Another instance's marker means nothing here; one of ours proves delivery up to when it was sent. */
@@ -283,6 +345,7 @@ export class RevocationCache implements OnApplicationBootstrap, BeforeApplicatio
     if (this.client !== client || this.lapsed) return;
     this.lapsed = true;
     const deadlineMs = this.options.revocation.listenerDeadlineMs;
+    this.interrupt(`no marker back within ${deadlineMs}ms`);
     this.logger.warn(
       this.heardOnce
         ? `A revocation marker did not come back within ${deadlineMs} ms; ` +
@@ -331,9 +394,12 @@ export class RevocationCache implements OnApplicationBootstrap, BeforeApplicatio
   private lost(client: pg.Client): void {
     if (this.client !== client) return;
     this.logger.warn(
-      'Lost the revocation listener; the guard reads PostgreSQL on every request until it listens again',
+      this.caching
+        ? 'Lost the revocation listener; the guard reads PostgreSQL on every request until it listens again'
+        : 'Lost the revocation listener; the revocation stream is interrupted until it listens again',
     );
     this.drop();
+    this.interrupt('lost the listening connection');
     void this.reconnect();
   }
 

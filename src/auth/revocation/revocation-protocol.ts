@@ -1,10 +1,10 @@
 /**
- * How a revocation reaches every instance: the trigger of migration RevocationNotify sends these
- * payloads on this channel inside the revoking transaction, and RevocationCache reads them. Both
- * import this file, so the two ends cannot disagree.
+ * How a revocation reaches every instance: the trigger of migrations RevocationNotify and
+ * RevocationNotifyDetails sends these payloads on this channel inside the revoking transaction, and
+ * RevocationCache reads them. Both import this file, so the two ends cannot disagree.
  */
 
-/** The channel the revocation trigger notifies and every cached-mode instance listens on. */
+/** The channel the revocation trigger notifies and every listening instance listens on. */
 export const REVOCATION_CHANNEL = 'auth_session_revoked';
 
 /** `application_name` of the listening connection, to find it in pg_stat_activity. */
@@ -13,25 +13,114 @@ export const LISTENER_APPLICATION_NAME = 'nest-signout-revocations';
 /** Above this many sessions ended by one statement, the trigger sends one notification per user instead. */
 export const PER_SESSION_NOTIFY_LIMIT = 100;
 
-/** Payload prefixes: one session ended, every session of one user ended, a marker of `sync()`. */
-export const PAYLOAD = { session: 's:', user: 'u:', marker: 'p:' } as const;
+/**
+ * The longest payload the trigger sends with details, in bytes: PostgreSQL refuses one of 8000 or more. A longer one
+ * (a host's user id or a revoke reason thousands of bytes long) goes as `s:<session id>` per session, without details.
+ */
+export const DETAILED_PAYLOAD_MAX_BYTES = 7999;
 
-/** What a notification asks of the cache. */
+/** Why a live session row was deleted rather than revoked (plain SQL; the clean-up deletes only ended ones). */
+export const DELETED_REASON = 'deleted';
+/** Why a session whose expiry an UPDATE moved to the past ended, with no revoke reason written. */
+export const EXPIRED_REASON = 'expired';
+
+/**
+ * Payload prefixes. `sessionEnded` and `userEnded` carry a JSON array: `[session id, user id, reason]` and
+ * `[user id, reason]`. `session` (`s:<session id>`) and `user` (`u:<user id>`) carry no details: the trigger before
+ * migration RevocationNotifyDetails sent only those, and the present one sends `s:` when details would not fit.
+ * `marker` is a marker of the listener's delivery proof.
+ */
+export const PAYLOAD = {
+  session: 's:',
+  user: 'u:',
+  sessionEnded: 'se:',
+  userEnded: 'ue:',
+  marker: 'p:',
+} as const;
+
+/** What a notification tells. `userId` and `reason` of a session are absent from a payload without details. */
 export type RevocationMessage =
-  | { kind: 'session'; sessionId: string }
-  | { kind: 'user'; userId: string }
+  | { kind: 'session'; sessionId: string; userId?: string; reason?: string }
+  | { kind: 'user'; userId: string; reason?: string }
   | { kind: 'marker'; marker: string }
   | { kind: 'unknown' };
 
-/** Reads a payload; anything unknown makes the listener drop everything it holds. */
+/**
+ * The payload the trigger sends for a revocation (it builds it in SQL; this is for tests and tools): detailed while it
+ * fits DETAILED_PAYLOAD_MAX_BYTES, else `s:<session id>` for a session and null for a user (the trigger then sends
+ * `s:` for each of the user's sessions).
+ */
+export function encodeRevocation(message: {
+  kind: 'session';
+  sessionId: string;
+  userId: string;
+  reason: string;
+}): string;
+export function encodeRevocation(message: { kind: 'user'; userId: string; reason: string }): string | null;
+export function encodeRevocation(
+  message:
+    | { kind: 'session'; sessionId: string; userId: string; reason: string }
+    | { kind: 'user'; userId: string; reason: string },
+): string | null {
+  const detailed =
+    message.kind === 'session'
+      ? PAYLOAD.sessionEnded + JSON.stringify([message.sessionId, message.userId, message.reason])
+      : PAYLOAD.userEnded + JSON.stringify([message.userId, message.reason]);
+  if (Buffer.byteLength(detailed) <= DETAILED_PAYLOAD_MAX_BYTES) return detailed;
+  return message.kind === 'session' ? PAYLOAD.session + message.sessionId : null;
+}
+
+/** Reads a payload; anything unknown or malformed makes the listener drop everything it holds. */
 export function parseRevocation(payload: string | undefined): RevocationMessage {
-  if (payload?.startsWith(PAYLOAD.session))
-    return { kind: 'session', sessionId: payload.slice(PAYLOAD.session.length) };
-  if (payload?.startsWith(PAYLOAD.user)) return { kind: 'user', userId: payload.slice(PAYLOAD.user.length) };
-  if (payload?.startsWith(PAYLOAD.marker)) return { kind: 'marker', marker: payload };
+  if (payload === undefined) return { kind: 'unknown' };
+  if (payload.startsWith(PAYLOAD.sessionEnded)) {
+    const fields = jsonStrings(payload.slice(PAYLOAD.sessionEnded.length), 3);
+    return fields
+      ? { kind: 'session', sessionId: fields[0], userId: fields[1], reason: fields[2] }
+      : { kind: 'unknown' };
+  }
+  if (payload.startsWith(PAYLOAD.userEnded)) {
+    const fields = jsonStrings(payload.slice(PAYLOAD.userEnded.length), 2);
+    return fields ? { kind: 'user', userId: fields[0], reason: fields[1] } : { kind: 'unknown' };
+  }
+  if (payload.startsWith(PAYLOAD.session)) return { kind: 'session', sessionId: payload.slice(PAYLOAD.session.length) };
+  if (payload.startsWith(PAYLOAD.user)) return { kind: 'user', userId: payload.slice(PAYLOAD.user.length) };
+  if (payload.startsWith(PAYLOAD.marker)) return { kind: 'marker', marker: payload };
   return { kind: 'unknown' };
 }
 
-/** A SQL string literal of a protocol constant, for the migration's trigger function. */
+/** A JSON array of exactly `count` strings, or null. */
+function jsonStrings(text: string, count: number): string[] | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  return Array.isArray(value) && value.length === count && value.every((field) => typeof field === 'string')
+    ? value
+    : null;
+}
+
+/** A SQL string literal of a protocol constant, for the migrations' trigger function. */
 export const sqlLiteral = (value: string | number): string =>
   typeof value === 'number' ? String(value) : `'${value.replaceAll("'", "''")}'`;
+
+/**
+ * The statement that notifies the ended sessions of `ended` (a query of `id`, `user_id`, `reason`), as the trigger of
+ * migration RevocationNotifyDetails runs it: one `se:` per session, or with `perUser` one `ue:` per user and reason;
+ * `s:<session id>` for each session whose detailed payload would pass DETAILED_PAYLOAD_MAX_BYTES. `to_json` of a text
+ * array writes what `JSON.stringify` writes, so encodeRevocation gives the same payload. DISTINCT leaves one
+ * notification per user without a join (PL/pgSQL plans a statement once, for the first statement's row counts).
+ */
+export function notifyEndedSql(ended: string, perUser: boolean): string {
+  const detailed = perUser
+    ? `${sqlLiteral(PAYLOAD.userEnded)} || to_json(ARRAY[user_id, reason])::text`
+    : `${sqlLiteral(PAYLOAD.sessionEnded)} || to_json(ARRAY[id::text, user_id, reason])::text`;
+  return `
+    PERFORM pg_notify(${sqlLiteral(REVOCATION_CHANNEL)}, payload) FROM (
+      SELECT ${perUser ? 'DISTINCT ' : ''}CASE WHEN octet_length(detailed) <= ${sqlLiteral(DETAILED_PAYLOAD_MAX_BYTES)}
+        THEN detailed ELSE ${sqlLiteral(PAYLOAD.session)} || id END AS payload
+      FROM (SELECT id, ${detailed} AS detailed FROM (${ended}) ended_rows) with_payloads
+    ) payloads`;
+}

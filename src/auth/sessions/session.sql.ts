@@ -3,6 +3,7 @@
  * guarded by `revoked_at IS NULL`, so concurrent revocations have one winner.
  * Table names are qualified with the data source's schema (see db-schema.ts).
  */
+import { EXPIRED_REASON, sqlLiteral } from '../revocation/revocation-protocol.js';
 import { authTables } from './db-schema.js';
 
 export type SessionSql = ReturnType<typeof sessionSql>;
@@ -117,6 +118,15 @@ export function sessionSql(schema?: string) {
       UPDATE ${t.sessions} SET revoked_at = now(), revoke_reason = $2
       WHERE id = $1 AND revoked_at IS NULL
       RETURNING id, user_id`,
+
+    /**
+     * $1 session id. Its user, and why it ended (as the revocation trigger says it), or null while it is live: for the
+     * revocation stream, when a notification came without details or before the stream listened.
+     */
+    SESSION_END: `
+      SELECT user_id, CASE WHEN revoked_at IS NOT NULL THEN revoke_reason
+                           WHEN expires_at <= now() THEN ${sqlLiteral(EXPIRED_REASON)} END AS reason
+      FROM ${t.sessions} WHERE id = $1`,
 
     /** $1 session id. */
     SESSION_REVOKE_REASON: `SELECT revoke_reason FROM ${t.sessions} WHERE id = $1`,
