@@ -360,6 +360,7 @@ describe.each(ADAPTERS)('RevocationStream of a strict instance over %s', (adapte
       await strict.get(RevocationCache).openForStream();
       expect(await strict.get(SessionService).deleteExpiredSessions()).toEqual({
         expiredSessions: 1,
+        idleSessions: 0,
         deletedSessions: 0,
         deletedDevices: 0,
       });

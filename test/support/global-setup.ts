@@ -59,12 +59,38 @@ async function reachableRedis(): Promise<string> {
   }
 }
 
+/** What the run's set-up made, given to every project. */
+interface RunContext {
+  adminUrl: string;
+  templateDatabase: string;
+  runPrefix: string;
+  redisUrl: string;
+  teardown: () => Promise<void>;
+}
+
+/** Vitest calls the set-up once for the root and once per project: the run's database is made once, for all. */
+let run: Promise<RunContext> | undefined;
+let projectsLeft = 0;
+
 /**
  * One PostgreSQL for the run: DATABASE_URL's server when it is set, otherwise
  * an embedded one in a temporary directory (started while the build runs). The run migrates a template
  * database once; every test file clones it into a fresh database of its own.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  run ??= prepareRun();
+  projectsLeft++;
+  const context = await run;
+  project.provide('databaseAdminUrl', context.adminUrl);
+  project.provide('templateDatabase', context.templateDatabase);
+  project.provide('runPrefix', context.runPrefix);
+  project.provide('redisUrl', context.redisUrl);
+  return async () => {
+    if (--projectsLeft === 0) await context.teardown();
+  };
+}
+
+async function prepareRun(): Promise<RunContext> {
   const built = build();
   let embedded: EmbeddedDatabase | undefined;
   let embeddedDir: string | undefined;
@@ -90,12 +116,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   await migrator.destroy();
   await built;
 
-  project.provide('databaseAdminUrl', adminUrl);
-  project.provide('templateDatabase', templateDatabase);
-  project.provide('runPrefix', runPrefix);
-  project.provide('redisUrl', await reachableRedis());
-
-  return async () => {
+  const teardown = async () => {
     const { rows } = await admin.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [
       `${runPrefix}%`,
     ]);
@@ -104,4 +125,5 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await embedded?.stop();
     if (embeddedDir) rmSync(embeddedDir, { recursive: true, force: true });
   };
+  return { adminUrl, templateDatabase, runPrefix, redisUrl: await reachableRedis(), teardown };
 }
