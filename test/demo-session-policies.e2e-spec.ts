@@ -5,17 +5,7 @@ import { DemoUsersService } from '../src/demo/users/demo-users.service.js';
 import { login } from './support/session-client.js';
 import { ADAPTERS, DEMO_EMAIL, DEMO_PASSWORD, useTestApp } from './support/test-app.js';
 import type { TestDatabase } from './support/test-database.js';
-
-const INVALID_INPUT = {
-  message: 'Invalid input data',
-  description: 'The request data did not pass validation',
-  code: 'INVALID_INPUT',
-};
-const UNAUTHORIZED = {
-  message: 'Unauthorized',
-  description: 'Invalid, expired or missing bearer token',
-  code: 'UNAUTHORIZED',
-};
+import { INVALID_INPUT, UNAUTHORIZED } from './support/bodies.js';
 
 /** The demo's session policies with its defaults: idle timeout 1800 s, "remember me" without one, reuse 10 s. */
 describe.each(ADAPTERS)('the demo session policies, over %s', (adapter) => {

@@ -8,16 +8,12 @@ import { ADAPTERS } from './support/constants.js';
 import { useHost } from './support/host.js';
 import type { TestDatabase } from './support/test-database.js';
 import { newUser } from './support/users.js';
+import { UNAUTHORIZED } from './support/bodies.js';
 
 const NOT_FRESH = {
   message: 'Unauthorized',
   description: 'A more recent sign-in is required for this action',
   code: 'SESSION_NOT_FRESH',
-};
-const UNAUTHORIZED = {
-  message: 'Unauthorized',
-  description: 'Invalid, expired or missing bearer token',
-  code: 'UNAUTHORIZED',
 };
 
 /**

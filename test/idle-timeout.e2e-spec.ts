@@ -6,17 +6,7 @@ import { ADAPTERS } from './support/constants.js';
 import { useHost } from './support/host.js';
 import type { TestDatabase } from './support/test-database.js';
 import { newUser } from './support/users.js';
-
-const UNAUTHORIZED = {
-  message: 'Unauthorized',
-  description: 'Invalid, expired or missing bearer token',
-  code: 'UNAUTHORIZED',
-};
-const INVALID_REFRESH = {
-  message: 'Unauthorized',
-  description: 'Invalid, expired or revoked refresh token',
-  code: 'UNAUTHORIZED',
-};
+import { INVALID_REFRESH, UNAUTHORIZED } from './support/bodies.js';
 
 const IDLE_SECONDS = 1800;
 const DAY = 86_400;

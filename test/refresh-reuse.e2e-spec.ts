@@ -5,12 +5,7 @@ import { ADAPTERS } from './support/constants.js';
 import { useHost } from './support/host.js';
 import type { TestDatabase } from './support/test-database.js';
 import { newUser } from './support/users.js';
-
-const INVALID_REFRESH = {
-  message: 'Unauthorized',
-  description: 'Invalid, expired or revoked refresh token',
-  code: 'UNAUTHORIZED',
-};
+import { INVALID_REFRESH } from './support/bodies.js';
 
 /**
  * Refresh that survives two tabs: within `refreshReuseIntervalSeconds` (default 10) a just-rotated token presented

@@ -249,7 +249,7 @@ export class RevocationCache implements OnApplicationBootstrap, BeforeApplicatio
       if (!quiet)
         this.logger.warn(
           `Cannot listen for revocations (${error instanceof Error ? error.message : String(error)}); ` +
-            'the guard reads PostgreSQL on every request until it can',
+            `${this.meanwhile} until it can`,
         );
       await client.end().catch(() => undefined);
       return false;
@@ -264,7 +264,7 @@ export class RevocationCache implements OnApplicationBootstrap, BeforeApplicatio
       this.logger.warn(
         `The revocation listener's connection goes through a pooler (its backend key names process ` +
           `${(client as KeyedClient).processID}, its statements run on ${serverPid}), where a LISTEN may be lent to ` +
-          'other clients and notifications lost: the guard reads PostgreSQL on every request. Give ' +
+          `other clients and notifications lost: ${this.meanwhile}. Give ` +
           'revocation.listenerConnection a direct connection (or, for a session-mode pooler only, set ' +
           'revocation.trustPooledListener)',
       );
@@ -348,12 +348,11 @@ export class RevocationCache implements OnApplicationBootstrap, BeforeApplicatio
     this.interrupt(`no marker back within ${deadlineMs}ms`);
     this.logger.warn(
       this.heardOnce
-        ? `A revocation marker did not come back within ${deadlineMs} ms; ` +
-            'the guard reads PostgreSQL on every request until one does'
+        ? `A revocation marker did not come back within ${deadlineMs} ms; ` + `${this.meanwhile} until one does`
         : `No revocation marker came back on the listening connection within ${deadlineMs} ms of its LISTEN: ` +
             'notifications do not reach it (a transaction pooler such as PgBouncer, Supavisor or RDS Proxy does not ' +
             'keep a LISTEN; give revocation.listenerConnection a direct connection). ' +
-            'The guard reads PostgreSQL on every request until a marker comes back',
+            `${this.meanwhile.replace(/^t/, 'T')} until a marker comes back`,
     );
   }
 
@@ -389,6 +388,13 @@ export class RevocationCache implements OnApplicationBootstrap, BeforeApplicatio
   private schedule(check: () => void, delayMs: number): void {
     this.heartbeat = setTimeout(check, Math.max(0, delayMs));
     this.heartbeat.unref();
+  }
+
+  /** What the instance does without a proven listener: in cached mode strict reads, in strict mode no stream. */
+  private get meanwhile(): string {
+    return this.caching
+      ? 'the guard reads PostgreSQL on every request'
+      : 'the revocation stream is interrupted (strict mode caches nothing)';
   }
 
   private lost(client: pg.Client): void {
