@@ -1,25 +1,19 @@
 import type { INestApplication } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import request from 'supertest';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SessionsRevokedEvent } from '../src/auth/index.js';
+import { INVALID_REFRESH, UNAUTHORIZED } from './support/bodies.js';
 import { ADAPTERS } from './support/constants.js';
-import { useHost } from './support/host.js';
+import { createHost, useHost } from './support/host.js';
+import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
+import { createTestDatabase } from './support/test-database.js';
+import { within } from './support/within.js';
 import type { TestDatabase } from './support/test-database.js';
 import { forgeToken } from './support/tokens.js';
 import { authState, breakSessionWrites, newUser } from './support/users.js';
 
 const FORM = 'application/x-www-form-urlencoded';
-const INVALID_REFRESH = {
-  message: 'Unauthorized',
-  description: 'Invalid, expired or revoked refresh token',
-  code: 'UNAUTHORIZED',
-};
-const UNAUTHORIZED = {
-  message: 'Unauthorized',
-  description: 'Invalid, expired or missing bearer token',
-  code: 'UNAUTHORIZED',
-};
 const TOKEN_REQUIRED = { error: 'invalid_request', error_description: 'token is required' };
 
 describe.each(ADAPTERS)('POST /auth/revoke (RFC 7009) over %s', (adapter) => {
@@ -99,6 +93,7 @@ describe.each(ADAPTERS)('POST /auth/revoke (RFC 7009) over %s', (adapter) => {
 
   it.each([
     ['an unknown token', () => 'not-a-token'],
+    ['a token with a NUL', () => 'not\u0000a-token'],
     ['a refresh-token-shaped unknown token', () => 'A'.repeat(43)],
     [
       'an access token signed with another key',
@@ -230,5 +225,46 @@ describe.each(ADAPTERS)('POST /auth/revoke moved by the routes option over %s', 
       .expect(200);
     await request(app.getHttpServer()).post('/auth/revoke').type('form').send({ token: 'x' }).expect(404);
     await request(app.getHttpServer()).get('/auth/me').set('Authorization', user.bearer).expect(401);
+  });
+});
+
+describe.each(ADAPTERS)('POST /auth/revoke while the database is unreachable over %s', (adapter) => {
+  let db: TestDatabase;
+  let proxy: TcpProxy;
+  let app: INestApplication;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    proxy = await startTcpProxy(db.url);
+    app = await createHost(adapter, proxy.url, { dbTimeoutMs: 1000 });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await proxy?.close();
+    await db?.drop();
+  });
+  const revoke = (token: string) => request(app.getHttpServer()).post('/auth/revoke').type('form').send({ token });
+
+  it('503 temporarily_unavailable (RFC 7009 2.2.1), and the revocation works once it is back', async () => {
+    const user = await newUser(app);
+    proxy.cut();
+    try {
+      const response = await revoke(user.refreshToken).expect(503).expect('Cache-Control', 'no-store');
+      expect(response.body).toEqual({
+        error: 'temporarily_unavailable',
+        error_description: 'The service is temporarily unavailable, try again later',
+      });
+    } finally {
+      proxy.restore();
+    }
+    expect(await db.query('SELECT revoke_reason FROM auth_sessions WHERE id = $1', [user.sessionId])).toEqual([
+      { revoke_reason: null },
+    ]);
+    const retried = await within(10_000, async () =>
+      (await revoke(user.refreshToken)).status === 200 ? true : undefined,
+    );
+    expect(retried).toBe(true);
+    expect(await db.query('SELECT revoke_reason FROM auth_sessions WHERE id = $1', [user.sessionId])).toEqual([
+      { revoke_reason: 'token_revoked' },
+    ]);
   });
 });
