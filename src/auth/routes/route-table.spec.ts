@@ -23,6 +23,12 @@ describe('mountRoutes and the admin routes', () => {
     expect(mounted({})).toHaveLength(10);
   });
 
+  it('mounts POST auth/revoke (RFC 7009) as revokeToken, movable and switchable like the others', () => {
+    expect(mounted({})).toContain('revokeToken POST auth/revoke');
+    expect(mounted({ routes: { revokeToken: { path: 'oauth/revoke' } } })).toContain('revokeToken POST oauth/revoke');
+    expect(mounted({ routes: { revokeToken: false } }).filter((route) => route.startsWith('revokeToken'))).toEqual([]);
+  });
+
   it('mounts the three admin routes with it, at their default paths or where `routes` puts them', () => {
     expect(mounted({ admin: { guard: AllowAll } }).filter((route) => route.startsWith('admin'))).toEqual(ADMIN_ROUTES);
     expect(
