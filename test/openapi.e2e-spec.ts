@@ -94,6 +94,24 @@ describe.each(ADAPTERS)('OpenAPI document over %s', (adapter) => {
     expect(JSON.stringify(document.paths['/v3/logout'].post.requestBody)).toContain('V3LogoutBody');
   });
 
+  it('lists POST /auth/revoke (RFC 7009): form or JSON, no bearer, RFC 6749 error bodies', () => {
+    const operation = document.paths['/auth/revoke'].post;
+    expect(operation.summary).toBe('Revoke a refresh or access token, ending its session (RFC 7009)');
+    expect(operation.security).toBeUndefined();
+    expect(Object.keys(operation.responses).toSorted()).toEqual(['200', '400', '413', '415', '429', '503']);
+    expect(operation.responses['200'].content).toBeUndefined();
+    expect(Object.keys((operation.requestBody as { content: object }).content)).toEqual([
+      'application/x-www-form-urlencoded',
+      'application/json',
+    ]);
+    const example = (status: string) => operation.responses[status].content?.['application/json'].example;
+    expect(example('400')).toEqual({ error: 'invalid_request', error_description: 'token is required' });
+    expect(example('503')).toEqual({
+      error: 'temporarily_unavailable',
+      error_description: 'The service is temporarily unavailable, try again later',
+    });
+  });
+
   it('serves the UI at /docs', async () => {
     const response = await request(app.getHttpServer()).get('/docs').redirects(1).expect(200);
     expect(response.text).toContain('swagger-ui');

@@ -36,6 +36,7 @@ const TOO_MANY: Record<string, unknown> = {
     description: 'Too many requests, try again later',
     code: 'TOO_MANY_REQUESTS',
   },
+  '/auth/revoke': { error: 'temporarily_unavailable', error_description: 'Too many requests, try again later' },
   '/auth/login': {
     message: 'Too many requests',
     description: 'Too many requests, try again later',
@@ -59,7 +60,7 @@ describe.each(ADAPTERS)('rate limits over %s', (adapter) => {
   useHost(adapter, (opened) => ({ db, app } = opened), { rateLimit: { limit: LIMIT, ttlSeconds: 60 } });
 
   // The module's routes, and the host's login behind AuthRateLimitGuard.
-  it.each([...ROUTE_SPECS.map((route) => route.path), '/auth/refresh', '/auth/login'])(
+  it.each([...ROUTE_SPECS.map((route) => route.path), '/auth/refresh', '/auth/revoke', '/auth/login'])(
     '%s: the client past the limit gets 429 in the route body with Retry-After, and nothing changes',
     (path) => expectLimited(app, db, path),
   );

@@ -6,7 +6,14 @@ export type AdminRouteName = 'adminListSessions' | 'adminRevokeSession' | 'admin
 
 /** Names of every route the module can mount, as used in the `routes` option. */
 export type AuthRouteName =
-  LogoutRouteName | 'refresh' | 'logoutAll' | 'logoutOthers' | 'listSessions' | 'revokeSession' | AdminRouteName;
+  | LogoutRouteName
+  | 'refresh'
+  | 'revokeToken'
+  | 'logoutAll'
+  | 'logoutOthers'
+  | 'listSessions'
+  | 'revokeSession'
+  | AdminRouteName;
 
 /** The JWT `typ` header our access tokens carry (RFC 9068). */
 export const ACCESS_TOKEN_TYPE = 'at+jwt';
@@ -26,7 +33,11 @@ export const RevokeReason = {
   sessionLimit: 'session_limit',
   credentialsChanged: 'credentials_changed',
   admin: 'admin',
+  tokenRevoked: 'token_revoked',
 } as const;
+
+/** RFC 7009 `token_type_hint` values: the kinds of token `POST /auth/revoke` takes. */
+export type RevocableTokenType = 'refresh_token' | 'access_token';
 export type RevokeReason = (typeof RevokeReason)[keyof typeof RevokeReason] | (string & {});
 
 /** A session's last-use time is written at most this often, not on every request. */

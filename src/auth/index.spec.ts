@@ -60,6 +60,7 @@ const PUBLIC_VALUES = [
   'mapFibError',
   'mapGenericError',
   'mapGuardErrorToGeneric',
+  'mapOAuthError',
   'mapSignoutError',
   'mapV3Error',
   'runMigrationsLocked',

@@ -20,8 +20,14 @@ export type {
   SignInThrottleOptions,
   SigningOptions,
 } from './options/auth-options.interface.js';
-/** Route names of the `routes` option, and the revoke reasons written on ended sessions. */
-export { RevokeReason, type AdminRouteName, type AuthRouteName, type LogoutRouteName } from './auth.constants.js';
+/** Route names of the `routes` option, the revoke reasons written on ended sessions, RFC 7009 token type hints. */
+export {
+  RevokeReason,
+  type AdminRouteName,
+  type AuthRouteName,
+  type LogoutRouteName,
+  type RevocableTokenType,
+} from './auth.constants.js';
 /** Domain errors (what went wrong, never how to answer), and the union of their kinds. */
 export * from './errors/auth.errors.js';
 /** A statement of the session store that failed, named without its parameters (SessionService throws it). */
@@ -93,6 +99,8 @@ export { mapSignoutError, type SignoutErrorBody } from './routes/specs/signout/s
 export { mapFibError, type FibEnvelope } from './routes/specs/fib/fib-error.mapper.js';
 /** The SigningHub v3 spec's mapper. */
 export { mapV3Error, type V3ErrorBody } from './routes/specs/v3/v3-error.mapper.js';
+/** The mapper of the OAuth 2.0 routes (`POST /auth/revoke`): RFC 6749 section 5.2 error bodies. */
+export { mapOAuthError, type OAuthErrorBody } from './routes/specs/oauth/oauth-error.mapper.js';
 /** What a mapper is, takes and returns (for a custom `guardErrorMapper`). */
 export type { ErrorMapper, ErrorMapperOptions, ErrorResponse } from './http/error-response.js';
 /** Name of the bearer security scheme the routes' OpenAPI operations use; declare it in the host's document. */

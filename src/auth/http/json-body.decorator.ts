@@ -24,7 +24,8 @@ function deeperThan(value: unknown, limit: number): boolean {
   return limit === 0 || Object.values(value).some((child) => deeperThan(child, limit - 1));
 }
 
-function hasBody(headers: Record<string, string | string[] | undefined>): boolean {
+/** Whether the request came with a body at all (a length above 0, or chunked). */
+export function hasBody(headers: Record<string, string | string[] | undefined>): boolean {
   return Number(headers['content-length'] ?? 0) > 0 || headers['transfer-encoding'] !== undefined;
 }
 

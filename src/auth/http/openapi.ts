@@ -37,13 +37,18 @@ export function ApiLogoutRoute(
   schema: Record<string, unknown>,
   answers: DocumentedAnswer[],
 ): MethodDecorator {
-  const documented: DocumentedRoute = { schema, answers };
   return applyDecorators(
     ApiTags('logout'),
     ApiOperation({ summary }),
     ApiBearerAuth(AUTH_SECURITY_SCHEME),
-    SetMetadata(DOCUMENTED_ANSWERS, documented),
+    ApiDocumentedAnswers(schema, answers),
   );
+}
+
+/** Every documented status of a route, its errors' examples filled in from the route's mapper (documentAnswers). */
+export function ApiDocumentedAnswers(schema: Record<string, unknown>, answers: DocumentedAnswer[]): MethodDecorator {
+  const documented: DocumentedRoute = { schema, answers };
+  return SetMetadata(DOCUMENTED_ANSWERS, documented);
 }
 
 /** Writes the OpenAPI responses of a controller's documented handlers, each error's example produced by `mapper`. */
@@ -103,3 +108,13 @@ export const FIB_SCHEMA = {
 };
 
 export const V3_ERROR_SCHEMA = { type: 'object', required: ['Message'], properties: { Message: { type: 'string' } } };
+
+/** RFC 6749 section 5.2. */
+export const OAUTH_ERROR_SCHEMA = {
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: { type: 'string', description: 'An RFC 6749 error code, e.g. `invalid_request`.' },
+    error_description: { type: 'string', description: 'What went wrong, for the developer.' },
+  },
+};

@@ -348,7 +348,7 @@ export class RevocationCache implements OnApplicationBootstrap, BeforeApplicatio
     this.interrupt(`no marker back within ${deadlineMs}ms`);
     this.logger.warn(
       this.heardOnce
-        ? `A revocation marker did not come back within ${deadlineMs} ms; ` + `${this.meanwhile} until one does`
+        ? `A revocation marker did not come back within ${deadlineMs} ms; ${this.meanwhile} until one does`
         : `No revocation marker came back on the listening connection within ${deadlineMs} ms of its LISTEN: ` +
             'notifications do not reach it (a transaction pooler such as PgBouncer, Supavisor or RDS Proxy does not ' +
             'keep a LISTEN; give revocation.listenerConnection a direct connection). ' +

@@ -20,7 +20,13 @@ const ADMIN_ROUTES = [
 describe('mountRoutes and the admin routes', () => {
   it('mounts no admin route without the admin option', () => {
     expect(mounted({}).filter((route) => route.startsWith('admin'))).toEqual([]);
-    expect(mounted({})).toHaveLength(9);
+    expect(mounted({})).toHaveLength(10);
+  });
+
+  it('mounts POST auth/revoke (RFC 7009) as revokeToken, movable and switchable like the others', () => {
+    expect(mounted({})).toContain('revokeToken POST auth/revoke');
+    expect(mounted({ routes: { revokeToken: { path: 'oauth/revoke' } } })).toContain('revokeToken POST oauth/revoke');
+    expect(mounted({ routes: { revokeToken: false } }).filter((route) => route.startsWith('revokeToken'))).toEqual([]);
   });
 
   it('mounts the three admin routes with it, at their default paths or where `routes` puts them', () => {
@@ -50,6 +56,6 @@ describe('mountRoutes and the admin routes', () => {
     expect(() => mountRoutes({ routes: { adminRevokeSession: option } })).toThrow(
       'AuthModule: routes.adminRevokeSession is an admin route: it needs the admin option (its guard)',
     );
-    expect(mounted({ routes: { adminRevokeSession: false } })).toHaveLength(9);
+    expect(mounted({ routes: { adminRevokeSession: false } })).toHaveLength(10);
   });
 });

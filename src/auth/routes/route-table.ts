@@ -9,11 +9,13 @@ import {
   AdminSessionsRevokeController,
 } from './admin/admin-sessions.controllers.js';
 import { RefreshController } from './refresh/refresh.controller.js';
+import { TokenRevocationController } from './revoke/token-revocation.controller.js';
 import { LogoutAllController, LogoutOthersController } from './scopes/logout-scope.controllers.js';
 import { SessionListController, SessionRevokeController } from './sessions/session-list.controllers.js';
 import { mapFibError } from './specs/fib/fib-error.mapper.js';
 import { FibLogoutController } from './specs/fib/fib-logout.controller.js';
 import { mapGenericError } from './specs/generic/generic-error.mapper.js';
+import { mapOAuthError } from './specs/oauth/oauth-error.mapper.js';
 import { GenericLogoutController } from './specs/generic/generic-logout.controller.js';
 import { mapSignoutError } from './specs/signout/signout-error.mapper.js';
 import { SignoutController } from './specs/signout/signout.controller.js';
@@ -78,6 +80,12 @@ const ROUTE_TABLE = {
     method: 'POST',
     path: 'auth/refresh',
     clearsCookies: 'whenRefused',
+  },
+  revokeToken: {
+    controller: TokenRevocationController,
+    mapper: mapOAuthError,
+    method: 'POST',
+    path: 'auth/revoke',
   },
   logoutAll: {
     controller: LogoutAllController,

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   LAST_USED_RESOLUTION_MS,
+  type RevocableTokenType,
   RevokeReason,
   UNSTORABLE_TEXT,
   UUID_PATTERN,
@@ -25,6 +26,7 @@ import { AUTH_DEFAULTS, AUTH_OPTIONS, type ResolvedAuthOptions } from '../option
 import type { CachedSession } from '../revocation/revocation-cache.js';
 import { RevocationCache } from '../revocation/revocation-cache.js';
 import { AccessTokenService, type AccessTokenClaims } from '../tokens/access-token.service.js';
+import { accessTokenVerifier } from '../tokens/access-token-verification.js';
 import {
   hashRefreshToken,
   newRefreshToken,
@@ -65,6 +67,7 @@ function requireStorableText(fields: Record<string, string | undefined>): void {
 @Injectable()
 export class SessionService {
   private readonly successorKey: Buffer;
+  private readonly verifyAccessToken: ReturnType<typeof accessTokenVerifier>;
 
   constructor(
     private readonly repository: SessionRepository,
@@ -74,6 +77,7 @@ export class SessionService {
     private readonly cache: RevocationCache,
   ) {
     this.successorKey = refreshSuccessorKey(options.signing);
+    this.verifyAccessToken = accessTokenVerifier(options);
   }
 
   private get sql() {
@@ -203,6 +207,29 @@ export class SessionService {
       refreshToken: successor,
       sessionExpiresIn: Math.max(0, row.expires_in),
     };
+  }
+
+  /**
+   * RFC 7009 token revocation: a refresh token (current or already rotated) or an access token JwtGuard would verify
+   * (signature, `iss`, `aud`, `typ`, claims, not expired) ends its session, if live (`token_revoked`). The hint only
+   * says which kind is looked for first (RFC 7009 2.1: a miss extends the search to the other). An unknown, invalid or
+   * expired token, or one of an ended session, changes nothing, and the caller cannot tell these apart.
+   */
+  async revokeToken(token: string, hint?: RevocableTokenType): Promise<void> {
+    const reason = RevokeReason.tokenRevoked;
+    const ofRefreshToken = () =>
+      this.repository.rows<RevokedRow>(this.sql.REVOKE_SESSION_OF_REFRESH_TOKEN, [hashRefreshToken(token), reason]);
+    const ofAccessToken = async () => {
+      const claims = this.verifyAccessToken(token);
+      return claims
+        ? this.repository.rows<RevokedRow>(this.sql.REVOKE_SESSION_OF_ACCESS_TOKEN, [claims.sid, claims.sub, reason])
+        : [];
+    };
+    // Our refresh tokens have no dots and our access tokens have two: without a hint, the likelier kind goes first.
+    const accessFirst = (hint ?? (token.includes('.') ? 'access_token' : 'refresh_token')) === 'access_token';
+    const [first, second] = accessFirst ? [ofAccessToken, ofRefreshToken] : [ofRefreshToken, ofAccessToken];
+    const revoked = await first();
+    this.ended(revoked.length > 0 ? revoked : await second(), reason);
   }
 
   /**

@@ -227,6 +227,25 @@ export function sessionSql(schema?: string) {
       RETURNING id, user_id`,
 
     /**
+     * $1 a refresh token hash (current or rotated), $2 reason. RFC 7009: the token's session ends, when it is live
+     * (not revoked, expired, or past its idle timeout); no row otherwise.
+     */
+    REVOKE_SESSION_OF_REFRESH_TOKEN: `
+      UPDATE ${t.sessions} s SET revoked_at = now(), revoke_reason = $2
+      WHERE s.id = (SELECT session_id FROM ${t.refreshTokens} WHERE token_hash = $1)
+        AND s.revoked_at IS NULL AND s.expires_at > now() AND NOT ${idle('s')}
+      RETURNING s.id, s.user_id`,
+
+    /**
+     * $1 session id, $2 its user, $3 reason: the session a verified access token names ends, when it is live and the
+     * token's subject owns it (RFC 7009); no row otherwise.
+     */
+    REVOKE_SESSION_OF_ACCESS_TOKEN: `
+      UPDATE ${t.sessions} s SET revoked_at = now(), revoke_reason = $3
+      WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND s.expires_at > now() AND NOT ${idle('s')}
+      RETURNING s.id, s.user_id`,
+
+    /**
      * Clean-up, each in bounded batches (`FOR UPDATE SKIP LOCKED`: never waits on
      * rows a request is changing). $1 the run's time (the database's now() unless a
      * caller names one), $2 batch size. Sessions past
