@@ -10,8 +10,10 @@ import { SessionService, SessionsRevokedEvent, type IdentityProviderSession } fr
 import { UNAUTHORIZED } from './support/bodies.js';
 import { ADAPTERS } from './support/constants.js';
 import { createHost } from './support/host.js';
+import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 import { addAccount, breakSessionWrites } from './support/users.js';
+import { within } from './support/within.js';
 
 const FORM = 'application/x-www-form-urlencoded';
 const EVENT = 'http://schemas.openid.net/event/backchannel-logout';
@@ -353,5 +355,59 @@ describe.each(ADAPTERS)('POST /auth/backchannel-logout (OpenID Connect Back-Chan
   ])('refuses %s: 400 invalid_request', async (_name, form, description) => {
     const response = await logout(form).expect(400).expect('Cache-Control', 'no-store');
     expect(response.body).toEqual(invalid(description));
+  });
+});
+
+describe.each(ADAPTERS)('POST /auth/backchannel-logout while the database is unreachable over %s', (adapter) => {
+  let provider: Provider;
+  let db: TestDatabase;
+  let proxy: TcpProxy;
+  let app: INestApplication;
+  beforeAll(async () => {
+    provider = await startProvider();
+    db = await createTestDatabase();
+    proxy = await startTcpProxy(db.url);
+    app = await createHost(adapter, proxy.url, {
+      dbTimeoutMs: 1000,
+      backchannelLogout: { providers: [{ issuer: provider.issuerA, clientId: CLIENT_ID }] },
+    });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await proxy?.close();
+    await db?.drop();
+    await new Promise((resolve) => provider?.server.close(resolve));
+  });
+  const sendToken = (token: string) =>
+    request(app.getHttpServer()).post('/auth/backchannel-logout').type('form').send({ logout_token: token });
+  const reason = async (sessionId: string) =>
+    (await db.query('SELECT revoke_reason FROM auth_sessions WHERE id = $1', [sessionId]))[0];
+
+  it('503 temporarily_unavailable without internals, and the same token ends the session once it is back', async () => {
+    const sub = randomUUID();
+    const userId = await addAccount(app, `u-${sub}@example.com`, 'pw');
+    const identityProvider = { issuer: provider.issuerA, sid: 'sid-outage', sub };
+    const { sessionId } = await app.get(SessionService).createSession({ userId, identityProvider });
+    const token = await new SignJWT({ sid: 'sid-outage', sub, jti: randomUUID(), events: { [EVENT]: {} } })
+      .setProtectedHeader({ alg: 'RS256', kid: 'a-1' })
+      .setIssuer(provider.issuerA)
+      .setAudience(CLIENT_ID)
+      .setIssuedAt()
+      .setExpirationTime('2m')
+      .sign(provider.keyA.privateKey);
+    proxy.cut();
+    try {
+      const response = await sendToken(token).expect(503).expect('Cache-Control', 'no-store');
+      expect(response.body).toEqual({
+        error: 'temporarily_unavailable',
+        error_description: 'The service is temporarily unavailable, try again later',
+      });
+    } finally {
+      proxy.restore();
+    }
+    expect(await reason(sessionId)).toEqual({ revoke_reason: null });
+    const retried = await within(10_000, async () => ((await sendToken(token)).status === 200 ? true : undefined));
+    expect(retried).toBe(true);
+    expect(await reason(sessionId)).toEqual({ revoke_reason: 'backchannel_logout' });
   });
 });
