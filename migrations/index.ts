@@ -6,6 +6,7 @@ import { ClearEndedDevicePushTokens1763700000005 } from './1763700000005-ClearEn
 import { CreateSignInAttempts1763700000006 } from './1763700000006-CreateSignInAttempts.js';
 import { SessionPolicies1763700000007 } from './1763700000007-SessionPolicies.js';
 import { RevocationNotifyDetails1763700000008 } from './1763700000008-RevocationNotifyDetails.js';
+import { SessionIdentityProvider1763700000009 } from './1763700000009-SessionIdentityProvider.js';
 
 /** The module's migrations, in order: add them to the host's TypeORM `migrations` list. */
 export const authMigrations = [
@@ -17,4 +18,5 @@ export const authMigrations = [
   CreateSignInAttempts1763700000006,
   SessionPolicies1763700000007,
   RevocationNotifyDetails1763700000008,
+  SessionIdentityProvider1763700000009,
 ];

@@ -34,6 +34,7 @@ describe('migrations', () => {
       'CreateSignInAttempts1763700000006',
       'SessionPolicies1763700000007',
       'RevocationNotifyDetails1763700000008',
+      'SessionIdentityProvider1763700000009',
     ]);
     expect(demoMigrations.map((m) => m.name)).toEqual([
       'CreateAuthTables1763700000000',
@@ -44,6 +45,7 @@ describe('migrations', () => {
       'CreateSignInAttempts1763700000006',
       'SessionPolicies1763700000007',
       'RevocationNotifyDetails1763700000008',
+      'SessionIdentityProvider1763700000009',
       'CreateDemoUsers1763700000001',
     ]);
   });
@@ -52,6 +54,7 @@ describe('migrations', () => {
     await dataSource.runMigrations();
     expect(await tables()).toEqual([
       'auth_devices',
+      'auth_logout_tokens',
       'auth_refresh_tokens',
       'auth_sessions',
       'auth_sign_in_attempts',
@@ -65,11 +68,15 @@ describe('migrations', () => {
       'auth_devices_pkey',
       'auth_devices_revoked_idx',
       'auth_devices_user_external_uq',
+      'auth_logout_tokens_expires_idx',
+      'auth_logout_tokens_pkey',
       'auth_refresh_tokens_pkey',
       'auth_refresh_tokens_session_idx',
       'auth_sessions_device_idx',
       'auth_sessions_expires_idx',
       'auth_sessions_idle_idx',
+      'auth_sessions_idp_sid_idx',
+      'auth_sessions_idp_subject_idx',
       'auth_sessions_pkey',
       'auth_sessions_revoked_idx',
       'auth_sessions_user_active_idx',
@@ -84,6 +91,10 @@ describe('migrations', () => {
     await expect(
       db.query(`INSERT INTO auth_sessions (user_id, expires_at, idle_timeout_seconds) VALUES ('u', now(), 0)`),
     ).rejects.toThrow(/auth_sessions_idle_timeout_positive/);
+    // A session of an identity provider names the user there; a provider's session id alone names no one.
+    await expect(
+      db.query(`INSERT INTO auth_sessions (user_id, expires_at, idp_issuer, idp_sid) VALUES ('u', now(), 'i', 's')`),
+    ).rejects.toThrow(/auth_sessions_identity_provider_complete/);
 
     for (let i = 0; i < demoMigrations.length; i++) await dataSource.undoLastMigration();
     expect(await tables()).toEqual(['migrations']);

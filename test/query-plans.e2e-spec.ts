@@ -29,7 +29,7 @@ describe('query plans of the hot statements', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    // 2,000 users with 10 devices each, 3 sessions per device, half of them revoked.
+    // 2,000 users with 10 devices each, 3 sessions per device, half of them revoked, all from one provider.
     await db.query(
       `INSERT INTO auth_devices (user_id, external_id)
        SELECT 'user-' || (i % 2000), 'device-' || i FROM generate_series(1, 20000) i`,
@@ -40,6 +40,10 @@ describe('query plans of the hot statements', () => {
       FROM auth_devices d, generate_series(1, 3) n`);
     await db.query(
       `INSERT INTO auth_refresh_tokens (token_hash, session_id) SELECT sha256(id::text::bytea), id FROM auth_sessions`,
+    );
+    // Every session opened through one provider: its own sid, its user's subject.
+    await db.query(
+      `UPDATE auth_sessions SET idp_issuer = 'https://idp.example.com', idp_sid = id::text, idp_subject = user_id`,
     );
     await db.query('ANALYZE');
   });
@@ -63,6 +67,18 @@ describe('query plans of the hot statements', () => {
       sql.ROTATE_REFRESH_TOKEN,
       [Buffer.alloc(32), Buffer.alloc(32, 1)],
       ['auth_refresh_tokens_pkey', 'auth_sessions_pkey'],
+    ],
+    [
+      'back-channel logout: the sessions of an issuer and sid',
+      sql.END_IDENTITY_PROVIDER_SESSIONS,
+      ['https://idp.example.com', 'jti-1', new Date(), 'sid-1', null, 'backchannel_logout'],
+      ['auth_sessions_idp_sid_idx'],
+    ],
+    [
+      'back-channel logout: the sessions of an issuer and sub',
+      sql.END_IDENTITY_PROVIDER_SESSIONS,
+      ['https://idp.example.com', 'jti-2', new Date(), null, 'user-7', 'backchannel_logout'],
+      ['auth_sessions_idp_subject_idx'],
     ],
   ])('%s', async (_name, text, params, indexes) => {
     const used = await plan(text, params);

@@ -9,6 +9,7 @@ export type AuthRouteName =
   | LogoutRouteName
   | 'refresh'
   | 'revokeToken'
+  | 'backchannelLogout'
   | 'logoutAll'
   | 'logoutOthers'
   | 'listSessions'
@@ -34,6 +35,7 @@ export const RevokeReason = {
   credentialsChanged: 'credentials_changed',
   admin: 'admin',
   tokenRevoked: 'token_revoked',
+  backchannelLogout: 'backchannel_logout',
 } as const;
 
 /** RFC 7009 `token_type_hint` values: the kinds of token `POST /auth/revoke` takes. */

@@ -9,7 +9,7 @@ export const {
 } = new ConfigurableModuleBuilder<AuthModuleOptions>({ moduleName: 'Auth' })
   .setClassMethodName('forRoot')
   .setExtras<AuthModuleExtras>(
-    { isGlobal: false, routes: {}, dataSource: undefined, admin: undefined },
+    { isGlobal: false, routes: {}, dataSource: undefined, admin: undefined, backchannelLogout: undefined },
     (definition, extras) => ({ ...definition, global: extras.isGlobal }),
   )
   .build();

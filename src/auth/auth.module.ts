@@ -21,7 +21,12 @@ import { AUTH_MOUNTED_ROUTES, MountedRoutes } from './http/mounted-routes.js';
 import { PreRouteErrorsInstaller } from './http/pre-route-errors.js';
 import { AUTH_RATE_LIMIT_STORAGE, AuthRateLimitGuard, rateLimitStorage } from './http/rate-limit.guard.js';
 import type { AuthModuleExtras } from './options/auth-options.interface.js';
-import { AUTH_OPTIONS, resolveAuthOptions, type ResolvedAuthOptions } from './options/resolve-options.js';
+import {
+  AUTH_OPTIONS,
+  resolveAuthOptions,
+  resolveBackchannelLogout,
+  type ResolvedAuthOptions,
+} from './options/resolve-options.js';
 import { RevocationCache } from './revocation/revocation-cache.js';
 import { RevocationHealthIndicator } from './revocation/revocation-health.indicator.js';
 import { RevocationStream } from './revocation/revocation-stream.js';
@@ -33,6 +38,7 @@ import { SignInThrottle } from './sign-in/sign-in-throttle.js';
 import { SessionRepository } from './sessions/session.repository.js';
 import { SessionService } from './sessions/session.service.js';
 import { AccessTokenService } from './tokens/access-token.service.js';
+import { LogoutTokenVerifier } from './tokens/logout-token-verification.js';
 
 /**
  * Sessions and devices in the host's PostgreSQL, the revocation-aware JwtGuard,
@@ -60,10 +66,14 @@ export class AuthModule extends ConfigurableAuthModule implements NestModule {
 }
 
 function withAuthParts(definition: DynamicModule, extras: AuthModuleExtras): DynamicModule {
+  const backchannelLogout = resolveBackchannelLogout(extras.backchannelLogout);
   const routes = mountRoutes(extras);
   // The host's admin guard is a provider of this module, so it gets its dependencies from the module's imports.
   const adminProviders = extras.admin
     ? [{ provide: AUTH_ADMIN_GUARD, useClass: extras.admin.guard }, AdminRouteGuard]
+    : [];
+  const backchannelProviders = backchannelLogout
+    ? [{ provide: LogoutTokenVerifier, useValue: new LogoutTokenVerifier(backchannelLogout) }]
     : [];
   return {
     ...definition,
@@ -103,6 +113,7 @@ function withAuthParts(definition: DynamicModule, extras: AuthModuleExtras): Dyn
       ClearAuthCookieInterceptor,
       JwtGuard,
       ...adminProviders,
+      ...backchannelProviders,
     ],
     // AUTH_OPTIONS and the rate-limit storage are exported only because a host module that puts JwtGuard or
     // AuthRateLimitGuard on its own routes builds its own instance of them, from these.

@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as barrel from './index.js';
+import type {
+  AuthModuleExtras,
+  BackchannelLogoutOptions,
+  CreateSessionInput,
+  IdentityProviderSession,
+} from './index.js';
 
 /** The public API, as values a host can import. Widening it is a conscious act: add the name here too. */
 const PUBLIC_VALUES = [
@@ -77,5 +83,18 @@ describe('the barrel (src/auth/index.ts)', () => {
       line.startsWith('export ') && !/^\/\*\*.*\*\/$/.test(lines[index - 1] ?? '') ? [line] : [],
     );
     expect(undocumented).toEqual([]);
+  });
+
+  it('exports the types a host writes back-channel logout with', () => {
+    const provider: IdentityProviderSession = { issuer: 'https://idp.example.com', sid: 's-1', sub: 'u-1' };
+    const input: CreateSessionInput = { userId: 'u', identityProvider: provider };
+    const backchannelLogout: BackchannelLogoutOptions = {
+      providers: [{ issuer: provider.issuer, clientId: 'app', jwksUri: 'https://idp.example.com/jwks' }],
+    };
+    const extras: AuthModuleExtras = { backchannelLogout };
+    expect([input.identityProvider, extras.backchannelLogout?.providers[0].issuer]).toEqual([
+      provider,
+      provider.issuer,
+    ]);
   });
 });

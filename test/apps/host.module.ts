@@ -34,7 +34,17 @@ export interface HostModuleOptions extends Omit<Partial<AuthModuleOptions>, 'use
 @Module({})
 export class HostModule {
   static forRoot(url: string, options: HostModuleOptions = {}): DynamicModule {
-    const { userStore, dbTimeoutMs = 5000, providers = [], isGlobal, routes, dataSource, admin, ...rest } = options;
+    const {
+      userStore,
+      dbTimeoutMs = 5000,
+      providers = [],
+      isGlobal,
+      routes,
+      dataSource,
+      admin,
+      backchannelLogout,
+      ...rest
+    } = options;
     const moduleOptions: AuthModuleOptions = {
       signing: { algorithm: 'HS256', secret: TEST_SECRET },
       rateLimit: false,
@@ -42,7 +52,7 @@ export class HostModule {
       ...rest,
       ...(userStore ? { userStore } : {}),
     };
-    const extras = definedOnly<AuthModuleExtras>({ isGlobal, routes, dataSource, admin });
+    const extras = definedOnly<AuthModuleExtras>({ isGlobal, routes, dataSource, admin, backchannelLogout });
     return {
       module: HostModule,
       imports: [

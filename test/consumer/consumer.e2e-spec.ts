@@ -165,6 +165,7 @@ describe.each(ADAPTERS)('a host app using the installed package (%s)', (adapter)
       { name: 'CreateSignInAttempts1763700000006' },
       { name: 'SessionPolicies1763700000007' },
       { name: 'RevocationNotifyDetails1763700000008' },
+      { name: 'SessionIdentityProvider1763700000009' },
       { name: 'CreateAccounts1800000000000' },
     ]);
   });

@@ -287,6 +287,32 @@ export interface AdminOptions {
   guard: Type<CanActivate>;
 }
 
+/** An OpenID Connect provider whose back-channel logout tokens the module takes. */
+export interface BackchannelLogoutProvider {
+  /** The provider's issuer (`iss`), exactly as its tokens carry it: an https URL (http only on a loopback host). */
+  issuer: string;
+  /** This application's client id at the provider: the logout token's `aud` must hold it. */
+  clientId: string;
+  /**
+   * Where the provider publishes its signing keys. Default: the `jwks_uri` of
+   * `<issuer>/.well-known/openid-configuration` (fetched at the first logout token, again after a failure).
+   */
+  jwksUri?: string;
+}
+
+/**
+ * OpenID Connect Back-Channel Logout 1.0: `POST /auth/backchannel-logout` takes the providers' logout tokens and ends
+ * the sessions opened through them (`createSession({ identityProvider })`), reason `backchannel_logout`.
+ */
+export interface BackchannelLogoutOptions {
+  /** The providers whose logout tokens are taken (at least one). */
+  providers: BackchannelLogoutProvider[];
+  /** Seconds of clock skew allowed with the providers, for `iat` and `exp`. Default 30. */
+  clockToleranceSeconds?: number;
+  /** Longest age of a logout token, from its `iat`, in seconds: an older one is refused. Default 300. */
+  maxTokenAgeSeconds?: number;
+}
+
 /** Options fixed when the module is defined, because they change its routes and providers. */
 export interface AuthModuleExtras {
   /** Register the module globally. Default false. */
@@ -300,6 +326,11 @@ export interface AuthModuleExtras {
    * `DELETE .../sessions`) behind the host's admin guard. Default: none, the admin routes are not mounted.
    */
   admin?: AdminOptions;
+  /**
+   * Mounts `POST /auth/backchannel-logout` (OpenID Connect Back-Channel Logout 1.0) for these providers. Default:
+   * none, the route is not mounted.
+   */
+  backchannelLogout?: BackchannelLogoutOptions;
   /** Name of the host's TypeORM data source the module uses. Default: the host's default connection. */
   dataSource?: string;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AccessTokenCookieOptions } from './auth-options.interface.js';
-import { resolveAuthOptions } from './resolve-options.js';
+import { resolveAuthOptions, resolveBackchannelLogout } from './resolve-options.js';
 import { mapGuardErrorToGeneric } from '../routes/specs/generic/generic-error.mapper.js';
 
 const signing = { algorithm: 'HS256', secret: 's'.repeat(32) } as const;
@@ -291,5 +291,57 @@ describe('resolveAuthOptions', () => {
     ],
   ])('refuses %j', (options, message) => {
     expect(() => resolveAuthOptions(options as never)).toThrow(message);
+  });
+});
+
+describe('resolveBackchannelLogout', () => {
+  const provider = { issuer: 'https://idp.example.com', clientId: 'app' };
+
+  it('is off without the option, and applies its defaults', () => {
+    expect(resolveBackchannelLogout(undefined)).toBeNull();
+    expect(resolveBackchannelLogout({ providers: [provider] })).toEqual({
+      providers: [provider],
+      clockToleranceSeconds: 30,
+      maxTokenAgeSeconds: 300,
+    });
+  });
+
+  it('keeps what the host sets; plain http only on a loopback host', () => {
+    const local = { issuer: 'http://127.0.0.1:8080/realms/a', clientId: 'b', jwksUri: 'http://localhost:8080/jwks' };
+    expect(
+      resolveBackchannelLogout({ providers: [provider, local], clockToleranceSeconds: 0, maxTokenAgeSeconds: 60 }),
+    ).toEqual({ providers: [provider, local], clockToleranceSeconds: 0, maxTokenAgeSeconds: 60 });
+  });
+
+  it.each([
+    [{ providers: [] }, 'backchannelLogout.providers must list at least one provider'],
+    [{}, 'backchannelLogout.providers must list at least one provider'],
+    [
+      { providers: [{ issuer: 'http://idp.example.com', clientId: 'app' }] },
+      'backchannelLogout.providers[0].issuer must be an https URL (got "http://idp.example.com")',
+    ],
+    [
+      { providers: [{ issuer: 'idp', clientId: 'app' }] },
+      'backchannelLogout.providers[0].issuer must be an https URL (got "idp")',
+    ],
+    [
+      { providers: [{ ...provider, jwksUri: 'ftp://idp.example.com/jwks' }] },
+      'backchannelLogout.providers[0].jwksUri must be an https URL (got "ftp://idp.example.com/jwks")',
+    ],
+    [
+      { providers: [{ ...provider, clientId: '' }] },
+      'backchannelLogout.providers[0].clientId must be a non-empty string',
+    ],
+    [{ providers: [provider, provider] }, 'backchannelLogout.providers[1].issuer is listed twice'],
+    [
+      { providers: [provider], clockToleranceSeconds: -1 },
+      'backchannelLogout.clockToleranceSeconds must be a non-negative integer',
+    ],
+    [
+      { providers: [provider], maxTokenAgeSeconds: 0 },
+      'backchannelLogout.maxTokenAgeSeconds must be a positive integer',
+    ],
+  ])('refuses %j', (option, message) => {
+    expect(() => resolveBackchannelLogout(option as never)).toThrow(`AuthModule: ${message}`);
   });
 });

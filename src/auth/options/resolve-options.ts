@@ -2,6 +2,8 @@ import { allowAllUserStore, type AuthUserStore } from '../auth-user-store.interf
 import type {
   AccessTokenCookieOptions,
   AuthModuleOptions,
+  BackchannelLogoutOptions,
+  BackchannelLogoutProvider,
   ClearSiteDataDirective,
   RateLimitOptions,
   RevocationOptions,
@@ -114,6 +116,8 @@ export const AUTH_DEFAULTS = {
     forgetAfterSeconds: 86_400,
     perClient: { failures: 20, windowSeconds: 900 },
   },
+  /** No providers: `POST /auth/backchannel-logout` is not mounted. */
+  backchannelLogout: { providers: [], clockToleranceSeconds: 30, maxTokenAgeSeconds: 300 },
 } as const;
 
 export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOptions {
@@ -313,4 +317,57 @@ function resolveClearSiteData(option: unknown): ClearSiteDataDirective[] {
       `AuthModule: cookie.clearSiteData must be true, false or a list of ${CLEAR_SITE_DATA_DIRECTIVES.join(', ')}`,
     );
   return [...new Set(option as ClearSiteDataDirective[])];
+}
+
+/** Back-channel logout with its defaults; null when no provider is configured (the route is not mounted). */
+export type ResolvedBackchannelLogoutOptions = Required<BackchannelLogoutOptions>;
+
+/** A loopback host may serve a provider over plain http (development, tests); any other must use https. */
+const LOOPBACK_HOST = /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])$/;
+
+function providerUrl(value: unknown, field: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(String(value));
+  } catch {
+    // Reported below.
+  }
+  if (
+    typeof value !== 'string' ||
+    !url ||
+    !(url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOST.test(url.hostname)))
+  )
+    throw new Error(`AuthModule: ${field} must be an https URL (got ${JSON.stringify(value)})`);
+  return value;
+}
+
+/** The `backchannelLogout` extra, checked: each provider's issuer and keys URL, client id, the time bounds. */
+export function resolveBackchannelLogout(
+  option: BackchannelLogoutOptions | undefined,
+): ResolvedBackchannelLogoutOptions | null {
+  if (option === undefined) return null;
+  const defaults = AUTH_DEFAULTS.backchannelLogout;
+  if (typeof option !== 'object' || option === null || !Array.isArray(option.providers) || !option.providers.length)
+    throw new Error('AuthModule: backchannelLogout.providers must list at least one provider');
+  const issuers = new Set<string>();
+  const providers = option.providers.map((provider: BackchannelLogoutProvider, i): BackchannelLogoutProvider => {
+    const field = `backchannelLogout.providers[${i}]`;
+    const issuer = providerUrl(provider?.issuer, `${field}.issuer`);
+    if (issuers.has(issuer)) throw new Error(`AuthModule: ${field}.issuer is listed twice`);
+    issuers.add(issuer);
+    if (typeof provider.clientId !== 'string' || provider.clientId === '')
+      throw new Error(`AuthModule: ${field}.clientId must be a non-empty string`);
+    const jwksUri =
+      provider.jwksUri === undefined ? {} : { jwksUri: providerUrl(provider.jwksUri, `${field}.jwksUri`) };
+    return { issuer, clientId: provider.clientId, ...jwksUri };
+  });
+  const resolved = {
+    providers,
+    clockToleranceSeconds: option.clockToleranceSeconds ?? defaults.clockToleranceSeconds,
+    maxTokenAgeSeconds: option.maxTokenAgeSeconds ?? defaults.maxTokenAgeSeconds,
+  };
+  if (!Number.isInteger(resolved.clockToleranceSeconds) || resolved.clockToleranceSeconds < 0)
+    throw new Error('AuthModule: backchannelLogout.clockToleranceSeconds must be a non-negative integer');
+  positiveIntegers(resolved, ['maxTokenAgeSeconds'], 'backchannelLogout.');
+  return resolved;
 }

@@ -59,3 +59,23 @@ describe('mountRoutes and the admin routes', () => {
     expect(mounted({ routes: { adminRevokeSession: false } })).toHaveLength(10);
   });
 });
+
+describe('mountRoutes and the back-channel logout', () => {
+  const backchannelLogout = { providers: [{ issuer: 'https://idp.example.com', clientId: 'app' }] };
+
+  it('mounts POST auth/backchannel-logout only with providers, movable and switchable like the others', () => {
+    expect(mounted({}).filter((route) => route.startsWith('backchannelLogout'))).toEqual([]);
+    expect(mounted({ backchannelLogout })).toContain('backchannelLogout POST auth/backchannel-logout');
+    expect(mounted({ backchannelLogout })).toHaveLength(11);
+    expect(mounted({ backchannelLogout, routes: { backchannelLogout: { path: 'oidc/logout' } } })).toContain(
+      'backchannelLogout POST oidc/logout',
+    );
+    expect(mounted({ backchannelLogout, routes: { backchannelLogout: false } })).toHaveLength(10);
+  });
+
+  it('refuses the route asked for without providers', () => {
+    expect(() => mountRoutes({ routes: { backchannelLogout: true } })).toThrow(
+      'AuthModule: routes.backchannelLogout needs the backchannelLogout option (its providers)',
+    );
+  });
+});

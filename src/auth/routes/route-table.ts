@@ -8,6 +8,7 @@ import {
   AdminSessionRevokeController,
   AdminSessionsRevokeController,
 } from './admin/admin-sessions.controllers.js';
+import { BackchannelLogoutController } from './backchannel/backchannel-logout.controller.js';
 import { RefreshController } from './refresh/refresh.controller.js';
 import { TokenRevocationController } from './revoke/token-revocation.controller.js';
 import { LogoutAllController, LogoutOthersController } from './scopes/logout-scope.controllers.js';
@@ -36,6 +37,8 @@ interface RouteRow {
   clearsCookies?: CookieClearing;
   /** Mounted only with the `admin` extra, whose guard decides who may call it. */
   admin?: true;
+  /** Mounted only with the `backchannelLogout` extra, which names the providers whose tokens it takes. */
+  backchannel?: true;
 }
 
 /**
@@ -86,6 +89,13 @@ const ROUTE_TABLE = {
     mapper: mapOAuthError,
     method: 'POST',
     path: 'auth/revoke',
+  },
+  backchannelLogout: {
+    controller: BackchannelLogoutController,
+    mapper: mapOAuthError,
+    method: 'POST',
+    path: 'auth/backchannel-logout',
+    backchannel: true,
   },
   logoutAll: {
     controller: LogoutAllController,
@@ -160,14 +170,19 @@ const isGuardClass = (value: unknown): boolean =>
 
 /**
  * The routes one AuthModule mounts: each one not switched off, at its configured path; the admin routes only with
- * the `admin` extra. An `admin` without a guard class, or an admin route asked for without `admin`, is refused.
+ * the `admin` extra, the back-channel logout only with `backchannelLogout`. An `admin` without a guard class, or an
+ * admin (back-channel) route asked for without `admin` (`backchannelLogout`), is refused.
  *
  * Paths are configurable per application, and Nest reads a controller's path from the class's
  * metadata, so each mounted route is a subclass of its controller carrying that path (same name,
  * same handlers): setting the path on the shared class would move the route of every application in
  * the process. This is the only place where that happens.
  */
-export function mountRoutes({ routes = {}, admin }: Pick<AuthModuleExtras, 'routes' | 'admin'> = {}): MountedRoute[] {
+export function mountRoutes({
+  routes = {},
+  admin,
+  backchannelLogout,
+}: Pick<AuthModuleExtras, 'routes' | 'admin' | 'backchannelLogout'> = {}): MountedRoute[] {
   if (admin !== undefined && !isGuardClass(admin?.guard))
     throw new Error('AuthModule: admin.guard must be a guard class (with a canActivate method)');
   return (Object.keys(ROUTE_TABLE) as AuthRouteName[]).flatMap((name) => {
@@ -177,6 +192,10 @@ export function mountRoutes({ routes = {}, admin }: Pick<AuthModuleExtras, 'rout
     if (row.admin && !admin) {
       if (routes[name] === undefined) return [];
       throw new Error(`AuthModule: routes.${name} is an admin route: it needs the admin option (its guard)`);
+    }
+    if (row.backchannel && !backchannelLogout) {
+      if (routes[name] === undefined) return [];
+      throw new Error(`AuthModule: routes.${name} needs the backchannelLogout option (its providers)`);
     }
     const path = typeof option === 'object' ? option.path : row.path;
     const controller = class extends row.controller {};

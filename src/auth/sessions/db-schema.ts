@@ -26,6 +26,8 @@ export function authTables(schema: string | undefined) {
     devices: `${prefix}auth_devices`,
     refreshTokens: `${prefix}auth_refresh_tokens`,
     signInAttempts: `${prefix}${SIGN_IN_ATTEMPTS_TABLE}`,
+    /** The `jti` of every logout token taken, until it could no longer be accepted (migration 1763700000009). */
+    logoutTokens: `${prefix}auth_logout_tokens`,
     /** The revocation trigger's function (migration 1763700000004). */
     notifyFunction: `${prefix}auth_sessions_notify_revoked`,
     /** The trigger function that clears the push token of a device whose last live session ended (1763700000005). */

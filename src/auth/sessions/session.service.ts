@@ -39,6 +39,7 @@ import type {
   AuthenticatedSession,
   CreateSessionInput,
   CreatedSession,
+  IdentityProviderLogout,
   RevokedDevice,
   SessionCleanupResult,
   SessionSummary,
@@ -101,8 +102,12 @@ export class SessionService {
    * lone surrogate) is a RequestValidationError naming it, and nothing is written.
    */
   async createSession(input: CreateSessionInput): Promise<CreatedSession> {
-    const { userId, deviceId, deviceName, pushToken, ip, userAgent } = input;
+    const { userId, deviceId, deviceName, pushToken, ip, userAgent, identityProvider: idp } = input;
     requireStorableText({ userId, deviceId, deviceName, pushToken, ip, userAgent });
+    requireStorableText({ 'identityProvider.issuer': idp?.issuer, 'identityProvider.sid': idp?.sid });
+    requireStorableText({ 'identityProvider.sub': idp?.sub });
+    if (idp && (typeof idp.issuer !== 'string' || !idp.issuer || typeof idp.sub !== 'string' || !idp.sub))
+      throw new RequestValidationError('identityProvider', 'identityProvider needs an issuer and a sub');
     const refreshToken = newRefreshToken();
     const lifetime = input.rememberMe ? this.options.rememberMe : this.options;
     const params = [
@@ -115,6 +120,9 @@ export class SessionService {
       input.userAgent ?? null,
       hashRefreshToken(refreshToken),
       lifetime.idleTimeoutSeconds,
+      idp?.issuer ?? null,
+      idp?.sid || null,
+      idp?.sub ?? null,
     ];
     type Created = { id: string; expires_at: Date; expires_in: number };
     let row: Created | undefined;
@@ -396,6 +404,23 @@ export class SessionService {
   }
 
   /**
+   * A verified back-channel logout token of `issuer`: records its `jti` and ends, in the same statement, every live
+   * session of that provider it names (`sid`, or every one of `sub` when only that is sent; both must match when both
+   * are), reason `backchannel_logout`, on every instance. Returns the ids ended, or null for a `jti` already taken (a
+   * replay: nothing ends). The record is kept until `acceptableUntil`, after which the token is refused anyway.
+   */
+  async endIdentityProviderSessions(logout: IdentityProviderLogout): Promise<string[] | null> {
+    const reason = RevokeReason.backchannelLogout;
+    const [row] = await this.repository.rows<{ fresh: boolean; ended: RevokedRow[] }>(
+      this.sql.END_IDENTITY_PROVIDER_SESSIONS,
+      [logout.issuer, logout.jti, logout.acceptableUntil, logout.sid ?? null, logout.sub ?? null, reason],
+    );
+    if (!row.fresh) return null;
+    this.ended(row.ended, reason);
+    return row.ended.map((r) => r.id);
+  }
+
+  /**
    * One clean-up run, as of `now` (default: the database's `now()` when the run starts): marks live sessions past
    * their expiry as revoked (`expired`, as of their expiry), then deletes sessions (with their refresh tokens) and
    * signed-out devices that ended longer ago than the retention period. Every statement touches at most `batchSize`
@@ -425,6 +450,8 @@ export class SessionService {
     }
     const deletedSessions = await this.deleteInBatches(this.sql.PURGE_SESSIONS, cutoff, batchSize);
     const deletedDevices = await this.deleteInBatches(this.sql.PURGE_DEVICES, cutoff, batchSize);
+    // A logout token past its acceptance window is refused without its record: the record has no use left.
+    await this.deleteInBatches(this.sql.PURGE_LOGOUT_TOKENS, asOf, batchSize);
     if (deletedSessions > 0) this.events.purged(deletedSessions, cutoff);
     return { expiredSessions, idleSessions, deletedSessions, deletedDevices };
   }

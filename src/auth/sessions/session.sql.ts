@@ -22,7 +22,8 @@ export function sessionSql(schema?: string) {
   return {
     /**
      * $1 user, $2 external device id|null, $3 device name, $4 push token, $5 ttl seconds, $6 ip, $7 user agent, $8
-     * refresh token hash, $9 idle timeout seconds|null.
+     * refresh token hash, $9 idle timeout seconds|null, $10 identity provider issuer|null, $11 its session id|null,
+     * $12 the user's subject there|null.
      */
     CREATE_SESSION: `
       WITH device AS (
@@ -34,8 +35,9 @@ export function sessionSql(schema?: string) {
               revoked_at = NULL
         RETURNING id
       ), session AS (
-        INSERT INTO ${t.sessions} (user_id, device_id, expires_at, ip, user_agent, idle_timeout_seconds)
-        VALUES ($1, (SELECT id FROM device), now() + make_interval(secs => $5), $6, $7, $9::int)
+        INSERT INTO ${t.sessions}
+          (user_id, device_id, expires_at, ip, user_agent, idle_timeout_seconds, idp_issuer, idp_sid, idp_subject)
+        VALUES ($1, (SELECT id FROM device), now() + make_interval(secs => $5), $6, $7, $9::int, $10, $11, $12)
         RETURNING id, expires_at
       ), refresh AS (
         INSERT INTO ${t.refreshTokens} (token_hash, session_id) SELECT $8, id FROM session
@@ -168,6 +170,30 @@ export function sessionSql(schema?: string) {
       UPDATE ${t.sessions} SET revoked_at = now(), revoke_reason = $3
       WHERE id = $1 AND ($2::text IS NULL OR user_id = $2::text) AND revoked_at IS NULL AND expires_at > now()
       RETURNING id, user_id`,
+
+    /**
+     * $1 issuer, $2 logout token `jti`, $3 when the token can no longer be accepted, $4 the provider's session id|null,
+     * $5 the user's subject there|null, $6 reason. Records the token and, only when it was not recorded before, ends
+     * every live session of the provider it names (both given: both must match). One row: `fresh` false for a replay.
+     */
+    END_IDENTITY_PROVIDER_SESSIONS: `
+      WITH recorded AS (
+        INSERT INTO ${t.logoutTokens} (issuer, jti, expires_at) VALUES ($1, $2, $3)
+        ON CONFLICT DO NOTHING
+        RETURNING jti
+      ), ended AS (
+        UPDATE ${t.sessions} SET revoked_at = now(), revoke_reason = $6
+        WHERE EXISTS (SELECT 1 FROM recorded) AND idp_issuer = $1 AND revoked_at IS NULL
+          AND ($4::text IS NULL OR idp_sid = $4::text) AND ($5::text IS NULL OR idp_subject = $5::text)
+        RETURNING id, user_id
+      )
+      SELECT EXISTS (SELECT 1 FROM recorded) AS fresh,
+             COALESCE((SELECT json_agg(json_build_object('id', id, 'user_id', user_id)) FROM ended), '[]') AS ended`,
+
+    /** $1 as of, $2 batch size: logout tokens that can no longer be accepted are forgotten. */
+    PURGE_LOGOUT_TOKENS: `
+      DELETE FROM ${t.logoutTokens} WHERE ctid IN (
+        SELECT ctid FROM ${t.logoutTokens} WHERE expires_at < $1 LIMIT $2 FOR UPDATE SKIP LOCKED)`,
 
     /** $1 user. The user's live sessions, most recently used first. */
     LIST_SESSIONS: `

@@ -11,6 +11,18 @@ export interface CreateSessionInput {
   userAgent?: string;
   /** Opens it with the `rememberMe` lifetimes ("remember me" at sign-in). Default false. */
   rememberMe?: boolean;
+  /** The OpenID Connect provider the user signed in through: a back-channel logout from it ends the session. */
+  identityProvider?: IdentityProviderSession;
+}
+
+/** Where a session came from: the provider's issuer, its session id and the user's subject there (ID token claims). */
+export interface IdentityProviderSession {
+  /** The provider's `iss`, exactly as its tokens carry it. */
+  issuer: string;
+  /** The provider's session id (`sid` of the ID token), when it sends one. */
+  sid?: string;
+  /** The user's subject at the provider (`sub` of the ID token). */
+  sub: string;
 }
 
 export interface CreatedSession {
@@ -74,4 +86,17 @@ export interface SessionCleanupResult {
   deletedSessions: number;
   /** Signed-out devices deleted because no session refers to them any more. */
   deletedDevices: number;
+}
+
+/** What a verified back-channel logout token says: which provider, which token, and whose sessions end. */
+export interface IdentityProviderLogout {
+  issuer: string;
+  /** The token's `jti`: taken once per issuer. */
+  jti: string;
+  /** When the token could no longer be accepted (its `exp`, or its `iat` plus the longest age allowed). */
+  acceptableUntil: Date;
+  /** The provider's session id; at least one of `sid` and `sub`. */
+  sid?: string;
+  /** The user's subject at the provider. */
+  sub?: string;
 }

@@ -45,4 +45,16 @@ export class AuthSession {
   /** When the user last proved their credentials (sign-in, re-authentication); null on rows from before: created_at. */
   @Column({ name: 'authenticated_at', type: 'timestamptz', nullable: true })
   authenticatedAt: Date | null;
+
+  /** The OpenID Connect provider the session was opened through (its issuer); null for a session of no provider. */
+  @Column({ name: 'idp_issuer', type: 'text', nullable: true })
+  idpIssuer: string | null;
+
+  /** The provider's session id (`sid`), when it sent one. */
+  @Column({ name: 'idp_sid', type: 'text', nullable: true })
+  idpSid: string | null;
+
+  /** The user's subject (`sub`) at the provider. */
+  @Column({ name: 'idp_subject', type: 'text', nullable: true })
+  idpSubject: string | null;
 }
