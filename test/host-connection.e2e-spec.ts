@@ -38,6 +38,7 @@ describe('a named host connection with its own schema', () => {
       );
       expect(tables).toEqual([
         { schema: SCHEMA, name: 'auth_devices' },
+        { schema: SCHEMA, name: 'auth_logout_tokens' },
         { schema: SCHEMA, name: 'auth_refresh_tokens' },
         { schema: SCHEMA, name: 'auth_sessions' },
         { schema: SCHEMA, name: 'auth_sign_in_attempts' },
