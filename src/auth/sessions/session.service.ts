@@ -433,27 +433,35 @@ export class SessionService {
     const asOf = now ?? (await this.repository.databaseNow());
     const { retentionDays, batchSize } = this.options.cleanup ?? AUTH_DEFAULTS.cleanup;
     const cutoff = new Date(asOf.getTime() - retentionDays * DAY_MS);
-    let expiredSessions = 0;
-    for (;;) {
-      const marked = await this.repository.rows<RevokedRow>(this.sql.MARK_EXPIRED_SESSIONS, [asOf, batchSize]);
-      this.events.revoked(marked, RevokeReason.expired);
-      expiredSessions += marked.length;
-      if (marked.length < batchSize) break;
-    }
-    let idleSessions = 0;
-    for (;;) {
-      const reason = RevokeReason.idleTimeout;
-      const marked = await this.repository.rows<RevokedRow>(this.sql.MARK_IDLE_SESSIONS, [asOf, batchSize, reason]);
-      this.events.revoked(marked, reason);
-      idleSessions += marked.length;
-      if (marked.length < batchSize) break;
-    }
+    const expiredSessions = await this.endInBatches(
+      this.sql.MARK_EXPIRED_SESSIONS,
+      asOf,
+      batchSize,
+      RevokeReason.expired,
+    );
+    const idleSessions = await this.endInBatches(
+      this.sql.MARK_IDLE_SESSIONS,
+      asOf,
+      batchSize,
+      RevokeReason.idleTimeout,
+    );
     const deletedSessions = await this.deleteInBatches(this.sql.PURGE_SESSIONS, cutoff, batchSize);
     const deletedDevices = await this.deleteInBatches(this.sql.PURGE_DEVICES, cutoff, batchSize);
     // A logout token past its acceptance window is refused without its record: the record has no use left.
     await this.deleteInBatches(this.sql.PURGE_LOGOUT_TOKENS, asOf, batchSize);
     if (deletedSessions > 0) this.events.purged(deletedSessions, cutoff);
     return { expiredSessions, idleSessions, deletedSessions, deletedDevices };
+  }
+
+  /** Runs a clean-up statement that ends live sessions ($1 time, $2 batch size, $3 reason) until a batch is short. */
+  private async endInBatches(statement: string, asOf: Date, batchSize: number, reason: RevokeReason): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const ended = await this.repository.rows<RevokedRow>(statement, [asOf, batchSize, reason]);
+      this.events.revoked(ended, reason);
+      total += ended.length;
+      if (ended.length < batchSize) return total;
+    }
   }
 
   private async deleteInBatches(statement: string, cutoff: Date, batchSize: number): Promise<number> {

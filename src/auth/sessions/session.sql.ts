@@ -274,15 +274,15 @@ export function sessionSql(schema?: string) {
     /**
      * Clean-up, each in bounded batches (`FOR UPDATE SKIP LOCKED`: never waits on
      * rows a request is changing). $1 the run's time (the database's now() unless a
-     * caller names one), $2 batch size. Sessions past
-     * their expiry are marked revoked as of their expiry (reason `expired`).
+     * caller names one), $2 batch size, $3 reason (`expired`). Sessions past
+     * their expiry are marked revoked as of their expiry.
      */
     MARK_EXPIRED_SESSIONS: `
       WITH batch AS (
         SELECT id FROM ${t.sessions} WHERE revoked_at IS NULL AND expires_at <= $1
         ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED
       )
-      UPDATE ${t.sessions} s SET revoked_at = s.expires_at, revoke_reason = 'expired'
+      UPDATE ${t.sessions} s SET revoked_at = s.expires_at, revoke_reason = $3
       FROM batch WHERE s.id = batch.id
       RETURNING s.id, s.user_id`,
 
