@@ -7,6 +7,7 @@ import { CreateSignInAttempts1763700000006 } from './1763700000006-CreateSignInA
 import { SessionPolicies1763700000007 } from './1763700000007-SessionPolicies.js';
 import { RevocationNotifyDetails1763700000008 } from './1763700000008-RevocationNotifyDetails.js';
 import { SessionIdentityProvider1763700000009 } from './1763700000009-SessionIdentityProvider.js';
+import { SessionIdTokenHint1763700000010 } from './1763700000010-SessionIdTokenHint.js';
 
 /** The module's migrations, in order: add them to the host's TypeORM `migrations` list. */
 export const authMigrations = [
@@ -19,4 +20,5 @@ export const authMigrations = [
   SessionPolicies1763700000007,
   RevocationNotifyDetails1763700000008,
   SessionIdentityProvider1763700000009,
+  SessionIdTokenHint1763700000010,
 ];

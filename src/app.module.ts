@@ -15,6 +15,8 @@ import { demoMigrations } from './demo/demo-migrations.js';
 import { DemoSeedService } from './demo/demo-seed.service.js';
 import { DemoUsersModule } from './demo/demo-users.module.js';
 import { jsonOnly } from './demo/json-only.middleware.js';
+import { DemoOidcClient } from './demo/oidc/oidc-client.service.js';
+import { DemoOidcController } from './demo/oidc/oidc-sign-in.controller.js';
 import { healthParts } from './demo/health/health.parts.js';
 import { sharedRateLimitImports } from './demo/shared-rate-limit.js';
 import { DemoUsersService } from './demo/users/demo-users.service.js';
@@ -84,6 +86,10 @@ export class AppModule implements NestModule {
         AuthModule.forRootAsync({
           // The admin routes only with administrators to let through (AUTH_ADMIN_EMAILS).
           ...(config.adminEmails.length ? { admin: { guard: DemoAdminGuard } } : {}),
+          // The provider of the OIDC sign-in ends its sessions here when the user signs out there.
+          ...(config.oidc && {
+            backchannelLogout: { providers: [{ issuer: config.oidc.issuer, clientId: config.oidc.clientId }] },
+          }),
           imports: [DemoUsersModule],
           inject: [ConfigService, DemoUsersService],
           useFactory: (settings: ConfigService<DemoConfig, true>, users: DemoUsersService) => ({
@@ -104,6 +110,18 @@ export class AppModule implements NestModule {
             databaseTimeoutMs: settings.get('dbTimeoutMs', { infer: true }),
             preparedStatements: settings.get('preparedStatements', { infer: true }),
             userStore: users,
+            // A logout of a session of the OIDC sign-in names the provider's logout URL (Provider-Logout-Location).
+            ...(config.oidc && {
+              providerLogout: {
+                providers: [
+                  {
+                    issuer: config.oidc.issuer,
+                    clientId: config.oidc.clientId,
+                    postLogoutRedirectUri: config.oidc.postLogoutRedirectUri,
+                  },
+                ],
+              },
+            }),
             cookie: settings.get('accessTokenCookie', { infer: true }) && {
               allowedOrigins: settings.get('allowedOrigins', { infer: true }),
             },
@@ -127,11 +145,13 @@ export class AppModule implements NestModule {
       controllers: [
         DemoAuthController,
         DemoPasswordController,
+        ...(config.oidc ? [DemoOidcController] : []),
         ...healthParts.controllers,
         ...(config.benchRoutes ? benchParts.controllers : []),
       ],
       providers: [
         DemoSeedService,
+        ...(config.oidc ? [DemoOidcClient] : []),
         ...(config.auditLog ? [AuditLogListener] : []),
         ...(config.benchRoutes ? benchParts.providers : []),
       ],

@@ -35,6 +35,7 @@ describe('migrations', () => {
       'SessionPolicies1763700000007',
       'RevocationNotifyDetails1763700000008',
       'SessionIdentityProvider1763700000009',
+      'SessionIdTokenHint1763700000010',
     ]);
     expect(demoMigrations.map((m) => m.name)).toEqual([
       'CreateAuthTables1763700000000',
@@ -46,6 +47,7 @@ describe('migrations', () => {
       'SessionPolicies1763700000007',
       'RevocationNotifyDetails1763700000008',
       'SessionIdentityProvider1763700000009',
+      'SessionIdTokenHint1763700000010',
       'CreateDemoUsers1763700000001',
     ]);
   });
@@ -95,6 +97,10 @@ describe('migrations', () => {
     await expect(
       db.query(`INSERT INTO auth_sessions (user_id, expires_at, idp_issuer, idp_sid) VALUES ('u', now(), 'i', 's')`),
     ).rejects.toThrow(/auth_sessions_identity_provider_complete/);
+    // An ID token hint belongs to a provider's session.
+    await expect(
+      db.query(`INSERT INTO auth_sessions (user_id, expires_at, idp_id_token) VALUES ('u', now(), 'e.y.j')`),
+    ).rejects.toThrow(/auth_sessions_idp_id_token_has_issuer/);
 
     for (let i = 0; i < demoMigrations.length; i++) await dataSource.undoLastMigration();
     expect(await tables()).toEqual(['migrations']);

@@ -39,6 +39,8 @@ import { SessionRepository } from './sessions/session.repository.js';
 import { SessionService } from './sessions/session.service.js';
 import { AccessTokenService } from './tokens/access-token.service.js';
 import { LogoutTokenVerifier } from './tokens/logout-token-verification.js';
+import { ProviderLogoutInterceptor } from './http/provider-logout.interceptor.js';
+import { ProviderLogoutService } from './sessions/provider-logout.service.js';
 
 /**
  * Sessions and devices in the host's PostgreSQL, the revocation-aware JwtGuard,
@@ -107,6 +109,8 @@ function withAuthParts(definition: DynamicModule, extras: AuthModuleExtras): Dyn
       RevocationHealthIndicator,
       RevocationStream,
       SessionService,
+      ProviderLogoutService,
+      ProviderLogoutInterceptor,
       SessionCleanupService,
       SignInThrottle,
       AuthCookieService,

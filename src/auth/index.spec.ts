@@ -32,6 +32,7 @@ const PUBLIC_VALUES = [
   'MalformedRequestError',
   'MalformedTokenError',
   'MissingTokenError',
+  'PROVIDER_LOGOUT_HEADER',
   'PayloadTooLargeError',
   'Public',
   'RequestValidationError',

@@ -85,6 +85,11 @@ describe('validateDemoEnvironment', () => {
       SHUTDOWN_TIMEOUT_MS: '0',
       AUDIT_LOG: 'false',
       BENCH_ROUTES: 'true',
+      OIDC_ISSUER: 'https://idp.example.com/realms/demo',
+      OIDC_CLIENT_ID: 'demo',
+      OIDC_CLIENT_SECRET: 'client-secret',
+      OIDC_REDIRECT_URI: 'https://app.example.com/auth/oidc/callback',
+      OIDC_POST_LOGOUT_REDIRECT_URI: 'https://app.example.com/',
       PATH: '/usr/bin',
     });
     expect(warnings).toEqual([]);
@@ -118,8 +123,20 @@ describe('validateDemoEnvironment', () => {
       SHUTDOWN_TIMEOUT_MS: 0,
       AUDIT_LOG: false,
       BENCH_ROUTES: true,
+      OIDC_ISSUER: 'https://idp.example.com/realms/demo',
+      OIDC_CLIENT_ID: 'demo',
+      OIDC_CLIENT_SECRET: 'client-secret',
+      OIDC_REDIRECT_URI: 'https://app.example.com/auth/oidc/callback',
+      OIDC_POST_LOGOUT_REDIRECT_URI: 'https://app.example.com/',
     });
     expect(toDemoConfig(environment, 'postgres://db')).toMatchObject({
+      oidc: {
+        issuer: 'https://idp.example.com/realms/demo',
+        clientId: 'demo',
+        clientSecret: 'client-secret',
+        redirectUri: 'https://app.example.com/auth/oidc/callback',
+        postLogoutRedirectUri: 'https://app.example.com/',
+      },
       adminEmails: ['admin@example.com', 'Ops@Example.org'],
       sessionLifetimeSeconds: 86_400,
       idleTimeoutSeconds: 0,
@@ -217,6 +234,20 @@ describe('validateDemoEnvironment', () => {
       'DEMO_USER_PASSWORD must be at most 1024 characters: the login route refuses longer passwords',
     ],
     [{ DATABASE_URL: 'mysql://secret@db/app' }, 'DATABASE_URL must be a postgres:// or postgresql:// URL'],
+    [
+      { OIDC_ISSUER: 'https://idp.example.com', OIDC_CLIENT_ID: 'demo' },
+      'OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, OIDC_REDIRECT_URI go together: set all or none ' +
+        '(missing: OIDC_CLIENT_SECRET, OIDC_REDIRECT_URI)',
+    ],
+    [
+      {
+        OIDC_ISSUER: 'http://idp.example.com',
+        OIDC_CLIENT_ID: 'demo',
+        OIDC_CLIENT_SECRET: 's',
+        OIDC_REDIRECT_URI: 'http://localhost:3000/auth/oidc/callback',
+      },
+      'OIDC_ISSUER must be an https URL (http only on localhost) (got "http://idp.example.com")',
+    ],
   ])('%o is refused: %s', (env, problem) => {
     expect(problemsOf(env)).toEqual([problem]);
   });

@@ -106,6 +106,30 @@ const MinBytes = (bytes: number) =>
 
 const flag = { message: '$property must be true or false (got "$value")' };
 
+/** An https URL, or http on a loopback host (a provider or a redirect target on this machine). */
+const isWebUrl = (value: unknown): boolean => {
+  try {
+    const url = new URL(String(value));
+    return (
+      url.protocol === 'https:' || (url.protocol === 'http:' && /^(localhost|127\.0\.0\.1|\[::1\])$/.test(url.hostname))
+    );
+  } catch {
+    return false;
+  }
+};
+const WebUrl = () =>
+  ValidateBy({
+    name: 'webUrl',
+    validator: {
+      validate: isWebUrl,
+      defaultMessage: (args) =>
+        `${args?.property} must be an https URL (http only on localhost) (got "${String(args?.value)}")`,
+    },
+  });
+
+/** Sign-in through an OpenID provider needs all of these, or none. */
+export const OIDC_VARIABLES = ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_REDIRECT_URI'] as const;
+
 /**
  * Every variable the demo reads, with what it accepts and its default; `.env.example` documents the
  * same set (a test keeps them equal). Unset and empty variables take the default.
@@ -239,6 +263,29 @@ export class DemoEnvironment {
   @AsFlag()
   @IsBoolean(flag)
   BENCH_ROUTES = false;
+
+  // Sign-in through an OpenID Connect provider (GET /auth/oidc/login): its issuer, this app's client there, and the
+  // callback URL registered with it. All four or none.
+  @IsOptional()
+  @WebUrl()
+  OIDC_ISSUER?: string;
+
+  @IsOptional()
+  @IsString()
+  OIDC_CLIENT_ID?: string;
+
+  @IsOptional()
+  @IsString()
+  OIDC_CLIENT_SECRET?: string;
+
+  @IsOptional()
+  @WebUrl()
+  OIDC_REDIRECT_URI?: string;
+
+  // Where the provider sends the browser after signing out there (registered with it); unset: its own page.
+  @IsOptional()
+  @WebUrl()
+  OIDC_POST_LOGOUT_REDIRECT_URI?: string;
 }
 
 /** The names of the variables `DemoEnvironment` reads, in declaration order. */
@@ -264,6 +311,9 @@ export function validateDemoEnvironment(env: Record<string, string | undefined>)
   );
   const environment = plainToInstance(DemoEnvironment, given);
   const problems = validateSync(environment, { stopAtFirstError: true }).flatMap(messagesOf);
+  const missingOidc = OIDC_VARIABLES.filter((name) => environment[name] === undefined);
+  if (missingOidc.length && missingOidc.length < OIDC_VARIABLES.length)
+    problems.push(`${OIDC_VARIABLES.join(', ')} go together: set all or none (missing: ${missingOidc.join(', ')})`);
   if (problems.length) throw new InvalidEnvironmentError(problems);
   const warnings: string[] = [];
   if (environment.JWT_SECRET === undefined) {

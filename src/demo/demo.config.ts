@@ -61,6 +61,18 @@ export interface DemoConfig {
   auditLog: boolean;
   /** Mount the benchmark's extra routes: GET /ping and a stateless passport-jwt route (BENCH_ROUTES=true). */
   benchRoutes: boolean;
+  /** Sign-in through an OpenID Connect provider (the OIDC_* variables); unset: none. */
+  oidc?: DemoOidcConfig;
+}
+
+/** The demo's client at an OpenID Connect provider. */
+export interface DemoOidcConfig {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** The callback URL registered at the provider: `<public base URL>/auth/oidc/callback`. */
+  redirectUri: string;
+  postLogoutRedirectUri?: string;
 }
 
 /** The app's settings from a validated environment; `databaseUrl` may come from the embedded database instead. */
@@ -93,6 +105,15 @@ export function toDemoConfig(env: DemoEnvironment, databaseUrl: string): DemoCon
     trustProxy: env.TRUST_PROXY,
     auditLog: env.AUDIT_LOG,
     benchRoutes: env.BENCH_ROUTES,
+    ...(env.OIDC_ISSUER && {
+      oidc: {
+        issuer: env.OIDC_ISSUER,
+        clientId: env.OIDC_CLIENT_ID!,
+        clientSecret: env.OIDC_CLIENT_SECRET!,
+        redirectUri: env.OIDC_REDIRECT_URI!,
+        ...(env.OIDC_POST_LOGOUT_REDIRECT_URI && { postLogoutRedirectUri: env.OIDC_POST_LOGOUT_REDIRECT_URI }),
+      },
+    }),
   };
 }
 

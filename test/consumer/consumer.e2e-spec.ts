@@ -166,6 +166,7 @@ describe.each(ADAPTERS)('a host app using the installed package (%s)', (adapter)
       { name: 'SessionPolicies1763700000007' },
       { name: 'RevocationNotifyDetails1763700000008' },
       { name: 'SessionIdentityProvider1763700000009' },
+      { name: 'SessionIdTokenHint1763700000010' },
       { name: 'CreateAccounts1800000000000' },
     ]);
   });

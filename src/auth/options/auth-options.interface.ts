@@ -29,6 +29,11 @@ export type SigningOptions = HmacSigningOptions | KeyPairSigningOptions;
 export interface AuthModuleOptions {
   /** How access tokens are signed and verified. Required. */
   signing: SigningOptions;
+  /**
+   * RP-initiated logout at the identity providers sessions were opened through: the logouts that end the caller's
+   * session answer the provider's logout URL in `Provider-Logout-Location`. Default: none.
+   */
+  providerLogout?: ProviderLogoutOptions;
   /** `iss` claim written and required. Default `nest-signout`. */
   issuer?: string;
   /** `aud` claim written and required. Default `nest-signout-api`. */
@@ -311,6 +316,34 @@ export interface BackchannelLogoutOptions {
   clockToleranceSeconds?: number;
   /** Longest age of a logout token, from its `iat`, in seconds: an older one is refused. Default 300. */
   maxTokenAgeSeconds?: number;
+}
+
+/** An OpenID Connect provider at which a logout also signs the user out (RP-initiated logout). */
+export interface ProviderLogoutProvider {
+  /** The provider's issuer, exactly as the sessions were opened with it (`identityProvider.issuer`). */
+  issuer: string;
+  /** This application's client id at the provider (`client_id` of the logout request). */
+  clientId: string;
+  /**
+   * Where the provider sends the browser once signed out; it must be registered at the provider. Default: none, the
+   * provider shows its own page.
+   */
+  postLogoutRedirectUri?: string;
+  /**
+   * The provider's end-session endpoint. Default: the `end_session_endpoint` of
+   * `<issuer>/.well-known/openid-configuration` (fetched at the first logout, again after a failure).
+   */
+  endSessionEndpoint?: string;
+}
+
+/**
+ * OpenID Connect RP-Initiated Logout 1.0: when a logout ends a session opened through one of these providers, the
+ * answer carries the URL that signs the user out at the provider too, in the `Provider-Logout-Location` header (the
+ * routes' bodies stay as their specs say). The client sends the browser there.
+ */
+export interface ProviderLogoutOptions {
+  /** The providers (at least one). */
+  providers: ProviderLogoutProvider[];
 }
 
 /** Options fixed when the module is defined, because they change its routes and providers. */

@@ -44,6 +44,7 @@ describe('resolveAuthOptions', () => {
         forgetAfterSeconds: 86_400,
         perClient: { failures: 20, windowSeconds: 900 },
       },
+      providerLogout: null,
     });
     // Without a host store, every user exists and is enabled.
     await expect(resolved.userStore.findUser('u1')).resolves.toEqual({ id: 'u1', disabled: false });
@@ -100,6 +101,16 @@ describe('resolveAuthOptions', () => {
       revocation,
       rateLimit,
       signInThrottle,
+      providerLogout: {
+        providers: [
+          {
+            issuer: 'https://idp.example.com',
+            clientId: 'app',
+            endSessionEndpoint: 'https://idp.example.com/logout',
+            postLogoutRedirectUri: 'com.example.app:/signed-out',
+          },
+        ],
+      },
     };
     expect(resolveAuthOptions(set)).toEqual(set);
   });
@@ -288,6 +299,45 @@ describe('resolveAuthOptions', () => {
     [
       { signing, cookie: { clearSiteData: ['cookies', 'everything'] } },
       'cookie.clearSiteData must be true, false or a list of cache, cookies, storage, executionContexts, *',
+    ],
+    [{ signing, providerLogout: { providers: [] } }, 'providerLogout.providers must list at least one provider'],
+    [
+      { signing, providerLogout: { providers: [{ issuer: 'http://idp.example.com', clientId: 'app' }] } },
+      'providerLogout.providers[0].issuer must be an https URL (got "http://idp.example.com")',
+    ],
+    [
+      { signing, providerLogout: { providers: [{ issuer: 'https://idp.example.com', clientId: '' }] } },
+      'providerLogout.providers[0].clientId must be a non-empty string',
+    ],
+    [
+      {
+        signing,
+        providerLogout: {
+          providers: [{ issuer: 'https://idp.example.com', clientId: 'a', endSessionEndpoint: 'http://idp/end' }],
+        },
+      },
+      'providerLogout.providers[0].endSessionEndpoint must be an https URL (got "http://idp/end")',
+    ],
+    [
+      {
+        signing,
+        providerLogout: {
+          providers: [{ issuer: 'https://idp.example.com', clientId: 'a', postLogoutRedirectUri: '/signed-out' }],
+        },
+      },
+      'providerLogout.providers[0].postLogoutRedirectUri must be an absolute URL (got "/signed-out")',
+    ],
+    [
+      {
+        signing,
+        providerLogout: {
+          providers: [
+            { issuer: 'https://idp.example.com', clientId: 'a' },
+            { issuer: 'https://idp.example.com', clientId: 'b' },
+          ],
+        },
+      },
+      'providerLogout.providers[1].issuer is listed twice',
     ],
   ])('refuses %j', (options, message) => {
     expect(() => resolveAuthOptions(options as never)).toThrow(message);

@@ -15,6 +15,8 @@ import type {
 } from './auth-options.interface.js';
 import { mapGuardErrorToGeneric } from '../routes/specs/generic/generic-error.mapper.js';
 import type { ErrorMapper } from '../http/error-response.js';
+import { providerUrl } from './provider-url.js';
+import { resolveProviderLogout, type ResolvedProviderLogoutOptions } from './resolve-provider-logout.js';
 
 /** A lifetime profile with its defaults applied. */
 export interface ResolvedSessionLifetime {
@@ -53,6 +55,8 @@ export interface ResolvedAuthOptions {
   rateLimit: (Required<Omit<RateLimitOptions, 'storage'>> & Pick<RateLimitOptions, 'storage'>) | null;
   /** Null when the sign-in throttle is off. */
   signInThrottle: ResolvedSignInThrottleOptions | null;
+  /** Null when RP-initiated logout is off. */
+  providerLogout: ResolvedProviderLogoutOptions | null;
 }
 
 /** The sign-in throttle's options with their defaults. */
@@ -157,6 +161,7 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
     revocation: resolveRevocation(options.revocation),
     rateLimit: options.rateLimit === false ? null : { ...AUTH_DEFAULTS.rateLimit, ...options.rateLimit },
     signInThrottle: resolveSignInThrottle(options.signInThrottle),
+    providerLogout: resolveProviderLogout(options.providerLogout),
   };
   if (resolved.rateLimit) positiveIntegers(resolved.rateLimit, ['limit', 'ttlSeconds'], 'rateLimit.');
   if (resolved.revocation.mode !== 'cached' && resolved.revocation.mode !== 'strict')
@@ -321,25 +326,6 @@ function resolveClearSiteData(option: unknown): ClearSiteDataDirective[] {
 
 /** Back-channel logout with its defaults; null when no provider is configured (the route is not mounted). */
 export type ResolvedBackchannelLogoutOptions = Required<BackchannelLogoutOptions>;
-
-/** A loopback host may serve a provider over plain http (development, tests); any other must use https. */
-const LOOPBACK_HOST = /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])$/;
-
-function providerUrl(value: unknown, field: string): string {
-  let url: URL | undefined;
-  try {
-    url = new URL(String(value));
-  } catch {
-    // Reported below.
-  }
-  if (
-    typeof value !== 'string' ||
-    !url ||
-    !(url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOST.test(url.hostname)))
-  )
-    throw new Error(`AuthModule: ${field} must be an https URL (got ${JSON.stringify(value)})`);
-  return value;
-}
 
 /** The `backchannelLogout` extra, checked: each provider's issuer and keys URL, client id, the time bounds. */
 export function resolveBackchannelLogout(

@@ -105,7 +105,7 @@ export class SessionService {
     const { userId, deviceId, deviceName, pushToken, ip, userAgent, identityProvider: idp } = input;
     requireStorableText({ userId, deviceId, deviceName, pushToken, ip, userAgent });
     requireStorableText({ 'identityProvider.issuer': idp?.issuer, 'identityProvider.sid': idp?.sid });
-    requireStorableText({ 'identityProvider.sub': idp?.sub });
+    requireStorableText({ 'identityProvider.sub': idp?.sub, 'identityProvider.idToken': idp?.idToken });
     if (idp && (typeof idp.issuer !== 'string' || !idp.issuer || typeof idp.sub !== 'string' || !idp.sub))
       throw new RequestValidationError('identityProvider', 'identityProvider needs an issuer and a sub');
     const refreshToken = newRefreshToken();
@@ -123,6 +123,7 @@ export class SessionService {
       idp?.issuer ?? null,
       idp?.sid || null,
       idp?.sub ?? null,
+      idp?.idToken || null,
     ];
     type Created = { id: string; expires_at: Date; expires_in: number };
     let row: Created | undefined;

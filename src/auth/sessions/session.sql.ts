@@ -23,7 +23,7 @@ export function sessionSql(schema?: string) {
     /**
      * $1 user, $2 external device id|null, $3 device name, $4 push token, $5 ttl seconds, $6 ip, $7 user agent, $8
      * refresh token hash, $9 idle timeout seconds|null, $10 identity provider issuer|null, $11 its session id|null,
-     * $12 the user's subject there|null.
+     * $12 the user's subject there|null, $13 the ID token it issued|null.
      */
     CREATE_SESSION: `
       WITH device AS (
@@ -36,8 +36,9 @@ export function sessionSql(schema?: string) {
         RETURNING id
       ), session AS (
         INSERT INTO ${t.sessions}
-          (user_id, device_id, expires_at, ip, user_agent, idle_timeout_seconds, idp_issuer, idp_sid, idp_subject)
-        VALUES ($1, (SELECT id FROM device), now() + make_interval(secs => $5), $6, $7, $9::int, $10, $11, $12)
+          (user_id, device_id, expires_at, ip, user_agent, idle_timeout_seconds,
+           idp_issuer, idp_sid, idp_subject, idp_id_token)
+        VALUES ($1, (SELECT id FROM device), now() + make_interval(secs => $5), $6, $7, $9::int, $10, $11, $12, $13)
         RETURNING id, expires_at
       ), refresh AS (
         INSERT INTO ${t.refreshTokens} (token_hash, session_id) SELECT $8, id FROM session
@@ -189,6 +190,9 @@ export function sessionSql(schema?: string) {
       )
       SELECT EXISTS (SELECT 1 FROM recorded) AS fresh,
              COALESCE((SELECT json_agg(json_build_object('id', id, 'user_id', user_id)) FROM ended), '[]') AS ended`,
+
+    /** $1 session id. The provider a session was opened through and the ID token it issued, if any. */
+    SESSION_IDENTITY_PROVIDER: `SELECT idp_issuer, idp_id_token FROM ${t.sessions} WHERE id = $1`,
 
     /** $1 as of, $2 batch size: logout tokens that can no longer be accepted are forgotten. */
     PURGE_LOGOUT_TOKENS: `

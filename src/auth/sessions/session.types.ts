@@ -23,6 +23,11 @@ export interface IdentityProviderSession {
   sid?: string;
   /** The user's subject at the provider (`sub` of the ID token). */
   sub: string;
+  /**
+   * The ID token itself: kept for RP-initiated logout (`providerLogout`), which hands it back to the provider as
+   * `id_token_hint`. Leave it out when that is not used: the module keeps nothing it does not need.
+   */
+  idToken?: string;
 }
 
 export interface CreatedSession {

@@ -3,6 +3,7 @@ import { RequestValidationError } from '../errors/auth.errors.js';
 import type { BackchannelLogoutProvider } from '../options/auth-options.interface.js';
 import type { ResolvedBackchannelLogoutOptions } from '../options/resolve-options.js';
 import type { IdentityProviderLogout } from '../sessions/session.types.js';
+import { discoverProvider, fetchJsonDocument } from './provider-discovery.js';
 
 /** OpenID Connect Back-Channel Logout 1.0 section 2.4: the member of `events` that makes a JWT a logout token. */
 export const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
@@ -99,11 +100,8 @@ export class LogoutTokenVerifier {
 
   private async jwksUri(provider: BackchannelLogoutProvider): Promise<string> {
     if (provider.jwksUri) return provider.jwksUri;
-    const document = await this.fetchJson(`${provider.issuer.replace(/\/$/, '')}/.well-known/openid-configuration`);
-    const { issuer, jwks_uri: jwksUri } = (document ?? {}) as { issuer?: unknown; jwks_uri?: unknown };
-    // OpenID Connect Discovery 1.0 section 4.3: the document must be the issuer's own.
-    if (issuer !== provider.issuer || typeof jwksUri !== 'string')
-      throw new Error(`The discovery document of ${provider.issuer} does not name its issuer and jwks_uri`);
+    const { jwks_uri: jwksUri } = await discoverProvider(provider.issuer, this.fetchJson);
+    if (typeof jwksUri !== 'string') throw new Error(`The discovery document of ${provider.issuer} names no jwks_uri`);
     return jwksUri;
   }
 }
@@ -138,10 +136,4 @@ function tokenErrorReason(error: unknown): string {
     return 'is not signed with an allowed algorithm';
   if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid) return 'is not a valid signed JWT';
   return 'is not signed by a key of its issuer';
-}
-
-async function fetchJsonDocument(url: string): Promise<unknown> {
-  const response = await fetch(url, { signal: AbortSignal.timeout(5000), redirect: 'error' });
-  if (!response.ok) throw new Error(`${url} answered ${response.status}`);
-  return response.json();
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
@@ -33,6 +34,22 @@ export class DemoUsersService implements AuthUserStore {
     const user = await this.users.findOneBy({ email });
     const valid = await verify(user?.passwordHash ?? DUMMY_HASH, password).catch(() => false);
     return user && valid ? user : null;
+  }
+
+  /**
+   * The user with this email, created on first sign-in through the identity provider. A new one gets a random
+   * password nobody knows: it signs in through the provider.
+   */
+  async findOrCreateFederatedUser(email: string): Promise<DemoUser> {
+    const known = await this.users.findOneBy({ email });
+    if (known) return known;
+    await this.users
+      .createQueryBuilder()
+      .insert()
+      .values({ email, passwordHash: await hash(randomBytes(32).toString('base64url')) })
+      .orIgnore()
+      .execute();
+    return this.users.findOneByOrFail({ email });
   }
 
   /** Creates the user, or resets its password if the email exists. */

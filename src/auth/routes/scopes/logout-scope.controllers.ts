@@ -2,6 +2,7 @@ import { Controller, Header, HttpCode, Post, Req, UseInterceptors } from '@nestj
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { RevokeReason } from '../../auth.constants.js';
 import { ClearAuthCookieInterceptor } from '../../http/auth-cookie.service.js';
+import { ProviderLogoutInterceptor } from '../../http/provider-logout.interceptor.js';
 import { CurrentSession } from '../../guard/current-session.decorator.js';
 import { AuthRoute } from '../../http/auth-route.decorator.js';
 import { JsonBody } from '../../http/json-body.decorator.js';
@@ -18,7 +19,7 @@ export interface LogoutScopeResponse {
 /** `POST /auth/logout/all`: every session of the user ends, this one included. Errors in the generic body. */
 @Controller()
 @AuthRoute()
-@UseInterceptors(ClearAuthCookieInterceptor)
+@UseInterceptors(ClearAuthCookieInterceptor, ProviderLogoutInterceptor)
 @ApiTags('session')
 @ApiBearerAuth(AUTH_SECURITY_SCHEME)
 export class LogoutAllController {

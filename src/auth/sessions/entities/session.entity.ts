@@ -57,4 +57,8 @@ export class AuthSession {
   /** The user's subject (`sub`) at the provider. */
   @Column({ name: 'idp_subject', type: 'text', nullable: true })
   idpSubject: string | null;
+
+  /** The ID token the provider issued at sign-in: the `id_token_hint` of an RP-initiated logout. */
+  @Column({ name: 'idp_id_token', type: 'text', nullable: true })
+  idpIdToken: string | null;
 }

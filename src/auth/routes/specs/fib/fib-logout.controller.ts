@@ -3,6 +3,7 @@ import { MissingTokenError, TokenSignatureError, UserNotFoundError } from '../..
 import { AllowRawAuthorization } from '../../../guard/allow-raw-authorization.decorator.js';
 import { CurrentSession } from '../../../guard/current-session.decorator.js';
 import { ClearAuthCookieInterceptor } from '../../../http/auth-cookie.service.js';
+import { ProviderLogoutInterceptor } from '../../../http/provider-logout.interceptor.js';
 import { AuthRoute } from '../../../http/auth-route.decorator.js';
 import { JsonBody } from '../../../http/json-body.decorator.js';
 import { ApiLogoutRoute, FIB_SCHEMA } from '../../../http/openapi.js';
@@ -15,7 +16,7 @@ const LOGGED_OUT = fibEnvelope(200, 'OK', 'User has been successfully logged out
 /** `POST /auth/api/v1/authentication-management/logout` of fib-authentication-management-logout.md. */
 @Controller()
 @AuthRoute()
-@UseInterceptors(ClearAuthCookieInterceptor)
+@UseInterceptors(ClearAuthCookieInterceptor, ProviderLogoutInterceptor)
 @AllowRawAuthorization()
 export class FibLogoutController {
   constructor(private readonly sessions: SessionService) {}

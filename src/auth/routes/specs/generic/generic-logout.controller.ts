@@ -9,6 +9,7 @@ import {
 } from '../../../errors/auth.errors.js';
 import { CurrentSession } from '../../../guard/current-session.decorator.js';
 import { ClearAuthCookieInterceptor } from '../../../http/auth-cookie.service.js';
+import { ProviderLogoutInterceptor } from '../../../http/provider-logout.interceptor.js';
 import { AuthRoute } from '../../../http/auth-route.decorator.js';
 import { JsonBody } from '../../../http/json-body.decorator.js';
 import { ApiLogoutRoute, GENERIC_SCHEMA } from '../../../http/openapi.js';
@@ -20,7 +21,7 @@ const LOGGED_OUT = { message: 'Logged out successfully' };
 /** `POST /auth/logout` of auth-logout.generic.txt. Takes no body fields: any field is a 422. */
 @Controller()
 @AuthRoute()
-@UseInterceptors(ClearAuthCookieInterceptor)
+@UseInterceptors(ClearAuthCookieInterceptor, ProviderLogoutInterceptor)
 export class GenericLogoutController {
   constructor(private readonly sessions: SessionService) {}
 

@@ -8,6 +8,7 @@ import {
 } from '../../../errors/auth.errors.js';
 import { CurrentSession } from '../../../guard/current-session.decorator.js';
 import { ClearAuthCookieInterceptor } from '../../../http/auth-cookie.service.js';
+import { ProviderLogoutInterceptor } from '../../../http/provider-logout.interceptor.js';
 import { AuthRoute } from '../../../http/auth-route.decorator.js';
 import { JsonBody } from '../../../http/json-body.decorator.js';
 import { ApiLogoutRoute, SIGNOUT_ERROR_SCHEMA } from '../../../http/openapi.js';
@@ -24,7 +25,7 @@ const SIGNED_OUT = { result: 'ok' } as const;
  */
 @Controller()
 @AuthRoute()
-@UseInterceptors(ClearAuthCookieInterceptor)
+@UseInterceptors(ClearAuthCookieInterceptor, ProviderLogoutInterceptor)
 export class SignoutController {
   constructor(private readonly sessions: SessionService) {}
 

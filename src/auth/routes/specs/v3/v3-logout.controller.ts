@@ -3,6 +3,7 @@ import { ApiBody } from '@nestjs/swagger';
 import { InvalidTokenError, UserDisabledError, UserNotFoundError } from '../../../errors/auth.errors.js';
 import { CurrentSession } from '../../../guard/current-session.decorator.js';
 import { ClearAuthCookieInterceptor } from '../../../http/auth-cookie.service.js';
+import { ProviderLogoutInterceptor } from '../../../http/provider-logout.interceptor.js';
 import { AuthRoute } from '../../../http/auth-route.decorator.js';
 import { JsonBody } from '../../../http/json-body.decorator.js';
 import { ApiLogoutRoute, V3_ERROR_SCHEMA } from '../../../http/openapi.js';
@@ -16,7 +17,7 @@ import { V3LogoutBody } from './v3-logout.dto.js';
  */
 @Controller()
 @AuthRoute()
-@UseInterceptors(ClearAuthCookieInterceptor)
+@UseInterceptors(ClearAuthCookieInterceptor, ProviderLogoutInterceptor)
 export class V3LogoutController {
   constructor(private readonly sessions: SessionService) {}
 
