@@ -54,6 +54,12 @@ describe('query plans of the hot statements', () => {
   const session = '00000000-0000-4000-8000-000000000001';
   it.each([
     ['guard: the session by id', sql.FIND_SESSION, [session, 60], ['auth_sessions_pkey', 'auth_devices_pkey']],
+    [
+      'guard: a batch of sessions by id',
+      sql.FIND_SESSIONS,
+      [[session, '00000000-0000-4000-8000-000000000002'], 60],
+      ['auth_sessions_pkey', 'auth_devices_pkey'],
+    ],
     ['logout: revoke by id', sql.REVOKE_SESSION, [session, 'logout'], ['auth_sessions_pkey']],
     [
       'logout everywhere: revoke by user',

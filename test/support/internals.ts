@@ -10,5 +10,6 @@ export {
   REVOCATION_CHANNEL,
   encodeRevocation,
 } from '../../src/auth/revocation/revocation-protocol.js';
+export { SessionRepository } from '../../src/auth/sessions/session.repository.js';
 export { SESSION_CLEANUP_JOB } from '../../src/auth/sessions/session-cleanup.service.js';
 export { sessionSql } from '../../src/auth/sessions/session.sql.js';

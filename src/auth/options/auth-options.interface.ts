@@ -93,6 +93,13 @@ export interface AuthModuleOptions {
    */
   databaseTimeoutMs?: number;
   /**
+   * The guard's reads (the session on a cache miss or in strict mode, and the user when the store offers `findUsers`)
+   * that arrive in the same turn of the event loop, or while `maxConcurrent` such statements are in flight, share one
+   * statement of at most `maxBatchSize` keys. A lone read is never held back. Default
+   * `{ maxConcurrent: 2, maxBatchSize: 100 }`; `false`: one statement per request.
+   */
+  batchReads?: boolean | { maxConcurrent?: number; maxBatchSize?: number };
+  /**
    * Sends the hot path's statements (JwtGuard's session read, the sign-in throttle's counters) as named prepared
    * statements, which PostgreSQL parses and plans once per connection. Only for a direct connection, a session-mode
    * pooler, or PgBouncer 1.21+ with `max_prepared_statements` set: a transaction-mode pooler without that support

@@ -27,6 +27,7 @@ describe('resolveAuthOptions', () => {
       guardErrorMapper: undefined,
       databaseTimeoutMs: 5000,
       preparedStatements: false,
+      batchReads: { maxConcurrent: 2, maxBatchSize: 100 },
       cookie: null,
       cleanup: { intervalSeconds: 3600, retentionDays: 30, batchSize: 1000 },
       revocation: {
@@ -96,6 +97,7 @@ describe('resolveAuthOptions', () => {
       guardErrorMapper,
       databaseTimeoutMs: 250,
       preparedStatements: true,
+      batchReads: { maxConcurrent: 4, maxBatchSize: 50 },
       cookie,
       cleanup,
       revocation,
@@ -301,6 +303,8 @@ describe('resolveAuthOptions', () => {
       'cookie.clearSiteData must be true, false or a list of cache, cookies, storage, executionContexts, *',
     ],
     [{ signing, providerLogout: { providers: [] } }, 'providerLogout.providers must list at least one provider'],
+    [{ signing, batchReads: { maxConcurrent: 0 } }, 'batchReads.maxConcurrent must be a positive integer'],
+    [{ signing, batchReads: { maxBatchSize: 1.5 } }, 'batchReads.maxBatchSize must be a positive integer'],
     [
       { signing, providerLogout: { providers: [{ issuer: 'http://idp.example.com', clientId: 'app' }] } },
       'providerLogout.providers[0].issuer must be an https URL (got "http://idp.example.com")',

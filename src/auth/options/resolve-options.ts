@@ -15,6 +15,7 @@ import type {
 } from './auth-options.interface.js';
 import { mapGuardErrorToGeneric } from '../routes/specs/generic/generic-error.mapper.js';
 import type { ErrorMapper } from '../http/error-response.js';
+import type { ReadBatchLimits } from '../sessions/read-batcher.js';
 import { providerUrl } from './provider-url.js';
 import { resolveProviderLogout, type ResolvedProviderLogoutOptions } from './resolve-provider-logout.js';
 
@@ -45,6 +46,8 @@ export interface ResolvedAuthOptions {
   guardErrorMapper: ErrorMapper;
   databaseTimeoutMs: number;
   preparedStatements: boolean;
+  /** Null: one statement per read. */
+  batchReads: ReadBatchLimits | null;
   /** Null when cookie mode is off. */
   cookie: ResolvedCookieOptions | null;
   /** Null when the clean-up job is off. */
@@ -122,6 +125,7 @@ export const AUTH_DEFAULTS = {
   },
   /** No providers: `POST /auth/backchannel-logout` is not mounted. */
   backchannelLogout: { providers: [], clockToleranceSeconds: 30, maxTokenAgeSeconds: 300 },
+  batchReads: { maxConcurrent: 2, maxBatchSize: 100 },
 } as const;
 
 export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOptions {
@@ -156,6 +160,7 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
     guardErrorMapper: options.guardErrorMapper ?? mapGuardErrorToGeneric,
     databaseTimeoutMs: options.databaseTimeoutMs ?? AUTH_DEFAULTS.databaseTimeoutMs,
     preparedStatements: options.preparedStatements ?? AUTH_DEFAULTS.preparedStatements,
+    batchReads: resolveBatchReads(options.batchReads),
     cookie: resolveCookie(options.cookie),
     cleanup: options.cleanup === false ? null : { ...AUTH_DEFAULTS.cleanup, ...options.cleanup },
     revocation: resolveRevocation(options.revocation),
@@ -312,6 +317,13 @@ function resolveOrigins(origins: unknown): string[] {
       );
     return url.origin;
   });
+}
+
+function resolveBatchReads(option: AuthModuleOptions['batchReads']): ReadBatchLimits | null {
+  if (option === false) return null;
+  const limits = { ...AUTH_DEFAULTS.batchReads, ...(option === true || option === undefined ? {} : option) };
+  positiveIntegers(limits, ['maxConcurrent', 'maxBatchSize'], 'batchReads.');
+  return limits;
 }
 
 function resolveClearSiteData(option: unknown): ClearSiteDataDirective[] {

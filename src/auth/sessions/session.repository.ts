@@ -2,11 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import type pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
-import { AUTH_DATA_SOURCE } from '../auth.constants.js';
+import { AUTH_DATA_SOURCE, LAST_USED_RESOLUTION_MS } from '../auth.constants.js';
 import { driverErrorCode, isDatabaseUnavailable, SessionStoreError } from '../errors/session-store.errors.js';
 import { AUTH_OPTIONS, type ResolvedAuthOptions } from '../options/resolve-options.js';
 import type { RequestDeadline } from './database-deadline.js';
 import { dataSourceSchema } from './db-schema.js';
+import { ReadBatcher } from './read-batcher.js';
 import { sessionSql, type SessionSql } from './session.sql.js';
 
 /** A statement inside a transaction: its rows. */
@@ -41,6 +42,18 @@ function storeError(statement: string, error: unknown): SessionStoreError {
 /** The request's (or the call's) time ran out before `statement` had its answer: as good as unreachable. */
 const outOfTime = (statement: string) => new SessionStoreError(statement, 'ETIMEDOUT', true);
 
+/** How stale a session's recorded last use may get before a read records it again, in seconds. */
+const LAST_USED_RESOLUTION_SECONDS = LAST_USED_RESOLUTION_MS / 1000;
+
+/** `promise`, or `timedOut()` thrown once `ms` have passed. */
+function withinMs<T>(promise: Promise<T>, ms: number, timedOut: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(timedOut()), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 /** A pooled connection lent to one call, and the failure that makes it unfit to go back to the pool, if any. */
 interface Lease {
   client: pg.PoolClient;
@@ -63,6 +76,9 @@ export class SessionRepository {
   /** Each statement's name in session.sql.ts, by its text. */
   private readonly names: ReadonlyMap<string, string>;
 
+  /** Batches the guard's session reads; null when `batchReads` is off. */
+  readonly sessionReads: ReadBatcher<string, SessionRow> | null;
+
   /** The request whose time the statements share; none outside a request. */
   private readonly deadline: RequestDeadline | undefined;
 
@@ -72,6 +88,8 @@ export class SessionRepository {
   ) {
     this.sql = sessionSql(dataSourceSchema(db));
     this.names = new Map(Object.entries(this.sql).map(([name, text]) => [text, name]));
+    // Shared by every request's view of this repository (withDeadline); its statements run on the module's timeout.
+    this.sessionReads = options.batchReads && new ReadBatcher((ids) => this.findSessions(ids), options.batchReads);
   }
 
   /** This repository with every statement within what is left of `deadline`. */
@@ -114,13 +132,31 @@ export class SessionRepository {
    * The hot path: one primary-key read on the pg pool, no ORM in between; a named prepared statement only when the
    * host enabled them, since a transaction pooler hands a name to server connections that never parsed it.
    */
-  async findSession(sessionId: string, lastUsedResolutionSeconds: number): Promise<SessionRow | undefined> {
+  async findSession(sessionId: string): Promise<SessionRow | undefined> {
+    if (!this.sessionReads) return this.findOneSession(sessionId);
+    const remaining = this.remainingMs();
+    if (remaining <= 0) throw outOfTime('FIND_SESSIONS');
+    // The batch runs on its own time; each request waits no longer than its own deadline.
+    return withinMs(this.sessionReads.load(sessionId), remaining, () => outOfTime('FIND_SESSIONS'));
+  }
+
+  private async findOneSession(sessionId: string): Promise<SessionRow | undefined> {
     const { rows } = await this.once('FIND_SESSION', {
       ...(this.options.preparedStatements && { name: 'nest_signout_find_session' }),
       text: this.sql.FIND_SESSION,
-      values: [sessionId, lastUsedResolutionSeconds],
+      values: [sessionId, LAST_USED_RESOLUTION_SECONDS],
     });
     return rows[0] as SessionRow | undefined;
+  }
+
+  /** The rows of these sessions, by id, in one statement. */
+  private async findSessions(sessionIds: string[]): Promise<Map<string, SessionRow>> {
+    const { rows } = await this.once('FIND_SESSIONS', {
+      ...(this.options.preparedStatements && { name: 'nest_signout_find_sessions' }),
+      text: this.sql.FIND_SESSIONS,
+      values: [sessionIds, LAST_USED_RESOLUTION_SECONDS],
+    });
+    return new Map((rows as Array<SessionRow & { id: string }>).map((row) => [row.id, row]));
   }
 
   /** The database's `now()`. */

@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
-  LAST_USED_RESOLUTION_MS,
   type RevocableTokenType,
   RevokeReason,
   UNSTORABLE_TEXT,
@@ -33,7 +32,9 @@ import {
   refreshSuccessorKey,
   successorRefreshToken,
 } from '../tokens/refresh-token.js';
+import type { AuthUser } from '../auth-user-store.interface.js';
 import { deadlineOf } from './database-deadline.js';
+import { ReadBatcher } from './read-batcher.js';
 import { SessionRepository } from './session.repository.js';
 import type {
   AuthenticatedSession,
@@ -69,6 +70,8 @@ function requireStorableText(fields: Record<string, string | undefined>): void {
 export class SessionService {
   private readonly successorKey: Buffer;
   private readonly verifyAccessToken: ReturnType<typeof accessTokenVerifier>;
+  /** Batches the guard's user checks when the host's store can read many users at once; shared by `forRequest`. */
+  readonly userReads: ReadBatcher<string, AuthUser> | null;
 
   constructor(
     private readonly repository: SessionRepository,
@@ -79,6 +82,14 @@ export class SessionService {
   ) {
     this.successorKey = refreshSuccessorKey(options.signing);
     this.verifyAccessToken = accessTokenVerifier(options);
+    const store = options.userStore;
+    this.userReads =
+      options.batchReads && store.findUsers
+        ? new ReadBatcher(
+            async (ids) => new Map((await store.findUsers!(ids)).map((user) => [user.id, user])),
+            options.batchReads,
+          )
+        : null;
   }
 
   private get sql() {
@@ -479,7 +490,7 @@ export class SessionService {
     // Before the read, so the cached expiry (this moment plus what the database says is left) is never later than the
     // database's own.
     const readAt = performance.now();
-    const row = await this.repository.findSession(claims.sid, LAST_USED_RESOLUTION_MS / 1000);
+    const row = await this.repository.findSession(claims.sid);
     if (!row) throw new SessionNotFoundError();
     if (row.user_id !== claims.sub) throw new InvalidTokenError('Token subject does not own its session');
     if (row.revoked) throw new SessionRevokedError();
@@ -516,7 +527,9 @@ export class SessionService {
 
   /** The host's word on the user: missing or disabled ends all the user's sessions, then refuses. */
   private async requireActiveUser(userId: string): Promise<void> {
-    const user = await this.options.userStore.findUser(userId);
+    const user = this.userReads
+      ? ((await this.userReads.load(userId)) ?? null)
+      : await this.options.userStore.findUser(userId);
     if (user && !user.disabled) return;
     await this.revokeUserSessions(userId, user ? RevokeReason.userDisabled : RevokeReason.userDeleted);
     throw user ? new UserDisabledError() : new UserNotFoundError();

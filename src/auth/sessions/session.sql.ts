@@ -19,6 +19,16 @@ const idleEnd = (s: string) => `${s}.last_used_at + make_interval(secs => ${s}.i
 
 export function sessionSql(schema?: string) {
   const t = authTables(schema);
+  // A session's state as the guard reads it ($2: the longest last-use resolution in seconds).
+  const sessionState = `s.user_id, s.revoked_at IS NOT NULL AS revoked, s.expires_at <= now() AS expired,
+             (EXTRACT(EPOCH FROM s.expires_at - now()) * 1000)::float8 AS expires_in_ms,
+             ${idle('s')} AS idle, s.idle_timeout_seconds,
+             (EXTRACT(EPOCH FROM ${idleEnd('s')} - now()) * 1000)::float8 AS idle_in_ms,
+             s.last_used_at < now() - make_interval(
+               secs => LEAST($2::float8, GREATEST(1, COALESCE(s.idle_timeout_seconds / 10.0, $2::float8)))
+             ) AS stale,
+             d.external_id AS device_external_id
+      FROM ${t.sessions} s LEFT JOIN ${t.devices} d ON d.id = s.device_id`;
   return {
     /**
      * $1 user, $2 external device id|null, $3 device name, $4 push token, $5 ttl seconds, $6 ip, $7 user agent, $8
@@ -50,16 +60,13 @@ export function sessionSql(schema?: string) {
      * record is older than a tenth of the timeout (at least 1 s, at most $2).
      */
     FIND_SESSION: `
-      SELECT s.user_id, s.revoked_at IS NOT NULL AS revoked, s.expires_at <= now() AS expired,
-             (EXTRACT(EPOCH FROM s.expires_at - now()) * 1000)::float8 AS expires_in_ms,
-             ${idle('s')} AS idle, s.idle_timeout_seconds,
-             (EXTRACT(EPOCH FROM ${idleEnd('s')} - now()) * 1000)::float8 AS idle_in_ms,
-             s.last_used_at < now() - make_interval(
-               secs => LEAST($2::float8, GREATEST(1, COALESCE(s.idle_timeout_seconds / 10.0, $2::float8)))
-             ) AS stale,
-             d.external_id AS device_external_id
-      FROM ${t.sessions} s LEFT JOIN ${t.devices} d ON d.id = s.device_id
+      SELECT ${sessionState}
       WHERE s.id = $1`,
+
+    /** $1 session ids (uuid[]), $2 as FIND_SESSION's: FIND_SESSION's row of each, with its id, in one statement. */
+    FIND_SESSIONS: `
+      SELECT s.id, ${sessionState}
+      WHERE s.id = ANY($1::uuid[])`,
 
     /** The database's clock, the one every expiry is decided by. */
     DATABASE_NOW: 'SELECT now() AS now',

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
+import { In, type Repository } from 'typeorm';
 import type { AuthUser, AuthUserStore } from '../../auth/index.js';
 import { DemoUser } from './demo-user.entity.js';
 
@@ -20,6 +20,13 @@ export class DemoUsersService implements AuthUserStore {
     if (!UUID.test(userId)) return null;
     const user = await this.users.findOne({ where: { id: userId }, select: { id: true, disabled: true } });
     return user ? { id: user.id, disabled: user.disabled } : null;
+  }
+
+  /** The users among these ids, in one query: the guard's checks of requests that arrive together. */
+  async findUsers(userIds: string[]): Promise<AuthUser[]> {
+    const ids = userIds.filter((id) => UUID.test(id));
+    if (!ids.length) return [];
+    return this.users.find({ where: { id: In(ids) }, select: { id: true, disabled: true } });
   }
 
   /** The email of the user with this id, or null. */
