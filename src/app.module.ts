@@ -14,6 +14,7 @@ import { DemoAuthController } from './demo/demo-auth.controller.js';
 import { demoMigrations } from './demo/demo-migrations.js';
 import { DemoSeedService } from './demo/demo-seed.service.js';
 import { DemoUsersModule } from './demo/demo-users.module.js';
+import { SessionsPageController } from './demo/sessions-page/sessions-page.controller.js';
 import { jsonOnly } from './demo/json-only.middleware.js';
 import { healthParts } from './demo/health/health.parts.js';
 import { sharedRateLimitImports } from './demo/shared-rate-limit.js';
@@ -127,6 +128,7 @@ export class AppModule implements NestModule {
       controllers: [
         DemoAuthController,
         DemoPasswordController,
+        SessionsPageController,
         ...healthParts.controllers,
         ...(config.benchRoutes ? benchParts.controllers : []),
       ],
