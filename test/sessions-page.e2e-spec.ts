@@ -1,48 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { RevokeReason } from '../src/auth/index.js';
-import { chromiumInstalled, useBrowserSuiteOn } from './support/browser.js';
+import { chromiumInstalled } from './support/browser.js';
 import { ADAPTERS } from './support/constants.js';
 import {
   authCookies,
   newDemoAccount,
   openSessionsPage,
-  sessionIdIn,
   sessionsPage,
   settledOn,
-  signInOnPage,
+  useSessionsPageSuite,
 } from './support/sessions-page.js';
-import { createTestApp } from './support/test-app.js';
 
 const CHROMIUM = chromiumInstalled();
 
 // Page script, as text: the suites compile without the DOM's types.
 const STORED_ITEMS = '[localStorage.length, sessionStorage.length]';
-const PAGE_WIDTH = 'document.documentElement.scrollWidth';
-const FOCUSED = 'document.activeElement.textContent';
 
 describe.skipIf(!CHROMIUM).each(ADAPTERS)("the demo's sessions page in Chromium over %s", (adapter) => {
-  const suite = useBrowserSuiteOn((url) => createTestApp(url, adapter, { accessTokenCookie: true }));
-
-  const sessionRows = (email: string) =>
-    suite.db.query(
-      `SELECT s.id, s.revoked_at IS NOT NULL AS revoked, s.revoke_reason FROM auth_sessions s
-       JOIN users u ON u.id::text = s.user_id WHERE u.email = $1 ORDER BY s.created_at`,
-      [email],
-    );
-
-  /** A new account signed in from `count` browser contexts (the suite's own first), each on the page. */
-  async function signedInBrowsers(count: number) {
-    const account = await newDemoAccount(suite.app);
-    const contexts = [suite.context];
-    for (let i = 1; i < count; i++) contexts.push(await suite.newContext());
-    const browsers = [];
-    for (const context of contexts) {
-      const page = await openSessionsPage(context, suite.origin);
-      await signInOnPage(page, account);
-      browsers.push({ context, page, parts: sessionsPage(page), sessionId: (await sessionIdIn(context))! });
-    }
-    return { account, browsers };
-  }
+  const { suite, sessionRows, signedInBrowsers } = useSessionsPageSuite(adapter);
 
   it('two browsers each list both sessions; ending the other one signs that browser out on its own', async () => {
     const { account, browsers } = await signedInBrowsers(2);
@@ -157,42 +132,6 @@ describe.skipIf(!CHROMIUM).each(ADAPTERS)("the demo's sessions page in Chromium 
     await signInWith(parts, account);
     await parts.list.waitFor();
     expect(await parts.items.count()).toBe(1);
-  });
-
-  it('works from the keyboard: Tab reaches "End session", Enter ends that session', async () => {
-    const { account, browsers } = await signedInBrowsers(2);
-    const [first, second] = browsers;
-    await first.page.reload();
-    await settledOn(first.page);
-    await expect.poll(() => first.parts.items.count()).toBe(2);
-    // The page puts the keyboard on the list's heading once signed in; Tab walks from there.
-    expect(await first.page.evaluate<string>(FOCUSED)).toBe('Sessions');
-    for (let i = 0; i < 10 && (await first.page.evaluate<string>(FOCUSED)) !== 'End session'; i++)
-      await first.page.keyboard.press('Tab');
-    expect(await first.page.evaluate<string>(FOCUSED)).toBe('End session');
-    await first.page.keyboard.press('Enter');
-    await second.parts.signIn.waitFor();
-    await expect.poll(() => first.parts.items.count()).toBe(1);
-    expect(await first.page.evaluate<string>(FOCUSED)).toBe('Sessions');
-    expect(await sessionRows(account.email)).toEqual([
-      { id: first.sessionId, revoked: false, revoke_reason: null },
-      { id: second.sessionId, revoked: true, revoke_reason: RevokeReason.sessionRevoked },
-    ]);
-  });
-
-  it('is readable at 360 px: nothing runs off the side, and every button is reachable', async () => {
-    const context = await suite.newContext({ viewport: { width: 360, height: 740 } });
-    const account = await newDemoAccount(suite.app);
-    const page = await openSessionsPage(context, suite.origin);
-    expect(await page.evaluate<number>(PAGE_WIDTH)).toBeLessThanOrEqual(360);
-    await signInOnPage(page, account);
-    expect(await page.evaluate<number>(PAGE_WIDTH)).toBeLessThanOrEqual(360);
-    const parts = sessionsPage(page);
-    for (const button of [parts.signOut, parts.signOutOthers, parts.signOutEverywhere]) {
-      const box = (await button.boundingBox())!;
-      expect(box.x).toBeGreaterThanOrEqual(0);
-      expect(box.x + box.width).toBeLessThanOrEqual(360);
-    }
   });
 });
 

@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
-import type { BrowserContext, Locator, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { DemoUsersService } from '../../src/demo/users/demo-users.service.js';
+import { useBrowserSuiteOn, type BrowserSuite } from './browser.js';
+import type { Adapter } from './constants.js';
+import { createTestApp } from './test-app.js';
 
 export const ACCESS_COOKIE = '__Host-access_token';
 export const REFRESH_COOKIE = '__Secure-refresh_token';
@@ -71,5 +74,39 @@ export async function authCookies(context: BrowserContext): Promise<string[]> {
     .toSorted();
 }
 
-/** Every text of the items, for an assertion on what the list shows. */
-export const itemTexts = (items: Locator) => items.allInnerTexts();
+/** A browser signed in on the page: its context, tab, the page's parts, and the session it holds. */
+export interface SignedInBrowser {
+  context: BrowserContext;
+  page: Page;
+  parts: ReturnType<typeof sessionsPage>;
+  sessionId: string;
+}
+
+/** For a describe block: the demo app in cookie mode on a fresh database, listening on localhost, and Chromium. */
+export function useSessionsPageSuite(adapter: Adapter) {
+  const suite: BrowserSuite = useBrowserSuiteOn((url) => createTestApp(url, adapter, { accessTokenCookie: true }));
+
+  /** The sessions of the account with this email, oldest first. */
+  const sessionRows = (email: string) =>
+    suite.db.query(
+      `SELECT s.id, s.revoked_at IS NOT NULL AS revoked, s.revoke_reason FROM auth_sessions s
+       JOIN users u ON u.id::text = s.user_id WHERE u.email = $1 ORDER BY s.created_at`,
+      [email],
+    );
+
+  /** A new account signed in through the page from `count` browser contexts (the suite's own first). */
+  async function signedInBrowsers(count: number) {
+    const account = await newDemoAccount(suite.app);
+    const contexts = [suite.context];
+    for (let i = 1; i < count; i++) contexts.push(await suite.newContext());
+    const browsers: SignedInBrowser[] = [];
+    for (const context of contexts) {
+      const page = await openSessionsPage(context, suite.origin);
+      await signInOnPage(page, account);
+      browsers.push({ context, page, parts: sessionsPage(page), sessionId: (await sessionIdIn(context))! });
+    }
+    return { account, browsers };
+  }
+
+  return { suite, sessionRows, signedInBrowsers };
+}
