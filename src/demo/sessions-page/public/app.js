@@ -151,6 +151,11 @@ byId('sign-out-others').addEventListener('click', () =>
   }),
 );
 
+// Sessions begun elsewhere have no event: the list is read again whenever the tab comes back into view.
+document.addEventListener('visibilitychange', () => {
+  if (!document.hidden && signedIn) reloadSoon();
+});
+
 const plural = (count) => `${count} session${count === 1 ? '' : 's'}`;
 
 if (!window.isSecureContext) byId('insecure-context').hidden = false;
