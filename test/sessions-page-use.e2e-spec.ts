@@ -38,6 +38,47 @@ describe.skipIf(!CHROMIUM).each(ADAPTERS)("the demo's sessions page in use, in C
     expect(await sessionRows(account.email)).toEqual([{ id: sessionId, revoked: false, revoke_reason: null }]);
   });
 
+  it('a session signed out in another browser leaves the list on its own (the stream)', async () => {
+    const { account, browsers } = await signedInBrowsers(2);
+    const [first, second] = browsers;
+    await first.page.reload();
+    await settledOn(first.page);
+    await expect.poll(() => first.parts.items.count()).toBe(2);
+
+    await second.parts.signOut.click();
+    await second.parts.signIn.waitFor();
+    await expect.poll(() => first.parts.items.count()).toBe(1);
+    expect(await first.parts.thisDevice.count()).toBe(1);
+    expect(await sessionRows(account.email)).toEqual([
+      { id: first.sessionId, revoked: false, revoke_reason: null },
+      { id: second.sessionId, revoked: true, revoke_reason: RevokeReason.logout },
+    ]);
+  });
+
+  it('when the stream is interrupted (the listener lost) the page listens again and still hears an end', async () => {
+    const { account, browsers } = await signedInBrowsers(2);
+    const [first, second] = browsers;
+    await first.page.reload();
+    await settledOn(first.page);
+    await expect.poll(() => first.parts.items.count()).toBe(2);
+
+    const events = (response: { url(): string; status(): number }) =>
+      response.url() === `${suite.origin}/auth/sessions/events` && response.status() === 200;
+    const listening = first.page.waitForResponse(events, { timeout: 20_000 });
+    await suite.db.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+       WHERE datname = current_database() AND application_name = 'nest-signout-revocations'`,
+    );
+    await listening;
+    await second.parts.signOut.click();
+    await expect.poll(() => first.parts.items.count(), { timeout: 20_000 }).toBe(1);
+    expect(await first.parts.thisDevice.count()).toBe(1);
+    expect(await sessionRows(account.email)).toEqual([
+      { id: first.sessionId, revoked: false, revoke_reason: null },
+      { id: second.sessionId, revoked: true, revoke_reason: RevokeReason.logout },
+    ]);
+  });
+
   it('works from the keyboard: Tab reaches "End session", Enter ends that session', async () => {
     const { account, browsers } = await signedInBrowsers(2);
     const [first, second] = browsers;
