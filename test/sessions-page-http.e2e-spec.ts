@@ -3,7 +3,9 @@ import { createRequire } from 'node:module';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { ADAPTERS, useTestApp } from './support/test-app.js';
+import { spawnDemo } from './support/demo-process.js';
+import { ADAPTERS, TEST_SECRET, useTestApp } from './support/test-app.js';
+import { createTestDatabase } from './support/test-database.js';
 
 const PAGE_FILES = new URL('../src/demo/sessions-page/public/', import.meta.url);
 const file = (name: string) => readFileSync(new URL(name, PAGE_FILES), 'utf8');
@@ -49,6 +51,11 @@ describe.each(ADAPTERS)('the sessions page over %s, cookie mode', (adapter) => {
     expect(response.headers).toMatchObject({ 'content-type': contentType, ...SECURITY_HEADERS });
   });
 
+  it('leaves the page out of the OpenAPI document', async () => {
+    const { paths } = (await get('/docs-json').expect(200)).body as { paths: Record<string, unknown> };
+    expect(Object.keys(paths).filter((path) => path === '/' || path.startsWith('/sessions-page'))).toEqual([]);
+  });
+
   it.each(['index.html', 'cookie-mode-required.html', '..%2Fpackage.json', 'missing.js'])(
     'GET /sessions-page/%s is not one of its files: 404',
     async (name) => {
@@ -72,5 +79,32 @@ describe.each(ADAPTERS)('the sessions page over %s, bearer mode', (adapter) => {
     expect(response.text).toBe(file('cookie-mode-required.html'));
     expect(response.text).toContain('<code>AUTH_COOKIE=true npm start</code>');
     expect(response.headers).toMatchObject({ 'content-type': HTML, ...SECURITY_HEADERS });
+  });
+});
+
+describe('the sessions page from `npm start` (the build, started from another directory)', () => {
+  it('GET / and its scripts answer the files of the checkout', { timeout: 60_000 }, async () => {
+    const db = await createTestDatabase();
+    const demo = spawnDemo({
+      DATABASE_URL: db.url,
+      JWT_SECRET: TEST_SECRET,
+      PORT: '0',
+      AUTH_COOKIE: 'true',
+      AUDIT_LOG: 'false',
+    });
+    try {
+      const base = `http://127.0.0.1:${await demo.listening()}`;
+      const page = await fetch(`${base}/`);
+      expect({ status: page.status, type: page.headers.get('content-type'), body: await page.text() }).toEqual({
+        status: 200,
+        type: HTML,
+        body: file('index.html'),
+      });
+      const script = await fetch(`${base}/sessions-page/app.js`);
+      expect({ status: script.status, body: await script.text() }).toEqual({ status: 200, body: file('app.js') });
+    } finally {
+      await demo.dispose();
+      await db.drop();
+    }
   });
 });
