@@ -115,3 +115,26 @@ describe.skipIf(!CHROMIUM).each(ADAPTERS)("the demo's sessions page in use, in C
     }
   });
 });
+
+describe.skipIf(!CHROMIUM).each(ADAPTERS)('the sessions page with the sign-in limits on, over %s', (adapter) => {
+  const { suite, sessionRows } = useSessionsPageSuite(adapter, { rateLimitPerMinute: 30 });
+
+  it('after repeated wrong passwords the form says when to try again (429, Retry-After)', async () => {
+    const account = await newDemoAccount(suite.app);
+    const page = await openSessionsPage(suite.context, suite.origin);
+    const parts = sessionsPage(page);
+    const errors: string[] = [];
+    for (let i = 0; i < 10 && !errors.at(-1)?.startsWith('Too many'); i++) {
+      await parts.email.fill(account.email);
+      await parts.password.fill(`wrong-${i}`);
+      const answered = page.waitForResponse(`${suite.origin}/auth/login`);
+      await parts.password.press('Enter');
+      await answered;
+      await expect.poll(() => parts.signInError.innerText()).not.toBe('');
+      errors.push(await parts.signInError.innerText());
+    }
+    expect(errors.at(0)).toBe('Invalid email or password.');
+    expect(errors.at(-1)).toMatch(/^Too many requests, try again later\. Try again in [1-9]\d* seconds\.$/);
+    expect(await sessionRows(account.email)).toEqual([]);
+  });
+});

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import type { BrowserContext, Page } from 'playwright-core';
+import type { DemoConfig } from '../../src/demo/demo.config.js';
 import { DemoUsersService } from '../../src/demo/users/demo-users.service.js';
 import { useBrowserSuiteOn, type BrowserSuite } from './browser.js';
 import type { Adapter } from './constants.js';
@@ -83,8 +84,10 @@ export interface SignedInBrowser {
 }
 
 /** For a describe block: the demo app in cookie mode on a fresh database, listening on localhost, and Chromium. */
-export function useSessionsPageSuite(adapter: Adapter) {
-  const suite: BrowserSuite = useBrowserSuiteOn((url) => createTestApp(url, adapter, { accessTokenCookie: true }));
+export function useSessionsPageSuite(adapter: Adapter, overrides: Partial<DemoConfig> = {}) {
+  const suite: BrowserSuite = useBrowserSuiteOn((url) =>
+    createTestApp(url, adapter, { accessTokenCookie: true, ...overrides }),
+  );
 
   /** The sessions of the account with this email, oldest first. */
   const sessionRows = (email: string) =>

@@ -129,12 +129,17 @@ async function endSession(session, button) {
 /** Sign out of this session (`path` ends it too): the cookies go, and the page returns to the sign-in form. */
 async function signOut(path, message) {
   await busy(actions, async () => {
+    // Its own end would come on the stream too: the answer says it first.
     stream?.stop();
-    const answer = await call('POST', path);
-    if (answer.status === 200) return showSignIn(message(answer.body));
-    if (answer.status === 401) return showSignIn(SESSION_ENDED);
-    say(problemOf(answer));
-    follow();
+    try {
+      const answer = await call('POST', path);
+      if (answer.status === 200) return showSignIn(message(answer.body));
+      if (answer.status === 401) return showSignIn(SESSION_ENDED);
+      say(problemOf(answer));
+    } finally {
+      // Still signed in (refused, or the demo did not answer): listen again.
+      if (signedIn) follow();
+    }
   });
 }
 
