@@ -14,6 +14,7 @@ import { DemoAuthController } from './demo/demo-auth.controller.js';
 import { demoMigrations } from './demo/demo-migrations.js';
 import { DemoSeedService } from './demo/demo-seed.service.js';
 import { DemoUsersModule } from './demo/demo-users.module.js';
+import { SessionsPageController } from './demo/sessions-page/sessions-page.controller.js';
 import { jsonOnly } from './demo/json-only.middleware.js';
 import { DemoOidcClient } from './demo/oidc/oidc-client.service.js';
 import { DemoOidcController } from './demo/oidc/oidc-sign-in.controller.js';
@@ -146,6 +147,7 @@ export class AppModule implements NestModule {
         DemoAuthController,
         DemoPasswordController,
         ...(config.oidc ? [DemoOidcController] : []),
+        SessionsPageController,
         ...healthParts.controllers,
         ...(config.benchRoutes ? benchParts.controllers : []),
       ],

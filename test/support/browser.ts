@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { AppPageController } from '../apps/app-page.controller.js';
 import { HostModule, type HostModuleOptions } from '../apps/host.module.js';
@@ -77,6 +77,8 @@ export interface BrowserSuite {
   context: BrowserContext;
   /** Opens the host's page (GET /app) in a new tab of this test's context. */
   openApp(): Promise<AppPage>;
+  /** Another browser context of this test (its own cookie jar and storage), closed after the test like `context`. */
+  newContext(options?: BrowserContextOptions): Promise<BrowserContext>;
 }
 
 /**
@@ -93,6 +95,7 @@ export function useBrowserSuite(adapter: Adapter, options: HostModuleOptions): B
 export function useBrowserSuiteOn(start: (databaseUrl: string) => Promise<INestApplication>): BrowserSuite {
   const suite = {} as BrowserSuite;
   let browser: Browser | undefined;
+  let others: BrowserContext[] = [];
   beforeAll(async () => {
     suite.db = await createTestDatabase();
     suite.app = await start(suite.db.url);
@@ -112,7 +115,14 @@ export function useBrowserSuiteOn(start: (databaseUrl: string) => Promise<INestA
   });
   afterEach(async () => {
     await suite.context?.close();
+    await Promise.all(others.map((context) => context.close()));
+    others = [];
   });
+  suite.newContext = async (options) => {
+    const context = await browser!.newContext(options);
+    others.push(context);
+    return context;
+  };
   suite.openApp = async () => {
     const tab = await suite.context.newPage();
     await tab.goto(`${suite.origin}/app`);
