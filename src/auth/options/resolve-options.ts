@@ -1,6 +1,7 @@
 import { allowAllUserStore, type AuthUserStore } from '../auth-user-store.interface.js';
 import type {
   AccessTokenCookieOptions,
+  AuthCorsOptions,
   AuthModuleOptions,
   BackchannelLogoutOptions,
   BackchannelLogoutProvider,
@@ -45,6 +46,8 @@ export interface ResolvedAuthOptions {
   preparedStatements: boolean;
   /** Null when cookie mode is off. */
   cookie: ResolvedCookieOptions | null;
+  /** Null when CORS is off. */
+  cors: ResolvedCorsOptions | null;
   /** Null when the clean-up job is off. */
   cleanup: Required<SessionCleanupOptions> | null;
   revocation: Required<Omit<RevocationOptions, 'heartbeatMs' | 'listenerConnection'>> &
@@ -63,6 +66,9 @@ export type ResolvedSignInThrottleOptions = Required<Omit<SignInThrottleOptions,
 /** Cookie mode with its defaults; `clearSiteData` is the directive list (empty: no header). */
 export type ResolvedCookieOptions = Required<Omit<AccessTokenCookieOptions, 'domain' | 'clearSiteData'>> &
   Pick<AccessTokenCookieOptions, 'domain'> & { clearSiteData: ClearSiteDataDirective[] };
+
+/** CORS with its defaults; `allowedHeaders` holds the module's own request headers too. */
+export type ResolvedCorsOptions = Required<AuthCorsOptions>;
 
 export const AUTH_OPTIONS = Symbol('AUTH_OPTIONS');
 
@@ -100,6 +106,10 @@ export const AUTH_DEFAULTS = {
   },
   /** What `clearSiteData: true` sends: not `"cookies"`, which clears the whole registrable domain's. */
   clearSiteData: ['cache', 'storage'],
+  /** With `cors` given: no credentials, preflights kept 10 minutes, only the headers the module reads. */
+  cors: { credentials: false, maxAgeSeconds: 600, allowedHeaders: [] },
+  /** What the module's routes read of a request: the token, the body's type, the device headers of `/signout`. */
+  corsRequestHeaders: ['Authorization', 'Content-Type', 'X-DeviceId', 'X-DeviceIdD'],
   cleanup: { intervalSeconds: 3600, retentionDays: 30, batchSize: 1000 },
   revocation: {
     mode: 'cached',
@@ -152,7 +162,8 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
     guardErrorMapper: options.guardErrorMapper ?? mapGuardErrorToGeneric,
     databaseTimeoutMs: options.databaseTimeoutMs ?? AUTH_DEFAULTS.databaseTimeoutMs,
     preparedStatements: options.preparedStatements ?? AUTH_DEFAULTS.preparedStatements,
-    cookie: resolveCookie(options.cookie),
+    cookie: resolveCookie(options.cookie, options.cors),
+    cors: resolveCors(options.cors),
     cleanup: options.cleanup === false ? null : { ...AUTH_DEFAULTS.cleanup, ...options.cleanup },
     revocation: resolveRevocation(options.revocation),
     rateLimit: options.rateLimit === false ? null : { ...AUTH_DEFAULTS.rateLimit, ...options.rateLimit },
@@ -264,7 +275,10 @@ const CLEAR_SITE_DATA_DIRECTIVES: readonly ClearSiteDataDirective[] = [
   '*',
 ];
 
-function resolveCookie(option: AuthModuleOptions['cookie']): ResolvedAuthOptions['cookie'] {
+function resolveCookie(
+  option: AuthModuleOptions['cookie'],
+  cors: AuthModuleOptions['cors'],
+): ResolvedAuthOptions['cookie'] {
   if (!option) return null;
   const cookie = { ...AUTH_DEFAULTS.cookie, ...(option === true ? {} : option) };
   for (const key of ['name', 'refreshName'] as const) {
@@ -285,14 +299,21 @@ function resolveCookie(option: AuthModuleOptions['cookie']): ResolvedAuthOptions
   return {
     ...cookie,
     tokensInBody: cookie.tokensInBody === true,
-    allowedOrigins: resolveOrigins(cookie.allowedOrigins),
+    // An origin that may read credentialed answers is trusted with the cookies: listing it twice would be a trap (CORS
+    // allowed, then every cookie-authenticated logout refused as cross-origin).
+    allowedOrigins: [
+      ...new Set([
+        ...resolveOrigins(cookie.allowedOrigins, 'cookie.allowedOrigins'),
+        ...(cors && cors.credentials === true ? resolveOrigins(cors.origins, 'cors.origins') : []),
+      ]),
+    ],
     clearSiteData: resolveClearSiteData(cookie.clearSiteData),
   };
 }
 
 /** Origins as browsers serialise them in `Origin`: scheme, host and port only, lower case. */
-function resolveOrigins(origins: unknown): string[] {
-  if (!Array.isArray(origins)) throw new Error('AuthModule: cookie.allowedOrigins must be an array of origins');
+function resolveOrigins(origins: unknown, field: string): string[] {
+  if (!Array.isArray(origins)) throw new Error(`AuthModule: ${field} must be an array of origins`);
   return origins.map((origin) => {
     let url: URL | undefined;
     try {
@@ -302,11 +323,39 @@ function resolveOrigins(origins: unknown): string[] {
     }
     if (!url || url.origin === 'null' || url.origin !== String(origin).toLowerCase())
       throw new Error(
-        'AuthModule: cookie.allowedOrigins entries must be origins like https://app.example.com ' +
+        `AuthModule: ${field} entries must be origins like https://app.example.com ` +
           `(got ${JSON.stringify(origin)})`,
       );
     return url.origin;
   });
+}
+
+/** A header name (RFC 9110 token). */
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** Firefox keeps a preflight at most a day (Chromium two hours): a longer time would only mislead. */
+const MAX_PREFLIGHT_AGE_SECONDS = 86_400;
+
+function resolveCors(option: AuthModuleOptions['cors']): ResolvedCorsOptions | null {
+  if (option === undefined || option === false) return null;
+  if (typeof option !== 'object' || option === null)
+    throw new Error('AuthModule: cors must be false or { origins, credentials?, maxAgeSeconds?, allowedHeaders? }');
+  const origins = resolveOrigins(option.origins, 'cors.origins');
+  if (!origins.length) throw new Error('AuthModule: cors.origins must list at least one origin');
+  const cors = { ...AUTH_DEFAULTS.cors, ...option };
+  if (typeof cors.credentials !== 'boolean') throw new Error('AuthModule: cors.credentials must be true or false');
+  if (!Number.isInteger(cors.maxAgeSeconds) || cors.maxAgeSeconds < 0 || cors.maxAgeSeconds > MAX_PREFLIGHT_AGE_SECONDS)
+    throw new Error(`AuthModule: cors.maxAgeSeconds must be an integer from 0 to ${MAX_PREFLIGHT_AGE_SECONDS}`);
+  if (!Array.isArray(cors.allowedHeaders) || cors.allowedHeaders.some((name) => !HEADER_NAME.test(String(name))))
+    throw new Error('AuthModule: cors.allowedHeaders must be an array of header names');
+  const headers = new Map(
+    [...AUTH_DEFAULTS.corsRequestHeaders, ...cors.allowedHeaders].map((name) => [name.toLowerCase(), name]),
+  );
+  return {
+    origins: [...new Set(origins)],
+    credentials: cors.credentials,
+    maxAgeSeconds: cors.maxAgeSeconds,
+    allowedHeaders: [...headers.values()],
+  };
 }
 
 function resolveClearSiteData(option: unknown): ClearSiteDataDirective[] {
