@@ -161,7 +161,7 @@ describe.each(ADAPTERS)('CORS on the module routes, over %s', (adapter) => {
     }
   });
 
-  it("the host's own routes are untouched: no CORS header, no Vary, and their preflight is the router's 404", async () => {
+  it("the host's own routes are untouched: no CORS header, no Vary, their preflight the router's 404", async () => {
     const user = await login(app, await credentials());
     const me = await http().get('/auth/me').set('Authorization', user.bearer).set('Origin', APP);
     expect({ status: me.status, cors: corsHeaders(me) }).toEqual({ status: 200, cors: {} });

@@ -35,8 +35,9 @@ export class AuthErrorRenderer {
 
   /**
    * Maps `error` with `mapper` and replies, with `WWW-Authenticate` on a 401 and the CORS headers of the `cors` option
-   * on a module route; a 5xx is logged here, and only its generic body leaves. On a route that ends the caller's session, a request that came with a cookie of cookie mode
-   * has it cleared, whatever the error (AuthCookieService.clearAfterSignOut).
+   * on a module route; a 5xx is logged here, and only its generic body leaves. On a route that ends the caller's
+   * session, a request that came with a cookie of cookie mode has it cleared, whatever the error
+   * (AuthCookieService.clearAfterSignOut).
    */
   render(request: RawRequest, response: object, mapper: ErrorMapper, error: unknown): void {
     const domainError = toDomainError(error);
