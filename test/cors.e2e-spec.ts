@@ -5,6 +5,7 @@ import { SIBLING_PORT, browserLogin } from './support/browser-session.js';
 import { UNAUTHORIZED } from './support/bodies.js';
 import { ADAPTERS } from './support/constants.js';
 import { useHost } from './support/host.js';
+import { useTestApp } from './support/test-app.js';
 import { ROUTE_SPECS } from './support/logout-routes.js';
 import { login } from './support/session-client.js';
 import type { TestDatabase } from './support/test-database.js';
@@ -225,5 +226,33 @@ describe.each(ADAPTERS)('cors with credentials in cookie mode, over %s', (adapte
       .set('Cookie', browser.cookie)
       .set(SIBLING_PORT);
     expect(answer(response)).toEqual({ status: 200, body: { message: 'Logged out successfully' }, cors: READABLE });
+  });
+});
+
+describe.each(ADAPTERS)("the demo's AUTH_ALLOWED_ORIGINS, over %s", (adapter) => {
+  let app: INestApplication;
+  useTestApp(adapter, (opened) => ({ app } = opened), { allowedOrigins: [APP] });
+
+  it("the module's routes answer with the module's CORS, the demo's own with Nest's", async () => {
+    expect(answer(await preflight(app, '/auth/logout', APP))).toEqual(preflightAnswer('POST'));
+    expect(answer(await preflight(app, '/auth/logout', STRANGER))).toEqual({
+      status: 403,
+      body: FORBIDDEN_ORIGIN,
+      cors: { vary: 'Origin' },
+    });
+    const login = await preflight(app, '/auth/login', APP);
+    expect({ status: login.status, cors: corsHeaders(login) }).toEqual({
+      status: 204,
+      cors: {
+        'access-control-allow-origin': APP,
+        'access-control-allow-credentials': 'true',
+        // Each adapter's CORS library has its own default list.
+        'access-control-allow-methods': expect.stringContaining('POST'),
+        'access-control-allow-headers': 'authorization',
+        vary: expect.stringMatching(/^Origin/),
+      },
+    });
+    const refused = await request(app.getHttpServer()).post('/auth/logout').set('Origin', APP);
+    expect(answer(refused)).toEqual({ status: 401, body: UNAUTHORIZED, cors: READABLE });
   });
 });
