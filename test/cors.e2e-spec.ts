@@ -240,8 +240,8 @@ describe.each(ADAPTERS)("the demo's AUTH_ALLOWED_ORIGINS, over %s", (adapter) =>
       body: FORBIDDEN_ORIGIN,
       cors: { vary: 'Origin' },
     });
-    const login = await preflight(app, '/auth/login', APP);
-    expect({ status: login.status, cors: corsHeaders(login) }).toEqual({
+    const demoLogin = await preflight(app, '/auth/login', APP);
+    expect({ status: demoLogin.status, cors: corsHeaders(demoLogin) }).toEqual({
       status: 204,
       cors: {
         'access-control-allow-origin': APP,

@@ -154,8 +154,8 @@ export class DemoEnvironment {
   @IsBoolean(flag)
   AUTH_COOKIE = false;
 
-  // Single-page apps: CORS with credentials (the module's `cors`, Nest's for the demo's routes) and cookie-authenticated
-  // state changes; empty: no CORS, only the demo's own origin.
+  // Single-page apps: CORS with credentials (the module's `cors`, Nest's for the demo's routes) and
+  // cookie-authenticated state changes; empty: no CORS, only the demo's own origin.
   @AsList()
   @Origins()
   AUTH_ALLOWED_ORIGINS: string[] = [];
