@@ -16,6 +16,7 @@ import type {
 } from './auth-options.interface.js';
 import { mapGuardErrorToGeneric } from '../routes/specs/generic/generic-error.mapper.js';
 import type { ErrorMapper } from '../http/error-response.js';
+import { resolveCors, resolveOrigins } from './resolve-cors.js';
 
 /** A lifetime profile with its defaults applied. */
 export interface ResolvedSessionLifetime {
@@ -163,7 +164,7 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
     databaseTimeoutMs: options.databaseTimeoutMs ?? AUTH_DEFAULTS.databaseTimeoutMs,
     preparedStatements: options.preparedStatements ?? AUTH_DEFAULTS.preparedStatements,
     cookie: resolveCookie(options.cookie, options.cors),
-    cors: resolveCors(options.cors),
+    cors: resolveCors(options.cors, AUTH_DEFAULTS.cors, AUTH_DEFAULTS.corsRequestHeaders),
     cleanup: options.cleanup === false ? null : { ...AUTH_DEFAULTS.cleanup, ...options.cleanup },
     revocation: resolveRevocation(options.revocation),
     rateLimit: options.rateLimit === false ? null : { ...AUTH_DEFAULTS.rateLimit, ...options.rateLimit },
@@ -308,53 +309,6 @@ function resolveCookie(
       ]),
     ],
     clearSiteData: resolveClearSiteData(cookie.clearSiteData),
-  };
-}
-
-/** Origins as browsers serialise them in `Origin`: scheme, host and port only, lower case. */
-function resolveOrigins(origins: unknown, field: string): string[] {
-  if (!Array.isArray(origins)) throw new Error(`AuthModule: ${field} must be an array of origins`);
-  return origins.map((origin) => {
-    let url: URL | undefined;
-    try {
-      url = new URL(String(origin));
-    } catch {
-      // Reported below.
-    }
-    if (!url || url.origin === 'null' || url.origin !== String(origin).toLowerCase())
-      throw new Error(
-        `AuthModule: ${field} entries must be origins like https://app.example.com ` +
-          `(got ${JSON.stringify(origin)})`,
-      );
-    return url.origin;
-  });
-}
-
-/** A header name (RFC 9110 token). */
-const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-/** Firefox keeps a preflight at most a day (Chromium two hours): a longer time would only mislead. */
-const MAX_PREFLIGHT_AGE_SECONDS = 86_400;
-
-function resolveCors(option: AuthModuleOptions['cors']): ResolvedCorsOptions | null {
-  if (option === undefined || option === false) return null;
-  if (typeof option !== 'object' || option === null)
-    throw new Error('AuthModule: cors must be false or { origins, credentials?, maxAgeSeconds?, allowedHeaders? }');
-  const origins = resolveOrigins(option.origins, 'cors.origins');
-  if (!origins.length) throw new Error('AuthModule: cors.origins must list at least one origin');
-  const cors = { ...AUTH_DEFAULTS.cors, ...option };
-  if (typeof cors.credentials !== 'boolean') throw new Error('AuthModule: cors.credentials must be true or false');
-  if (!Number.isInteger(cors.maxAgeSeconds) || cors.maxAgeSeconds < 0 || cors.maxAgeSeconds > MAX_PREFLIGHT_AGE_SECONDS)
-    throw new Error(`AuthModule: cors.maxAgeSeconds must be an integer from 0 to ${MAX_PREFLIGHT_AGE_SECONDS}`);
-  if (!Array.isArray(cors.allowedHeaders) || cors.allowedHeaders.some((name) => !HEADER_NAME.test(String(name))))
-    throw new Error('AuthModule: cors.allowedHeaders must be an array of header names');
-  const headers = new Map(
-    [...AUTH_DEFAULTS.corsRequestHeaders, ...cors.allowedHeaders].map((name) => [name.toLowerCase(), name]),
-  );
-  return {
-    origins: [...new Set(origins)],
-    credentials: cors.credentials,
-    maxAgeSeconds: cors.maxAgeSeconds,
-    allowedHeaders: [...headers.values()],
   };
 }
 
