@@ -179,9 +179,25 @@ describe.each(ADAPTERS)('CORS on the module routes, over %s', (adapter) => {
   }
 });
 
-describe.each(ADAPTERS)('CORS and the rate limit, over %s', (adapter) => {
+describe.each(ADAPTERS)('CORS with more headers, a shorter preflight cache and the rate limit, over %s', (adapter) => {
   let app: INestApplication;
-  useHost(adapter, (opened) => ({ app } = opened), { cors: CORS, rateLimit: { limit: 1, ttlSeconds: 60 } });
+  useHost(adapter, (opened) => ({ app } = opened), {
+    cors: { ...CORS, maxAgeSeconds: 60, allowedHeaders: ['traceparent'] },
+    rateLimit: { limit: 1, ttlSeconds: 60 },
+  });
+
+  it('a preflight allows the extra header and says the shorter time; preflights are not counted', async () => {
+    const expected = preflightAnswer('POST');
+    for (let i = 0; i < 3; i++)
+      expect(answer(await preflight(app, '/auth/logout', APP))).toEqual({
+        ...expected,
+        cors: {
+          ...expected.cors,
+          'access-control-allow-headers': 'Authorization, Content-Type, X-DeviceId, X-DeviceIdD, traceparent',
+          'access-control-max-age': '60',
+        },
+      });
+  });
 
   it('a 429 carries the CORS headers, so the page can read Retry-After', async () => {
     await request(app.getHttpServer()).post('/auth/logout').set('Origin', APP).expect(401);
