@@ -126,6 +126,11 @@ export class AppModule implements NestModule {
             cookie: settings.get('accessTokenCookie', { infer: true }) && {
               allowedOrigins: settings.get('allowedOrigins', { infer: true }),
             },
+            // Single-page apps on the listed origins call the module's routes with their cookies.
+            cors: settings.get('allowedOrigins', { infer: true }).length > 0 && {
+              origins: settings.get('allowedOrigins', { infer: true }),
+              credentials: true,
+            },
             cleanup: settings.get('cleanupIntervalSeconds', { infer: true }) > 0 && {
               intervalSeconds: settings.get('cleanupIntervalSeconds', { infer: true }),
             },

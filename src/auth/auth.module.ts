@@ -14,6 +14,8 @@ import { AuthEventPublisher } from './events/auth.events.js';
 import { JwtGuard } from './guard/jwt.guard.js';
 import { AdminRouteGuard, AUTH_ADMIN_GUARD } from './http/admin-route.guard.js';
 import { AuthCookieService, ClearAuthCookieInterceptor } from './http/auth-cookie.service.js';
+import { AuthCorsInstaller } from './http/auth-cors.installer.js';
+import { AuthCors } from './http/auth-cors.service.js';
 import { AuthRouteGuard } from './http/auth-route.guard.js';
 import { AuthErrorRenderer } from './http/error-renderer.js';
 import { HostAuthErrorFilter } from './http/host-auth-error.filter.js';
@@ -50,12 +52,16 @@ import { ProviderLogoutService } from './sessions/provider-logout.service.js';
  */
 @Module({})
 export class AuthModule extends ConfigurableAuthModule implements NestModule {
-  constructor(private readonly preRouteErrors: PreRouteErrorsInstaller) {
+  constructor(
+    private readonly preRouteErrors: PreRouteErrorsInstaller,
+    private readonly cors: AuthCorsInstaller,
+  ) {
     super();
   }
 
   configure(consumer: MiddlewareConsumer): void {
     this.preRouteErrors.configure(consumer);
+    this.cors.configure(consumer);
   }
 
   static override forRoot(options: typeof AUTH_OPTIONS_TYPE): DynamicModule {
@@ -100,6 +106,8 @@ function withAuthParts(definition: DynamicModule, extras: AuthModuleExtras): Dyn
       MountedRoutes,
       AuthErrorRenderer,
       PreRouteErrorsInstaller,
+      AuthCors,
+      AuthCorsInstaller,
       AuthEventPublisher,
       AuthRateLimitGuard,
       AuthRouteGuard,
@@ -129,6 +137,7 @@ function withAuthParts(definition: DynamicModule, extras: AuthModuleExtras): Dyn
       SessionService,
       SignInThrottle,
       AuthCookieService,
+      AuthCors,
       JwtGuard,
       RevocationHealthIndicator,
       RevocationStream,

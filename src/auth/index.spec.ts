@@ -14,6 +14,7 @@ const PUBLIC_VALUES = [
   'AdminRequiredError',
   'AllowRawAuthorization',
   'AuthCookieService',
+  'AuthCors',
   'AuthDevice',
   'AuthError',
   'AuthEvent',

@@ -4,6 +4,7 @@ export { AuthModule } from './auth.module.js';
 export type {
   AccessTokenCookieOptions,
   AdminOptions,
+  AuthCorsOptions,
   AuthModuleExtras,
   AuthModuleOptions,
   BackchannelLogoutOptions,
@@ -69,6 +70,8 @@ export {
 } from './events/auth.events.js';
 /** Cookie mode: the host's sign-in returns `issueTokens(response, session)`, which sets the cookies. */
 export { AuthCookieService } from './http/auth-cookie.service.js';
+/** CORS on the module's routes (the `cors` option): `handles(request)` tells a host's own CORS which to leave alone. */
+export { AuthCors } from './http/auth-cors.service.js';
 /** The revocation-aware guard; usable on routes, controllers or as the app's `APP_GUARD`. */
 export { JwtGuard } from './guard/jwt.guard.js';
 /** Lets a route through a global JwtGuard without a token. */

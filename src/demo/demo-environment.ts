@@ -178,7 +178,8 @@ export class DemoEnvironment {
   @IsBoolean(flag)
   AUTH_COOKIE = false;
 
-  // Pages of these origins may send cookie-authenticated state changes, with CORS; empty: only the demo's own origin.
+  // Single-page apps: CORS with credentials (the module's `cors`, Nest's for the demo's routes) and
+  // cookie-authenticated state changes; empty: no CORS, only the demo's own origin.
   @AsList()
   @Origins()
   AUTH_ALLOWED_ORIGINS: string[] = [];

@@ -17,8 +17,9 @@ export interface DemoConfig {
   /** Cookie mode: the tokens go to browsers as HttpOnly cookies (AUTH_COOKIE=true). */
   accessTokenCookie: boolean;
   /**
-   * Origins whose pages may send cookie-authenticated state changes, and CORS with credentials for them
-   * (AUTH_ALLOWED_ORIGINS, default none: only the request's own origin).
+   * Origins whose pages may call the demo with CORS and credentials (the module's routes through its `cors` option, the
+   * demo's own through Nest's CORS) and send cookie-authenticated state changes (AUTH_ALLOWED_ORIGINS, default none:
+   * only the request's own origin).
    */
   allowedOrigins: string[];
   /**

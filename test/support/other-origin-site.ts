@@ -16,6 +16,19 @@ const page = (appOrigin: string) => `<!doctype html>
 <body>
 <script>
 const APP = ${JSON.stringify(appOrigin)};
+window.fetchCors = (path, body) =>
+  fetch(APP + path, {
+    method: 'POST',
+    credentials: 'include',
+    ...(body === undefined ? {} : { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }),
+  }).then(
+    async (response) => ({
+      status: response.status,
+      body: await response.text(),
+      challenge: response.headers.get('WWW-Authenticate'),
+    }),
+    (error) => ({ error: error.name }),
+  );
 window.fetchNoCors = (path) =>
   fetch(APP + path, { method: 'POST', mode: 'no-cors', credentials: 'include' }).then((response) => response.type);
 window.postForm = (path, enctype, fields) => {
@@ -38,7 +51,11 @@ window.postForm = (path, enctype, fields) => {
 </html>
 `;
 
+/** What the page's script sees of a CORS fetch: the answer, or the error a refused one rejects with. */
+export type CorsFetchResult = { status: number; body: string; challenge: string | null } | { error: string };
+
 interface OtherOriginWindow {
+  fetchCors(path: string, body?: unknown): Promise<CorsFetchResult>;
   fetchNoCors(path: string): Promise<string>;
   postForm(path: string, enctype: string, fields: Record<string, string>): void;
 }
@@ -48,6 +65,11 @@ export interface OtherOriginSite {
   origin: string;
   /** Opens the page in `page` (which stores OTHER_ORIGIN_COOKIE). */
   open(page: Page): Promise<void>;
+  /**
+   * From the open page: `fetch(app + path, { method: 'POST', credentials: 'include' })` in CORS mode, with a JSON body
+   * (so a preflight first) when given one: what its script can read, or the error name when the browser refuses.
+   */
+  fetchCors(page: Page, path: string, body?: unknown): Promise<CorsFetchResult>;
   /** From the open page: `fetch(app + path, { method: 'POST', mode: 'no-cors', credentials: 'include' })`. */
   fetchNoCors(page: Page, path: string): Promise<Response>;
   /** From the open page: a form posted to the app's `path` (the page navigates to the answer). */
@@ -55,8 +77,12 @@ export interface OtherOriginSite {
   close(): Promise<void>;
 }
 
-/** A plain node:http server on another port of localhost, serving the other origin's page. */
-export async function startOtherOriginSite(appOrigin: string): Promise<OtherOriginSite> {
+/**
+ * A plain node:http server on another port of localhost, serving the other origin's page. `appOrigin` may be given
+ * later (a function read per request), for an app that must know this site's origin before it starts.
+ */
+export async function startOtherOriginSite(appOrigin: string | (() => string)): Promise<OtherOriginSite> {
+  const app = typeof appOrigin === 'string' ? () => appOrigin : appOrigin;
   const server = createServer((request, response) => {
     if (request.url !== '/') {
       response.writeHead(404).end();
@@ -66,18 +92,23 @@ export async function startOtherOriginSite(appOrigin: string): Promise<OtherOrig
       'Content-Type': 'text/html; charset=utf-8',
       'Set-Cookie': `${OTHER_ORIGIN_COOKIE.name}=${OTHER_ORIGIN_COOKIE.value}; Path=/; SameSite=Lax`,
     });
-    response.end(page(appOrigin));
+    response.end(page(app()));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const origin = `http://localhost:${(server.address() as AddressInfo).port}`;
   /** The app's answer to what the page sends to `path`, as the browser received it. */
   const answerTo = async (tab: Page, path: string, send: () => Promise<unknown>) =>
-    (await Promise.all([tab.waitForResponse(`${appOrigin}${path}`), send()]))[0];
+    (await Promise.all([tab.waitForResponse(`${app()}${path}`), send()]))[0];
   return {
     origin,
     open: async (tab) => {
       await tab.goto(`${origin}/`);
     },
+    fetchCors: (tab, path, body) =>
+      tab.evaluate(([target, payload]) => (globalThis as unknown as OtherOriginWindow).fetchCors(target, payload), [
+        path,
+        body,
+      ] as const),
     fetchNoCors: (tab, path) =>
       answerTo(tab, path, () =>
         tab.evaluate((target) => (globalThis as unknown as OtherOriginWindow).fetchNoCors(target), path),

@@ -3,6 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { MissingTokenError, SessionNotFreshError, TooManyRequestsError } from '../errors/auth.errors.js';
 import { AUTH_OPTIONS, type ResolvedAuthOptions } from '../options/resolve-options.js';
 import { AuthCookieService } from './auth-cookie.service.js';
+import { AuthCors } from './auth-cors.service.js';
 import { toDomainError, type ErrorMapper } from './error-response.js';
 import type { RawRequest } from './mounted-routes.js';
 
@@ -29,17 +30,21 @@ export class AuthErrorRenderer {
     private readonly adapterHost: HttpAdapterHost,
     @Inject(AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,
     private readonly cookies: AuthCookieService,
+    private readonly cors: AuthCors,
   ) {}
 
   /**
-   * Maps `error` with `mapper` and replies, with `WWW-Authenticate` on a 401; a 5xx is logged here, and only its
-   * generic body leaves. On a route that ends the caller's session, a request that came with a cookie of cookie mode
-   * has it cleared, whatever the error (AuthCookieService.clearAfterSignOut).
+   * Maps `error` with `mapper` and replies, with `WWW-Authenticate` on a 401 and the CORS headers of the `cors` option
+   * on a module route; a 5xx is logged here, and only its generic body leaves. On a route that ends the caller's
+   * session, a request that came with a cookie of cookie mode has it cleared, whatever the error
+   * (AuthCookieService.clearAfterSignOut).
    */
   render(request: RawRequest, response: object, mapper: ErrorMapper, error: unknown): void {
     const domainError = toDomainError(error);
     const { status, body } = mapper(domainError, this.options);
     this.cookies.clearAfterSignOut(request, response, status, domainError);
+    // An error the adapter raised before the module's CORS hook ran (Express: a body it refused) is marked here.
+    this.cors.markAnswer(request, response);
     if (status >= 500) this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     (response as Record<symbol, boolean>)[ANSWERED] = true;
     const adapter = this.adapterHost.httpAdapter;
@@ -69,6 +74,7 @@ export class AuthErrorRenderer {
   ): { status: number; body: unknown } {
     const answer = mapper(toDomainError({ statusCode }), this.options);
     this.cookies.clearAfterSignOut(request, response, answer.status);
+    this.cors.markAnswer(request, response);
     return answer;
   }
 

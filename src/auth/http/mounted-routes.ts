@@ -107,6 +107,17 @@ export class MountedRoutes {
     return { name: route.name, mapper: route.mapper, clearsCookies: route.clearsCookies, params };
   }
 
+  /**
+   * The module routes mounted at exactly the request's path, whatever its method (a CORS preflight is an OPTIONS for
+   * another method). Unlike `routeFor`, the router need not have matched: no route serves OPTIONS.
+   */
+  routesAt(request: RawRequest): Array<{ method: string; mapper: ErrorMapper }> {
+    const path = requestPath(request);
+    return this.patterns()
+      .filter(({ exact }) => exact.test(path))
+      .map(({ method, mapper }) => ({ method, mapper }));
+  }
+
   /** Where a route is mounted, the host's global prefix included; undefined when this module does not mount it. */
   pathOf(name: AuthRouteName): string | undefined {
     return this.patterns().find((route) => route.name === name)?.template;

@@ -82,6 +82,11 @@ export interface AuthModuleOptions {
    * Default false (Authorization header only).
    */
   cookie?: boolean | AccessTokenCookieOptions;
+  /**
+   * CORS on the module's own routes, for single-page apps served from another origin: preflights answered, answers
+   * (errors included) readable by the listed origins. The host's own routes are left as they are. Default false.
+   */
+  cors?: false | AuthCorsOptions;
   /** The scheduled clean-up of ended sessions; `false` switches it off. Default: on, hourly, 30 days' retention. */
   cleanup?: false | SessionCleanupOptions;
   /**
@@ -270,6 +275,33 @@ export interface AccessTokenCookieOptions {
    * of the host too); the module expires its own two cookies with `Set-Cookie` anyway.
    */
   clearSiteData?: boolean | ClearSiteDataDirective[];
+}
+
+/**
+ * CORS (Fetch standard) on the module's routes. A separate option from `cookie.allowedOrigins`: a page that sends
+ * bearer tokens needs CORS without cookie mode, and letting a page read answers is not the same as letting it send
+ * cookie-authenticated state changes. With `credentials`, the listed origins pass cookie mode's origin check too.
+ */
+export interface AuthCorsOptions {
+  /**
+   * Origins (`https://app.example.com`) whose pages may call the module's routes and read the answers: at least one,
+   * exactly as browsers send `Origin` (scheme, host, port). Any other origin gets no CORS header, and its preflight the
+   * route's 403 for a request of another origin.
+   */
+  origins: string[];
+  /**
+   * Requests with credentials (cookies, `fetch(..., { credentials: 'include' })`): sends
+   * `Access-Control-Allow-Credentials: true`, and with cookie mode lets the listed origins send cookie-authenticated
+   * state changes. Default false.
+   */
+  credentials?: boolean;
+  /** How long a browser may reuse a preflight's answer (`Access-Control-Max-Age`), 0 to 86,400 seconds. Default 600. */
+  maxAgeSeconds?: number;
+  /**
+   * Request headers a page may send besides those the module reads (`Authorization`, `Content-Type`, `X-DeviceId`,
+   * `X-DeviceIdD`), e.g. `traceparent`. Default none.
+   */
+  allowedHeaders?: string[];
 }
 
 /** The clean-up job: marks expired sessions, then deletes what ended longer ago than the retention period. */

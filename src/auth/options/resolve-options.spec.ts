@@ -29,6 +29,7 @@ describe('resolveAuthOptions', () => {
       preparedStatements: false,
       batchReads: { maxConcurrent: 2, maxBatchSize: 100 },
       cookie: null,
+      cors: null,
       cleanup: { intervalSeconds: 3600, retentionDays: 30, batchSize: 1000 },
       revocation: {
         mode: 'cached',
@@ -99,6 +100,12 @@ describe('resolveAuthOptions', () => {
       preparedStatements: true,
       batchReads: { maxConcurrent: 4, maxBatchSize: 50 },
       cookie,
+      cors: {
+        origins: ['https://app.example.com'],
+        credentials: false,
+        maxAgeSeconds: 60,
+        allowedHeaders: ['Authorization', 'Content-Type', 'X-DeviceId', 'X-DeviceIdD'],
+      },
       cleanup,
       revocation,
       rateLimit,
@@ -174,6 +181,40 @@ describe('resolveAuthOptions', () => {
     expect(resolveAuthOptions({ signing, cookie: { clearSiteData } as never }).cookie?.clearSiteData).toEqual(
       directives,
     );
+  });
+
+  it('turns CORS on with its defaults, the headers the module reads always allowed', () => {
+    expect(resolveAuthOptions({ signing, cors: { origins: ['https://app.example.com'] } }).cors).toEqual({
+      origins: ['https://app.example.com'],
+      credentials: false,
+      maxAgeSeconds: 600,
+      allowedHeaders: ['Authorization', 'Content-Type', 'X-DeviceId', 'X-DeviceIdD'],
+    });
+    const cors = {
+      origins: ['https://app.example.com', 'http://localhost:5173', 'https://app.example.com'],
+      credentials: true,
+      maxAgeSeconds: 0,
+      allowedHeaders: ['traceparent', 'authorization'],
+    };
+    expect(resolveAuthOptions({ signing, cors }).cors).toEqual({
+      origins: ['https://app.example.com', 'http://localhost:5173'],
+      credentials: true,
+      maxAgeSeconds: 0,
+      allowedHeaders: ['authorization', 'Content-Type', 'X-DeviceId', 'X-DeviceIdD', 'traceparent'],
+    });
+    expect(resolveAuthOptions({ signing, cors: false }).cors).toBeNull();
+  });
+
+  it("lets cors origins with credentials pass cookie mode's origin check, and only those", () => {
+    const cookie = { allowedOrigins: ['https://admin.example.com'] };
+    const origins = ['https://app.example.com'];
+    expect(
+      resolveAuthOptions({ signing, cookie, cors: { origins, credentials: true } }).cookie?.allowedOrigins,
+    ).toEqual(['https://admin.example.com', 'https://app.example.com']);
+    expect(resolveAuthOptions({ signing, cookie, cors: { origins } }).cookie?.allowedOrigins).toEqual([
+      'https://admin.example.com',
+    ]);
+    expect(resolveAuthOptions({ signing, cors: { origins, credentials: true } }).cookie).toBeNull();
   });
 
   it('reads the deprecated heartbeatMs as half the listener deadline, unless the deadline is set', () => {
@@ -298,6 +339,30 @@ describe('resolveAuthOptions', () => {
     ],
     [{ signing, cookie: { allowedOrigins: ['null'] } }, 'cookie.allowedOrigins entries must be origins'],
     [{ signing, cookie: { allowedOrigins: 'https://a.example' } }, 'cookie.allowedOrigins must be an array of origins'],
+    [{ signing, cors: true }, 'cors must be false or { origins, credentials?, maxAgeSeconds?, allowedHeaders? }'],
+    [{ signing, cors: {} }, 'cors.origins must be an array of origins'],
+    [{ signing, cors: { origins: [] } }, 'cors.origins must list at least one origin'],
+    [
+      { signing, cors: { origins: ['*'] } },
+      'cors.origins entries must be origins like https://app.example.com (got "*")',
+    ],
+    [{ signing, cors: { origins: ['https://App.example.com/x'] } }, 'cors.origins entries must be origins'],
+    [
+      { signing, cors: { origins: ['https://a.example'], credentials: 'yes' } },
+      'cors.credentials must be true or false',
+    ],
+    [
+      { signing, cors: { origins: ['https://a.example'], maxAgeSeconds: 86_401 } },
+      'cors.maxAgeSeconds must be an integer from 0 to 86400',
+    ],
+    [
+      { signing, cors: { origins: ['https://a.example'], maxAgeSeconds: 1.5 } },
+      'cors.maxAgeSeconds must be an integer from 0 to 86400',
+    ],
+    [
+      { signing, cors: { origins: ['https://a.example'], allowedHeaders: ['X Trace'] } },
+      'cors.allowedHeaders must be an array of header names',
+    ],
     [
       { signing, cookie: { clearSiteData: ['cookies', 'everything'] } },
       'cookie.clearSiteData must be true, false or a list of cache, cookies, storage, executionContexts, *',

@@ -1,6 +1,7 @@
 import { allowAllUserStore, type AuthUserStore } from '../auth-user-store.interface.js';
 import type {
   AccessTokenCookieOptions,
+  AuthCorsOptions,
   AuthModuleOptions,
   BackchannelLogoutOptions,
   BackchannelLogoutProvider,
@@ -17,6 +18,7 @@ import { mapGuardErrorToGeneric } from '../routes/specs/generic/generic-error.ma
 import type { ErrorMapper } from '../http/error-response.js';
 import type { ReadBatchLimits } from '../sessions/read-batcher.js';
 import { providerUrl } from './provider-url.js';
+import { resolveCors, resolveOrigins } from './resolve-cors.js';
 import { resolveProviderLogout, type ResolvedProviderLogoutOptions } from './resolve-provider-logout.js';
 
 /** A lifetime profile with its defaults applied. */
@@ -50,6 +52,8 @@ export interface ResolvedAuthOptions {
   batchReads: ReadBatchLimits | null;
   /** Null when cookie mode is off. */
   cookie: ResolvedCookieOptions | null;
+  /** Null when CORS is off. */
+  cors: ResolvedCorsOptions | null;
   /** Null when the clean-up job is off. */
   cleanup: Required<SessionCleanupOptions> | null;
   revocation: Required<Omit<RevocationOptions, 'heartbeatMs' | 'listenerConnection'>> &
@@ -70,6 +74,9 @@ export type ResolvedSignInThrottleOptions = Required<Omit<SignInThrottleOptions,
 /** Cookie mode with its defaults; `clearSiteData` is the directive list (empty: no header). */
 export type ResolvedCookieOptions = Required<Omit<AccessTokenCookieOptions, 'domain' | 'clearSiteData'>> &
   Pick<AccessTokenCookieOptions, 'domain'> & { clearSiteData: ClearSiteDataDirective[] };
+
+/** CORS with its defaults; `allowedHeaders` holds the module's own request headers too. */
+export type ResolvedCorsOptions = Required<AuthCorsOptions>;
 
 export const AUTH_OPTIONS = Symbol('AUTH_OPTIONS');
 
@@ -107,6 +114,10 @@ export const AUTH_DEFAULTS = {
   },
   /** What `clearSiteData: true` sends: not `"cookies"`, which clears the whole registrable domain's. */
   clearSiteData: ['cache', 'storage'],
+  /** With `cors` given: no credentials, preflights kept 10 minutes, only the headers the module reads. */
+  cors: { credentials: false, maxAgeSeconds: 600, allowedHeaders: [] },
+  /** What the module's routes read of a request: the token, the body's type, the device headers of `/signout`. */
+  corsRequestHeaders: ['Authorization', 'Content-Type', 'X-DeviceId', 'X-DeviceIdD'],
   cleanup: { intervalSeconds: 3600, retentionDays: 30, batchSize: 1000 },
   revocation: {
     mode: 'cached',
@@ -161,7 +172,8 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
     databaseTimeoutMs: options.databaseTimeoutMs ?? AUTH_DEFAULTS.databaseTimeoutMs,
     preparedStatements: options.preparedStatements ?? AUTH_DEFAULTS.preparedStatements,
     batchReads: resolveBatchReads(options.batchReads),
-    cookie: resolveCookie(options.cookie),
+    cookie: resolveCookie(options.cookie, options.cors),
+    cors: resolveCors(options.cors, AUTH_DEFAULTS.cors, AUTH_DEFAULTS.corsRequestHeaders),
     cleanup: options.cleanup === false ? null : { ...AUTH_DEFAULTS.cleanup, ...options.cleanup },
     revocation: resolveRevocation(options.revocation),
     rateLimit: options.rateLimit === false ? null : { ...AUTH_DEFAULTS.rateLimit, ...options.rateLimit },
@@ -274,7 +286,10 @@ const CLEAR_SITE_DATA_DIRECTIVES: readonly ClearSiteDataDirective[] = [
   '*',
 ];
 
-function resolveCookie(option: AuthModuleOptions['cookie']): ResolvedAuthOptions['cookie'] {
+function resolveCookie(
+  option: AuthModuleOptions['cookie'],
+  cors: AuthModuleOptions['cors'],
+): ResolvedAuthOptions['cookie'] {
   if (!option) return null;
   const cookie = { ...AUTH_DEFAULTS.cookie, ...(option === true ? {} : option) };
   for (const key of ['name', 'refreshName'] as const) {
@@ -295,28 +310,16 @@ function resolveCookie(option: AuthModuleOptions['cookie']): ResolvedAuthOptions
   return {
     ...cookie,
     tokensInBody: cookie.tokensInBody === true,
-    allowedOrigins: resolveOrigins(cookie.allowedOrigins),
+    // An origin that may read credentialed answers is trusted with the cookies: listing it twice would be a trap (CORS
+    // allowed, then every cookie-authenticated logout refused as cross-origin).
+    allowedOrigins: [
+      ...new Set([
+        ...resolveOrigins(cookie.allowedOrigins, 'cookie.allowedOrigins'),
+        ...(cors && cors.credentials === true ? resolveOrigins(cors.origins, 'cors.origins') : []),
+      ]),
+    ],
     clearSiteData: resolveClearSiteData(cookie.clearSiteData),
   };
-}
-
-/** Origins as browsers serialise them in `Origin`: scheme, host and port only, lower case. */
-function resolveOrigins(origins: unknown): string[] {
-  if (!Array.isArray(origins)) throw new Error('AuthModule: cookie.allowedOrigins must be an array of origins');
-  return origins.map((origin) => {
-    let url: URL | undefined;
-    try {
-      url = new URL(String(origin));
-    } catch {
-      // Reported below.
-    }
-    if (!url || url.origin === 'null' || url.origin !== String(origin).toLowerCase())
-      throw new Error(
-        'AuthModule: cookie.allowedOrigins entries must be origins like https://app.example.com ' +
-          `(got ${JSON.stringify(origin)})`,
-      );
-    return url.origin;
-  });
 }
 
 function resolveBatchReads(option: AuthModuleOptions['batchReads']): ReadBatchLimits | null {

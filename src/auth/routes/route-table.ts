@@ -15,7 +15,7 @@ import { LogoutAllController, LogoutOthersController } from './scopes/logout-sco
 import { SessionListController, SessionRevokeController } from './sessions/session-list.controllers.js';
 import { mapFibError } from './specs/fib/fib-error.mapper.js';
 import { FibLogoutController } from './specs/fib/fib-logout.controller.js';
-import { mapGenericError } from './specs/generic/generic-error.mapper.js';
+import { mapGenericError, mapRefreshError, mapSessionRouteError } from './specs/generic/generic-error.mapper.js';
 import { mapOAuthError } from './specs/oauth/oauth-error.mapper.js';
 import { GenericLogoutController } from './specs/generic/generic-logout.controller.js';
 import { mapSignoutError } from './specs/signout/signout-error.mapper.js';
@@ -79,7 +79,7 @@ const ROUTE_TABLE = {
   },
   refresh: {
     controller: RefreshController,
-    mapper: mapGenericError,
+    mapper: mapRefreshError,
     method: 'POST',
     path: 'auth/refresh',
     clearsCookies: 'whenRefused',
@@ -99,21 +99,26 @@ const ROUTE_TABLE = {
   },
   logoutAll: {
     controller: LogoutAllController,
-    mapper: mapGenericError,
+    mapper: mapSessionRouteError,
     method: 'POST',
     path: 'auth/logout/all',
     clearsCookies: 'always',
   },
   logoutOthers: {
     controller: LogoutOthersController,
-    mapper: mapGenericError,
+    mapper: mapSessionRouteError,
     method: 'POST',
     path: 'auth/logout/others',
   },
-  listSessions: { controller: SessionListController, mapper: mapGenericError, method: 'GET', path: 'auth/sessions' },
+  listSessions: {
+    controller: SessionListController,
+    mapper: mapSessionRouteError,
+    method: 'GET',
+    path: 'auth/sessions',
+  },
   revokeSession: {
     controller: SessionRevokeController,
-    mapper: mapGenericError,
+    mapper: mapSessionRouteError,
     method: 'DELETE',
     path: 'auth/sessions',
     params: ':id',
@@ -121,7 +126,7 @@ const ROUTE_TABLE = {
   },
   adminListSessions: {
     controller: AdminSessionListController,
-    mapper: mapGenericError,
+    mapper: mapSessionRouteError,
     method: 'GET',
     path: 'auth/admin/users',
     params: ':userId/sessions',
@@ -129,7 +134,7 @@ const ROUTE_TABLE = {
   },
   adminRevokeSession: {
     controller: AdminSessionRevokeController,
-    mapper: mapGenericError,
+    mapper: mapSessionRouteError,
     method: 'DELETE',
     path: 'auth/admin/users',
     params: ':userId/sessions/:sessionId',
@@ -137,7 +142,7 @@ const ROUTE_TABLE = {
   },
   adminRevokeSessions: {
     controller: AdminSessionsRevokeController,
-    mapper: mapGenericError,
+    mapper: mapSessionRouteError,
     method: 'DELETE',
     path: 'auth/admin/users',
     params: ':userId/sessions',

@@ -2,7 +2,13 @@ import { describe, expect, expectTypeOf, it } from 'vitest';
 import * as errors from '../../../errors/auth.errors.js';
 import type { AuthErrorKind } from '../../../errors/auth.errors.js';
 import { ALL_KINDS } from '../../../../../test/support/error-kinds.js';
-import { type GenericErrorBody, mapGenericError, mapGuardErrorToGeneric } from './generic-error.mapper.js';
+import {
+  type GenericErrorBody,
+  mapGenericError,
+  mapGuardErrorToGeneric,
+  mapRefreshError,
+  mapSessionRouteError,
+} from './generic-error.mapper.js';
 
 type Row = [name: string, status: number, error: unknown, body: GenericErrorBody];
 
@@ -248,6 +254,40 @@ describe('mapGuardErrorToGeneric', () => {
     expect(mapGuardErrorToGeneric(new errors.UserDisabledError())).toEqual({
       status: 403,
       body: { message: 'Forbidden', description: 'The account is disabled', code: 'FORBIDDEN' },
+    });
+  });
+});
+
+describe('mapSessionRouteError and mapRefreshError', () => {
+  // A token whose session or user is gone is a refused token there (docs/ROUTES.md); a looked-up id stays 404.
+  const refusedToken = ['SessionNotFoundError', 'UserNotFoundError'];
+
+  it.each(rows)('%s (mapGenericError: %i)', (name, status, error, body) => {
+    expect(mapSessionRouteError(error)).toEqual(refusedToken.includes(name) ? guardUnauthorized : { status, body });
+    const refreshExpected =
+      name === 'UserNotFoundError'
+        ? {
+            status: 401,
+            body: {
+              message: 'Unauthorized',
+              description: 'Invalid, expired or revoked refresh token',
+              code: 'UNAUTHORIZED',
+            },
+          }
+        : name === 'SessionNotFoundError'
+          ? guardUnauthorized
+          : { status, body };
+    expect(mapRefreshError(error)).toEqual(refreshExpected);
+  });
+
+  it('keeps the 404 of an unknown session id', () => {
+    expect(mapSessionRouteError(new errors.UnknownSessionError())).toEqual({
+      status: 404,
+      body: {
+        message: 'Resource not found',
+        description: 'The requested resource could not be found',
+        code: 'NOT_FOUND',
+      },
     });
   });
 });

@@ -78,6 +78,33 @@ export function mapGenericError(error: unknown): ErrorResponse<GenericErrorBody>
 }
 
 /**
+ * The routes beyond the four specs that take an access token (`logout/all`, `logout/others`, the session list and
+ * delete, the admin routes) are guarded as the host's routes are (docs/ROUTES.md: 401 without a live token): a token
+ * whose session or user no longer exists is a refused token, not the logout spec's 404. The 404 these routes raise
+ * themselves (a session id that names no live session of the user) stays.
+ */
+const SESSION_ROUTE_BY_KIND = {
+  ...BY_KIND,
+  ...kindsAnsweredBy('unauthorized', ['session_not_found', 'user_not_found']),
+} as const satisfies Record<AuthErrorKind, GenericErrorName>;
+
+/** `POST /auth/refresh`: the refresh token of a user who no longer exists is a refused refresh token. */
+const REFRESH_BY_KIND = {
+  ...SESSION_ROUTE_BY_KIND,
+  user_not_found: 'invalidRefreshToken',
+} as const satisfies Record<AuthErrorKind, GenericErrorName>;
+
+/** Domain error -> the generic body on the session and admin routes (SESSION_ROUTE_BY_KIND). */
+export function mapSessionRouteError(error: unknown): ErrorResponse<GenericErrorBody> {
+  return answer(answerName<GenericErrorName>(SESSION_ROUTE_BY_KIND, error, 'internal'));
+}
+
+/** Domain error -> the generic body on `POST /auth/refresh` (REFRESH_BY_KIND). */
+export function mapRefreshError(error: unknown): ErrorResponse<GenericErrorBody> {
+  return answer(answerName<GenericErrorName>(REFRESH_BY_KIND, error, 'internal'));
+}
+
+/**
  * The default answer of JwtGuard on the host's own routes: the generic body,
  * where a missing session or user is just an invalid token (401), never a 404
  * that would tell which part was missing.
