@@ -38,7 +38,7 @@ const answer = (response: request.Response) => ({
 const READABLE = {
   'access-control-allow-origin': APP,
   'access-control-allow-credentials': 'true',
-  'access-control-expose-headers': 'Retry-After, WWW-Authenticate',
+  'access-control-expose-headers': 'Retry-After, WWW-Authenticate, Provider-Logout-Location',
   vary: 'Origin',
 };
 const preflightAnswer = (methods: string) => ({

@@ -3,9 +3,13 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { AUTH_OPTIONS, type ResolvedAuthOptions } from '../options/resolve-options.js';
 import type { ErrorMapper } from './error-response.js';
 import { MountedRoutes, type RawRequest } from './mounted-routes.js';
+import { PROVIDER_LOGOUT_HEADER } from './provider-logout.interceptor.js';
 
-/** What a page must read of the module's answers: when to try again (429), and the challenge of a 401. */
-const EXPOSED_HEADERS = 'Retry-After, WWW-Authenticate';
+/**
+ * What a page must read of the module's answers: when to try again (429), the challenge of a 401, and the identity
+ * provider's logout URL (RP-initiated logout).
+ */
+const EXPOSED_HEADERS = `Retry-After, WWW-Authenticate, ${PROVIDER_LOGOUT_HEADER}`;
 
 /** A CORS preflight for one of the module's routes. */
 export interface AuthPreflight {
