@@ -7,7 +7,7 @@ import { createHost } from './support/host.js';
 import { ROUTE_SPECS, type RouteSpec } from './support/logout-routes.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 import { signHmac } from './support/tokens.js';
-import { authState } from './support/users.js';
+import { authState, settled } from './support/users.js';
 
 const keyPair = () =>
   generateKeyPairSync('rsa', {
@@ -141,48 +141,90 @@ const HOST_ROUTE: Pick<RouteSpec, 'path'> & Record<Answer, [number, unknown]> = 
   ],
 };
 
+const CACHE_MODES = [
+  { cache: 'on', verifiedTokenCache: undefined },
+  { cache: 'off', verifiedTokenCache: false },
+] as const;
+
 describe.each(ADAPTERS)('JWT attacks against an RS256 host app (%s)', (adapter) => {
-  let db: TestDatabase;
-  let app: INestApplication;
+  describe.each(CACHE_MODES)('verified-token cache $cache', ({ cache, verifiedTokenCache }) => {
+    let db: TestDatabase;
+    let app: INestApplication;
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    // Its users live elsewhere (no user store): it signs anyone in by id.
-    app = await createHost(adapter, db.url, {
-      signing: { algorithm: 'RS256', privateKey: ours.privateKey, publicKey: ours.publicKey },
-      userStore: false,
+    beforeAll(async () => {
+      db = await createTestDatabase();
+      // Its users live elsewhere (no user store): it signs anyone in by id.
+      app = await createHost(adapter, db.url, {
+        signing: { algorithm: 'RS256', privateKey: ours.privateKey, publicKey: ours.publicKey },
+        userStore: false,
+        ...(verifiedTokenCache === false ? { verifiedTokenCache } : {}),
+      });
     });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await db?.drop();
-  });
+    afterAll(async () => {
+      await app?.close();
+      await db?.drop();
+    });
 
-  const signIn = async (userId: string): Promise<Victim> => ({
-    userId,
-    sessionId: (await request(app.getHttpServer()).post(`/sign-in/${userId}`).expect(201)).body.sessionId,
-  });
+    const signIn = async (userId: string): Promise<Victim> => ({
+      userId,
+      sessionId: (await request(app.getHttpServer()).post(`/sign-in/${userId}`).expect(201)).body.sessionId,
+    });
+    /** A genuine token of the victim, used once: with the cache on, it is remembered before the attack comes. */
+    const genuine = async (victim: Victim) => {
+      const token = signRs256({}, claims(victim), ours.privateKey);
+      await request(app.getHttpServer()).get('/profile').set('Authorization', `Bearer ${token}`).expect(200);
+      return token;
+    };
 
-  it('a token of ours is accepted, so each refusal below is the attack', async () => {
-    const victim = await signIn(`u-${randomUUID()}`);
-    await request(app.getHttpServer())
-      .get('/profile')
-      .set('Authorization', `Bearer ${signRs256({}, claims(victim), ours.privateKey)}`)
-      .expect(200);
-  });
-
-  describe.each([...ROUTE_SPECS, HOST_ROUTE])('$path', (route) => {
-    it.each(ATTACKS)('$name: refused in the route body, never 5xx, nothing changes', async (attack) => {
+    it('a token of ours is accepted, so each refusal below is the attack', async () => {
       const victim = await signIn(`u-${randomUUID()}`);
-      const other = await signIn(`u-${randomUUID()}`);
-      await attack.prepare?.(db, victim);
-      const before = await authState(db);
-      const method = route.path === '/profile' ? 'get' : 'post';
-      const server = request(app.getHttpServer());
-      const response = await server[method](route.path).set('Authorization', `Bearer ${attack.token(victim, other)}`);
-      const [status, body] = route[attack.answer];
-      expect({ status: response.status, body: response.body }).toEqual({ status, body });
-      expect(await authState(db)).toEqual(before);
+      await genuine(victim);
+    });
+
+    it("a remembered token's header and payload with another signature, or one character changed: refused", async () => {
+      const victim = await signIn(`u-${randomUUID()}`);
+      const token = await genuine(victim);
+      const [header, payload] = token.split('.');
+      const forged = signRs256({}, JSON.parse(Buffer.from(payload, 'base64url').toString()), attacker.privateKey);
+      const variants = [
+        `${header}.${payload}.${forged.split('.')[2]}`,
+        `${header}.${payload}.`,
+        `${token}A`,
+        // A character inside the signature (the last one may only carry padding bits, which decode the same).
+        `${token.slice(0, -10)}${token.at(-10) === 'A' ? 'B' : 'A'}${token.slice(-9)}`,
+      ];
+      for (const variant of variants) {
+        const response = await request(app.getHttpServer()).get('/profile').set('Authorization', `Bearer ${variant}`);
+        expect({ variant, status: response.status, body: response.body }).toEqual({
+          variant,
+          status: 401,
+          body: HOST_ROUTE.badSignature[1],
+        });
+      }
+      // The genuine token still passes, and a revoked session is refused even though its token is remembered.
+      await request(app.getHttpServer()).get('/profile').set('Authorization', `Bearer ${token}`).expect(200);
+      await db.query(`UPDATE auth_sessions SET revoked_at = now(), revoke_reason = 'logout' WHERE id = $1`, [
+        victim.sessionId,
+      ]);
+      await settled(app);
+      await request(app.getHttpServer()).get('/profile').set('Authorization', `Bearer ${token}`).expect(401);
+      expect(cache).toMatch(/^(on|off)$/);
+    });
+
+    describe.each([...ROUTE_SPECS, HOST_ROUTE])('$path', (route) => {
+      it.each(ATTACKS)('$name: refused in the route body, never 5xx, nothing changes', async (attack) => {
+        const victim = await signIn(`u-${randomUUID()}`);
+        const other = await signIn(`u-${randomUUID()}`);
+        await genuine(victim);
+        await attack.prepare?.(db, victim);
+        const before = await authState(db);
+        const method = route.path === '/profile' ? 'get' : 'post';
+        const server = request(app.getHttpServer());
+        const response = await server[method](route.path).set('Authorization', `Bearer ${attack.token(victim, other)}`);
+        const [status, body] = route[attack.answer];
+        expect({ status: response.status, body: response.body }).toEqual({ status, body });
+        expect(await authState(db)).toEqual(before);
+      });
     });
   });
 });

@@ -43,6 +43,7 @@ import { AccessTokenService } from './tokens/access-token.service.js';
 import { LogoutTokenVerifier } from './tokens/logout-token-verification.js';
 import { ProviderLogoutInterceptor } from './http/provider-logout.interceptor.js';
 import { ProviderLogoutService } from './sessions/provider-logout.service.js';
+import { VerifiedTokenCache } from './tokens/verified-token-cache.js';
 
 /**
  * Sessions and devices in the host's PostgreSQL, the revocation-aware JwtGuard,
@@ -119,6 +120,7 @@ function withAuthParts(definition: DynamicModule, extras: AuthModuleExtras): Dyn
       SessionService,
       ProviderLogoutService,
       ProviderLogoutInterceptor,
+      VerifiedTokenCache,
       SessionCleanupService,
       SignInThrottle,
       AuthCookieService,
@@ -139,6 +141,7 @@ function withAuthParts(definition: DynamicModule, extras: AuthModuleExtras): Dyn
       AuthCookieService,
       AuthCors,
       JwtGuard,
+      VerifiedTokenCache,
       RevocationHealthIndicator,
       RevocationStream,
     ],

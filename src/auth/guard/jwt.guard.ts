@@ -1,4 +1,4 @@
-import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Inject, Injectable, Optional, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { toDomainError } from '../http/error-response.js';
 import { AUTH_OPTIONS, type ResolvedAuthOptions } from '../options/resolve-options.js';
@@ -6,7 +6,9 @@ import { SessionService } from '../sessions/session.service.js';
 import type { AuthenticatedSession } from '../sessions/session.types.js';
 import { tokenErrorFrom } from '../tokens/token-errors.js';
 import { RAW_AUTHORIZATION_ALLOWED } from './allow-raw-authorization.decorator.js';
-import { JWT_STRATEGY, JwtStrategy } from './jwt.strategy.js';
+import { accessTokenExtractor, type TokenSource } from '../tokens/token-extraction.js';
+import { VerifiedTokenCache } from '../tokens/verified-token-cache.js';
+import { JWT_STRATEGY, JwtStrategy, RAW_ACCESS_TOKEN } from './jwt.strategy.js';
 import { IS_PUBLIC } from './public.decorator.js';
 import { FRESH_SESSION_MAX_AGE } from './require-fresh-session.decorator.js';
 
@@ -26,13 +28,20 @@ import { FRESH_SESSION_MAX_AGE } from './require-fresh-session.decorator.js';
 @Injectable()
 export class JwtGuard implements CanActivate {
   private readonly strategy: JwtStrategy;
+  private readonly extract: Record<'bearer' | 'allowRaw', (request: TokenSource) => string | null>;
 
   constructor(
     @Inject(AUTH_OPTIONS) options: ResolvedAuthOptions,
     private readonly sessions: SessionService,
     private readonly reflector: Reflector,
+    @Optional() private readonly verified?: VerifiedTokenCache,
   ) {
-    this.strategy = new JwtStrategy(options, sessions);
+    this.strategy = new JwtStrategy(options, sessions, verified);
+    const cookieName = options.cookie?.name ?? null;
+    this.extract = {
+      bearer: accessTokenExtractor({ allowRawAuthorization: false, cookieName }),
+      allowRaw: accessTokenExtractor({ allowRawAuthorization: true, cookieName }),
+    };
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -57,10 +66,41 @@ export class JwtGuard implements CanActivate {
   /** Authenticates the request whatever its route's metadata says about being public, and returns its session. */
   async authenticate(context: ExecutionContext): Promise<AuthenticatedSession> {
     const request = this.getRequest(context);
-    const strategy = this.metadata(RAW_AUTHORIZATION_ALLOWED, context) ? JWT_STRATEGY.allowRaw : JWT_STRATEGY.bearer;
-    const session = await this.runStrategy(request, strategy);
+    const allowRaw = this.metadata(RAW_AUTHORIZATION_ALLOWED, context);
+    const session =
+      (await this.fromVerifiedToken(request, allowRaw)) ??
+      (await this.runStrategy(request, allowRaw ? JWT_STRATEGY.allowRaw : JWT_STRATEGY.bearer));
     request.user = session;
     return session;
+  }
+
+  /**
+   * A token verified before (VerifiedTokenCache) goes straight to the session check; otherwise undefined, and the
+   * strategy verifies it (and remembers it, from the token left on the request).
+   */
+  private async fromVerifiedToken(
+    request: Record<string | symbol, unknown>,
+    allowRaw: boolean,
+  ): Promise<AuthenticatedSession | undefined> {
+    if (!this.verified) return undefined;
+    let token: string | null;
+    try {
+      token = this.extract[allowRaw ? 'allowRaw' : 'bearer'](request as unknown as TokenSource);
+    } catch {
+      // The strategy reads the header again and refuses it the same way.
+      return undefined;
+    }
+    if (!token) return undefined;
+    const claims = this.verified.get(token);
+    if (!claims) {
+      request[RAW_ACCESS_TOKEN] = token;
+      return undefined;
+    }
+    try {
+      return await this.sessions.forRequest(request).validateSession(claims);
+    } catch (error) {
+      throw toDomainError(error);
+    }
   }
 
   private runStrategy(request: Record<string, unknown>, strategy: string): Promise<AuthenticatedSession> {

@@ -7,6 +7,10 @@ import type { AuthenticatedSession } from '../sessions/session.types.js';
 import type { SessionService } from '../sessions/session.service.js';
 import { accessTokenClaims, jwtVerifyOptions } from '../tokens/access-token-verification.js';
 import { accessTokenExtractor } from '../tokens/token-extraction.js';
+import type { VerifiedTokenCache } from '../tokens/verified-token-cache.js';
+
+/** Where JwtGuard leaves the token it read on the request, for JwtStrategy to remember once verified. */
+export const RAW_ACCESS_TOKEN = Symbol('nest-signout raw access token');
 
 /** The strategies' names inside their own passport instance: `Bearer <token>` only, or the bare token too. */
 export const JWT_STRATEGY = { bearer: 'auth-jwt', allowRaw: 'auth-jwt-raw' } as const;
@@ -25,6 +29,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY.bearer)
   constructor(
     private readonly options: ResolvedAuthOptions,
     private readonly sessions: SessionService,
+    private readonly verified?: VerifiedTokenCache,
   ) {
     super(strategyOptions(options, false));
     const allowRaw = new Strategy(strategyOptions(options, true), (request: object, token: Jwt, done) =>
@@ -47,7 +52,11 @@ export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY.bearer)
 
   /** `request` carries the deadline of its database work, which the route's own statements share. */
   async validate(request: object, token: Jwt): Promise<AuthenticatedSession> {
-    return this.sessions.forRequest(request).validateSession(accessTokenClaims(token, this.options));
+    const claims = accessTokenClaims(token, this.options);
+    // JwtGuard left the token it read: verified now, it need not be verified again until it expires.
+    const raw = (request as { [RAW_ACCESS_TOKEN]?: string })[RAW_ACCESS_TOKEN];
+    if (raw && this.verified) this.verified.remember(raw, claims, (token.payload as { exp: number }).exp);
+    return this.sessions.forRequest(request).validateSession(claims);
   }
 }
 

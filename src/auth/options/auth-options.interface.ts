@@ -105,6 +105,12 @@ export interface AuthModuleOptions {
    */
   batchReads?: boolean | { maxConcurrent?: number; maxBatchSize?: number };
   /**
+   * Access tokens verified once are remembered by the whole token until their `exp`: a repeated token skips parsing
+   * and signature verification (the session is still checked on every request). Default `{ maxEntries: 10000 }`;
+   * `false`: every request verifies its token.
+   */
+  verifiedTokenCache?: false | { maxEntries?: number };
+  /**
    * Sends the hot path's statements (JwtGuard's session read, the sign-in throttle's counters) as named prepared
    * statements, which PostgreSQL parses and plans once per connection. Only for a direct connection, a session-mode
    * pooler, or PgBouncer 1.21+ with `max_prepared_statements` set: a transaction-mode pooler without that support

@@ -28,6 +28,7 @@ describe('resolveAuthOptions', () => {
       databaseTimeoutMs: 5000,
       preparedStatements: false,
       batchReads: { maxConcurrent: 2, maxBatchSize: 100 },
+      verifiedTokenCache: { maxEntries: 10_000 },
       cookie: null,
       cors: null,
       cleanup: { intervalSeconds: 3600, retentionDays: 30, batchSize: 1000 },
@@ -99,6 +100,7 @@ describe('resolveAuthOptions', () => {
       databaseTimeoutMs: 250,
       preparedStatements: true,
       batchReads: { maxConcurrent: 4, maxBatchSize: 50 },
+      verifiedTokenCache: { maxEntries: 5 },
       cookie,
       cors: {
         origins: ['https://app.example.com'],
@@ -370,6 +372,7 @@ describe('resolveAuthOptions', () => {
     [{ signing, providerLogout: { providers: [] } }, 'providerLogout.providers must list at least one provider'],
     [{ signing, batchReads: { maxConcurrent: 0 } }, 'batchReads.maxConcurrent must be a positive integer'],
     [{ signing, batchReads: { maxBatchSize: 1.5 } }, 'batchReads.maxBatchSize must be a positive integer'],
+    [{ signing, verifiedTokenCache: { maxEntries: 0 } }, 'verifiedTokenCache.maxEntries must be a positive integer'],
     [
       { signing, providerLogout: { providers: [{ issuer: 'http://idp.example.com', clientId: 'app' }] } },
       'providerLogout.providers[0].issuer must be an https URL (got "http://idp.example.com")',

@@ -50,6 +50,8 @@ export interface ResolvedAuthOptions {
   preparedStatements: boolean;
   /** Null: one statement per read. */
   batchReads: ReadBatchLimits | null;
+  /** Null: every request verifies its token. */
+  verifiedTokenCache: { maxEntries: number } | null;
   /** Null when cookie mode is off. */
   cookie: ResolvedCookieOptions | null;
   /** Null when CORS is off. */
@@ -137,6 +139,7 @@ export const AUTH_DEFAULTS = {
   /** No providers: `POST /auth/backchannel-logout` is not mounted. */
   backchannelLogout: { providers: [], clockToleranceSeconds: 30, maxTokenAgeSeconds: 300 },
   batchReads: { maxConcurrent: 2, maxBatchSize: 100 },
+  verifiedTokenCache: { maxEntries: 10_000 },
 } as const;
 
 export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOptions {
@@ -172,6 +175,7 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
     databaseTimeoutMs: options.databaseTimeoutMs ?? AUTH_DEFAULTS.databaseTimeoutMs,
     preparedStatements: options.preparedStatements ?? AUTH_DEFAULTS.preparedStatements,
     batchReads: resolveBatchReads(options.batchReads),
+    verifiedTokenCache: resolveVerifiedTokenCache(options.verifiedTokenCache),
     cookie: resolveCookie(options.cookie, options.cors),
     cors: resolveCors(options.cors, AUTH_DEFAULTS.cors, AUTH_DEFAULTS.corsRequestHeaders),
     cleanup: options.cleanup === false ? null : { ...AUTH_DEFAULTS.cleanup, ...options.cleanup },
@@ -320,6 +324,13 @@ function resolveCookie(
     ],
     clearSiteData: resolveClearSiteData(cookie.clearSiteData),
   };
+}
+
+function resolveVerifiedTokenCache(option: AuthModuleOptions['verifiedTokenCache']): { maxEntries: number } | null {
+  if (option === false) return null;
+  const settings = { ...AUTH_DEFAULTS.verifiedTokenCache, ...option };
+  positiveIntegers(settings, ['maxEntries'], 'verifiedTokenCache.');
+  return settings;
 }
 
 function resolveBatchReads(option: AuthModuleOptions['batchReads']): ReadBatchLimits | null {
