@@ -1,8 +1,11 @@
-import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Inject, Injectable, Optional, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { AuthError } from '../errors/auth.errors.js';
 import { toDomainError } from '../http/error-response.js';
+import { AuthMetrics, NOOP_AUTH_METRICS } from '../metrics/auth-metrics.js';
 import { AUTH_OPTIONS, type ResolvedAuthOptions } from '../options/resolve-options.js';
 import { SessionService } from '../sessions/session.service.js';
+import { deadlineOf } from '../sessions/database-deadline.js';
 import type { AuthenticatedSession } from '../sessions/session.types.js';
 import { tokenErrorFrom } from '../tokens/token-errors.js';
 import { RAW_AUTHORIZATION_ALLOWED } from './allow-raw-authorization.decorator.js';
@@ -31,6 +34,7 @@ export class JwtGuard implements CanActivate {
     @Inject(AUTH_OPTIONS) options: ResolvedAuthOptions,
     private readonly sessions: SessionService,
     private readonly reflector: Reflector,
+    @Optional() @Inject(AuthMetrics) private readonly metrics: AuthMetrics = NOOP_AUTH_METRICS,
   ) {
     this.strategy = new JwtStrategy(options, sessions);
   }
@@ -58,9 +62,25 @@ export class JwtGuard implements CanActivate {
   async authenticate(context: ExecutionContext): Promise<AuthenticatedSession> {
     const request = this.getRequest(context);
     const strategy = this.metadata(RAW_AUTHORIZATION_ALLOWED, context) ? JWT_STRATEGY.allowRaw : JWT_STRATEGY.bearer;
-    const session = await this.runStrategy(request, strategy);
-    request.user = session;
-    return session;
+    if (!this.metrics.enabled) {
+      const session = await this.runStrategy(request, strategy);
+      request.user = session;
+      return session;
+    }
+    const deadline = deadlineOf(request);
+    const waitedBefore = deadline.waitedMs;
+    try {
+      const session = await this.runStrategy(request, strategy);
+      request.user = session;
+      this.metrics.guardDecision('none');
+      return session;
+    } catch (error) {
+      this.metrics.guardDecision(error instanceof AuthError ? error.kind : 'internal');
+      throw error;
+    } finally {
+      const waitedMs = deadline.waitedMs - waitedBefore;
+      if (waitedMs > 0) this.metrics.guardDatabaseWait(waitedMs / 1000);
+    }
   }
 
   private runStrategy(request: Record<string, unknown>, strategy: string): Promise<AuthenticatedSession> {
