@@ -266,7 +266,7 @@ describe('the revocation trigger says whose session ended and why', () => {
     ).toEqual(many.map((id) => `s:${id}`).toSorted());
   });
 
-  it('stamps each payload with the time its statement ended; down of RevocationNotifyCommitTime drops the stamp', async () => {
+  it('stamps each payload with the time its statement ended; RevocationNotifyCommitTime down drops it', async () => {
     const [first, second, third] = await insertSessions('user-t', 3);
     const revoke = (id: string) =>
       payloadsOf(db, () =>

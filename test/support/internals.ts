@@ -12,3 +12,4 @@ export {
 } from '../../src/auth/revocation/revocation-protocol.js';
 export { SESSION_CLEANUP_JOB } from '../../src/auth/sessions/session-cleanup.service.js';
 export { sessionSql } from '../../src/auth/sessions/session.sql.js';
+export { PROM_CLIENT_LOADER } from '../../src/auth/metrics/auth-metrics.provider.js';

@@ -27,9 +27,10 @@ async function createAuthMetrics(
   try {
     prom = await load();
   } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
     new Logger('AuthMetrics').warn(
-      `The metrics option is set but prom-client cannot be loaded (${error instanceof Error ? error.message : String(error)}); ` +
-        'no metrics are registered. Install prom-client 15 to have them',
+      `The metrics option is set but prom-client cannot be loaded (${reason}); no metrics are registered. ` +
+        'Install prom-client 15 to have them',
     );
     return NOOP_AUTH_METRICS;
   }

@@ -28,6 +28,12 @@ const GUARD_REASONS: readonly GuardDecisionReason[] = [
   'database_unavailable',
 ];
 
+/** A child shows in the output only once incremented: at 0 from the start, a rate over it is defined from the start. */
+function labelled(child: PromClient.Counter.Internal): PromClient.Counter.Internal {
+  child.inc(0);
+  return child;
+}
+
 /** Until a revocation cache watches it, no listener is open. */
 const notListening = (): boolean => false;
 
@@ -70,7 +76,7 @@ export function promAuthMetrics(
   const decisionChildren = new Map(
     GUARD_REASONS.map((reason) => [
       reason,
-      decisions.labels({ outcome: reason === 'none' ? 'allowed' : 'refused', reason }),
+      labelled(decisions.labels({ outcome: reason === 'none' ? 'allowed' : 'refused', reason })),
     ]),
   );
   const cacheLookups = shared(
@@ -84,9 +90,9 @@ export function promAuthMetrics(
       }),
   );
   const lookupChildren: Record<CacheLookupResult, PromClient.Counter.Internal> = {
-    hit: cacheLookups.labels({ result: 'hit' }),
-    miss: cacheLookups.labels({ result: 'miss' }),
-    unavailable: cacheLookups.labels({ result: 'unavailable' }),
+    hit: labelled(cacheLookups.labels({ result: 'hit' })),
+    miss: labelled(cacheLookups.labels({ result: 'miss' })),
+    unavailable: labelled(cacheLookups.labels({ result: 'unavailable' })),
   };
   let listening = notListening;
   shared(
