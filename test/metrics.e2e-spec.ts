@@ -32,6 +32,12 @@ async function scrape(app: INestApplication): Promise<{ text: string; samples: S
   return { text: response.text, samples: parseSamples(response.text) };
 }
 
+const decisions = (samples: Sample[], outcome: string, reason: string) =>
+  sampleValue(samples, 'nest_signout_guard_decisions_total', { outcome, reason });
+
+const lookups = (samples: Sample[], result: string) =>
+  sampleValue(samples, 'nest_signout_revocation_cache_lookups_total', { result });
+
 const me = (app: INestApplication, bearer?: string) => {
   const call = request(app.getHttpServer()).get('/auth/me');
   return bearer ? call.set('Authorization', bearer) : call;
@@ -88,8 +94,6 @@ describe.each(ADAPTERS)('metrics over %s', (adapter) => {
   });
 
   it('counts guard decisions by outcome and by the domain error kind that refused', () => {
-    const decisions = (samples: Sample[], outcome: string, reason: string) =>
-      sampleValue(samples, 'nest_signout_guard_decisions_total', { outcome, reason });
     // A: its two GET /auth/me and the logout let through; a missing token on /auth/me and on LIMIT + 1 logouts.
     expect(decisions(scrapedA, 'allowed', 'none')).toBe(3);
     expect(decisions(scrapedA, 'refused', 'missing_token')).toBe(1 + LIMIT + 1);
@@ -103,8 +107,6 @@ describe.each(ADAPTERS)('metrics over %s', (adapter) => {
   });
 
   it('counts the revocation cache’s hits and misses', () => {
-    const lookups = (samples: Sample[], result: string) =>
-      sampleValue(samples, 'nest_signout_revocation_cache_lookups_total', { result });
     expect([lookups(scrapedA, 'hit'), lookups(scrapedA, 'miss'), lookups(scrapedA, 'unavailable')]).toEqual([2, 1, 0]);
     expect([lookups(scrapedB, 'hit'), lookups(scrapedB, 'miss'), lookups(scrapedB, 'unavailable')]).toEqual([1, 2, 0]);
   });
@@ -162,7 +164,7 @@ describe.each(ADAPTERS)('metrics asked for without prom-client, over %s', (adapt
     await db?.drop();
   });
 
-  it('the module answers as ever and registers nothing; the same host with prom-client registers each metric', async () => {
+  it('the module answers as ever and registers nothing; with prom-client, the same host registers them', async () => {
     const missing = new Registry();
     const present = new Registry();
     const without = await createHost(adapter, db.url, {

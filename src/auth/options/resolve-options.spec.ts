@@ -112,6 +112,7 @@ describe('resolveAuthOptions', () => {
           },
         ],
       },
+      metrics: { registry: { getSingleMetric: () => undefined, registerMetric: () => undefined }, prefix: 'app:' },
     };
     expect(resolveAuthOptions(set)).toEqual(set);
   });
