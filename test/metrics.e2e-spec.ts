@@ -193,4 +193,13 @@ describe.each(ADAPTERS)('metrics asked for without prom-client, over %s', (adapt
       await withIt.close();
     }
   });
+
+  it('the demo with METRICS=false mounts no GET /metrics', async () => {
+    const app = await createTestApp(db.url, adapter, { metrics: false });
+    try {
+      await request(app.getHttpServer()).get('/metrics').expect(404);
+    } finally {
+      await app.close();
+    }
+  });
 });
