@@ -17,6 +17,7 @@ export type CacheLookupResult = 'hit' | 'miss' | 'unavailable';
 export interface AuthMetrics {
   /** False when nothing is recorded: callers skip work (a clock read) that only feeds the metrics. */
   readonly enabled: boolean;
+  /** One access-token check (`JwtGuard.authenticate`); `@RequireFreshSession()`'s later check is not one. */
   guardDecision(reason: GuardDecisionReason): void;
   cacheLookup(result: CacheLookupResult): void;
   /** Read at each scrape: whether the revocation listener is proven to deliver. */

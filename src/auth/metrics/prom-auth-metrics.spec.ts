@@ -59,6 +59,6 @@ describe('promAuthMetrics', () => {
       labels: { outcome: 'refused', reason: 'session_conflict' },
       value: 1,
     });
-    expect(values.filter((value) => value.value === 0)).toHaveLength(13);
+    expect(values.filter((value) => value.value === 0)).toHaveLength(12);
   });
 });

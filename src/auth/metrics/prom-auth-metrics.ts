@@ -24,7 +24,6 @@ const GUARD_REASONS: readonly GuardDecisionReason[] = [
   'session_expired',
   'user_not_found',
   'user_disabled',
-  'session_not_fresh',
   'database_unavailable',
 ];
 
