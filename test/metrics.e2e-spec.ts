@@ -155,7 +155,7 @@ describe.each(ADAPTERS)('metrics over %s', (adapter) => {
 /** A package that is not installed: importing it fails as importing prom-client does where it is missing. */
 const MISSING_PACKAGE = 'nest-signout-no-such-package';
 
-describe.each(ADAPTERS)('metrics asked for without prom-client, over %s', (adapter) => {
+describe.each(ADAPTERS)('metrics without prom-client, in strict mode, and switched off, over %s', (adapter) => {
   let db: TestDatabase;
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -191,6 +191,21 @@ describe.each(ADAPTERS)('metrics asked for without prom-client, over %s', (adapt
     } finally {
       await without.close();
       await withIt.close();
+    }
+  });
+
+  it('in strict mode: no listener (0), no cache lookups, a database read on every check', async () => {
+    const app = await createTestApp(db.url, adapter, { revocationMode: 'strict' });
+    try {
+      const user = await login(app);
+      await me(app, user.bearer).expect(200);
+      const { samples } = await scrape(app);
+      expect(sampleValue(samples, 'nest_signout_revocation_listener_up')).toBe(0);
+      expect([lookups(samples, 'hit'), lookups(samples, 'miss'), lookups(samples, 'unavailable')]).toEqual([0, 0, 0]);
+      expect(decisions(samples, 'allowed', 'none')).toBe(2);
+      expect(sampleValue(samples, 'nest_signout_guard_database_seconds_count')).toBe(2);
+    } finally {
+      await app.close();
     }
   });
 
