@@ -8,6 +8,7 @@ import { SessionPolicies1763700000007 } from './1763700000007-SessionPolicies.js
 import { RevocationNotifyDetails1763700000008 } from './1763700000008-RevocationNotifyDetails.js';
 import { SessionIdentityProvider1763700000009 } from './1763700000009-SessionIdentityProvider.js';
 import { SessionIdTokenHint1763700000010 } from './1763700000010-SessionIdTokenHint.js';
+import { RevocationNotifyCommitTime1763700000011 } from './1763700000011-RevocationNotifyCommitTime.js';
 
 /** The module's migrations, in order: add them to the host's TypeORM `migrations` list. */
 export const authMigrations = [
@@ -21,4 +22,5 @@ export const authMigrations = [
   RevocationNotifyDetails1763700000008,
   SessionIdentityProvider1763700000009,
   SessionIdTokenHint1763700000010,
+  RevocationNotifyCommitTime1763700000011,
 ];

@@ -16,6 +16,8 @@ import { DemoSeedService } from './demo/demo-seed.service.js';
 import { DemoUsersModule } from './demo/demo-users.module.js';
 import { SessionsPageController } from './demo/sessions-page/sessions-page.controller.js';
 import { jsonOnly } from './demo/json-only.middleware.js';
+import { DEMO_METRICS_REGISTRY, DemoMetricsModule } from './demo/metrics/demo-metrics.module.js';
+import type { MetricsRegistry } from './auth/index.js';
 import { DemoOidcClient } from './demo/oidc/oidc-client.service.js';
 import { DemoOidcController } from './demo/oidc/oidc-sign-in.controller.js';
 import { healthParts } from './demo/health/health.parts.js';
@@ -91,9 +93,13 @@ export class AppModule implements NestModule {
           ...(config.oidc && {
             backchannelLogout: { providers: [{ issuer: config.oidc.issuer, clientId: config.oidc.clientId }] },
           }),
-          imports: [DemoUsersModule],
-          inject: [ConfigService, DemoUsersService],
-          useFactory: (settings: ConfigService<DemoConfig, true>, users: DemoUsersService) => ({
+          imports: [DemoUsersModule, ...(config.metrics ? [DemoMetricsModule] : [])],
+          inject: [ConfigService, DemoUsersService, { token: DEMO_METRICS_REGISTRY, optional: true }],
+          useFactory: (
+            settings: ConfigService<DemoConfig, true>,
+            users: DemoUsersService,
+            registry: MetricsRegistry | undefined,
+          ) => ({
             signing: { algorithm: 'HS256', secret: settings.get('jwtSecret', { infer: true }) },
             ...DEMO_TOKEN_CLAIMS,
             clockToleranceSeconds: settings.get('clockToleranceSeconds', { infer: true }),
@@ -144,9 +150,12 @@ export class AppModule implements NestModule {
             },
             // The login's per-account limit, with the module's defaults; off with the per-client one.
             signInThrottle: settings.get('rateLimitPerMinute', { infer: true }) > 0 ? {} : false,
+            // The module's metrics in the demo's registry, which GET /metrics shows (METRICS=true).
+            metrics: registry ? { registry } : false,
           }),
         }),
         ...healthParts.imports,
+        ...(config.metrics ? [DemoMetricsModule] : []),
       ],
       controllers: [
         DemoAuthController,

@@ -36,6 +36,7 @@ describe('migrations', () => {
       'RevocationNotifyDetails1763700000008',
       'SessionIdentityProvider1763700000009',
       'SessionIdTokenHint1763700000010',
+      'RevocationNotifyCommitTime1763700000011',
     ]);
     expect(demoMigrations.map((m) => m.name)).toEqual([
       'CreateAuthTables1763700000000',
@@ -48,6 +49,7 @@ describe('migrations', () => {
       'RevocationNotifyDetails1763700000008',
       'SessionIdentityProvider1763700000009',
       'SessionIdTokenHint1763700000010',
+      'RevocationNotifyCommitTime1763700000011',
       'CreateDemoUsers1763700000001',
     ]);
   });

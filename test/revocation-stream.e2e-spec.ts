@@ -16,6 +16,7 @@ import { DemoUsersService } from '../src/demo/users/demo-users.service.js';
 import { ADAPTERS } from './support/constants.js';
 import { createHost } from './support/host.js';
 import { REVOCATION_CHANNEL, RevocationCache, encodeRevocation } from './support/internals.js';
+import { unstamped } from './support/revocation-payloads.js';
 import { login, type LoggedIn } from './support/session-client.js';
 import {
   endsWithin,
@@ -181,6 +182,9 @@ describe.each(ADAPTERS)('the session event stream over %s', (adapter) => {
   });
 });
 
+/** The database and this process read the same machine's clock; milliseconds are floored on one side. */
+const CLOCK_SLACK_MS = 5;
+
 /** Every payload on the revocation channel while `act` runs, and until a marker sent after it is back. */
 async function payloadsOf(db: TestDatabase, act: () => Promise<unknown>): Promise<string[]> {
   const heard: string[] = [];
@@ -223,7 +227,7 @@ describe('the revocation trigger says whose session ended and why', () => {
         await db.query(`UPDATE auth_sessions SET revoked_at = now(), revoke_reason = 'admin' WHERE id = $1`, [revoked]);
         await db.query(`UPDATE auth_sessions SET expires_at = now() - interval '1 second' WHERE id = $1`, [expiring]);
         await db.query('DELETE FROM auth_sessions WHERE id = $1', [deleted]);
-      }),
+      }).then((payloads) => payloads.map(unstamped)),
     ).toEqual([
       encodeRevocation({ kind: 'session', sessionId: revoked, userId: 'user "1"', reason: 'admin' }),
       encodeRevocation({ kind: 'session', sessionId: expiring, userId: 'user "1"', reason: 'expired' }),
@@ -236,7 +240,7 @@ describe('the revocation trigger says whose session ended and why', () => {
     expect(
       await payloadsOf(db, () =>
         db.query(`UPDATE auth_sessions SET revoked_at = now(), revoke_reason = 'logout_all' WHERE user_id = 'many'`),
-      ),
+      ).then((payloads) => payloads.map(unstamped)),
     ).toEqual([encodeRevocation({ kind: 'user', userId: 'many', reason: 'logout_all' })]);
   });
 
@@ -247,7 +251,7 @@ describe('the revocation trigger says whose session ended and why', () => {
     expect(
       await payloadsOf(db, () =>
         db.query(`UPDATE auth_sessions SET revoked_at = now(), revoke_reason = 'admin' WHERE id = $1`, [one]),
-      ),
+      ).then((payloads) => payloads.map(unstamped)),
     ).toEqual([`s:${one}`]);
     expect(
       (
@@ -256,8 +260,43 @@ describe('the revocation trigger says whose session ended and why', () => {
             `${longId}2`,
           ]),
         )
-      ).toSorted(),
+      )
+        .map(unstamped)
+        .toSorted(),
     ).toEqual(many.map((id) => `s:${id}`).toSorted());
+  });
+
+  it('stamps each payload with the time its statement ended; RevocationNotifyCommitTime down drops it', async () => {
+    const [first, second, third] = await insertSessions('user-t', 3);
+    const revoke = (id: string) =>
+      payloadsOf(db, () =>
+        db.query(`UPDATE auth_sessions SET revoked_at = now(), revoke_reason = 'admin' WHERE id = $1`, [id]),
+      );
+    const before = Date.now();
+    const [stamped] = await revoke(first);
+    const after = Date.now();
+    const stampMs = Number(/^t:(\d+);/.exec(stamped)?.[1]);
+    expect(stampMs).toBeGreaterThanOrEqual(before - CLOCK_SLACK_MS);
+    expect(stampMs).toBeLessThanOrEqual(after + CLOCK_SLACK_MS);
+    expect(stamped).toBe(
+      `t:${stampMs};${encodeRevocation({ kind: 'session', sessionId: first, userId: 'user-t', reason: 'admin' })}`,
+    );
+    const dataSource = await new DataSource({ type: 'postgres', url: db.url }).initialize();
+    const runner = dataSource.createQueryRunner();
+    const CommitTime = authMigrations.find((m) => m.name === 'RevocationNotifyCommitTime1763700000011')!;
+    try {
+      await new CommitTime().down(runner);
+      expect(await revoke(second)).toEqual([
+        encodeRevocation({ kind: 'session', sessionId: second, userId: 'user-t', reason: 'admin' }),
+      ]);
+      await new CommitTime().up(runner);
+      expect((await revoke(third)).map(unstamped)).toEqual([
+        encodeRevocation({ kind: 'session', sessionId: third, userId: 'user-t', reason: 'admin' }),
+      ]);
+    } finally {
+      await runner.release();
+      await dataSource.destroy();
+    }
   });
 
   it('down restores the payloads without details (still read), up brings the details back', async () => {

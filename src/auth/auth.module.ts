@@ -41,6 +41,9 @@ import { SessionRepository } from './sessions/session.repository.js';
 import { SessionService } from './sessions/session.service.js';
 import { AccessTokenService } from './tokens/access-token.service.js';
 import { LogoutTokenVerifier } from './tokens/logout-token-verification.js';
+import { AuthMetrics } from './metrics/auth-metrics.js';
+import { authMetricsProviders } from './metrics/auth-metrics.provider.js';
+import { RouteDatabaseWaitInterceptor } from './metrics/route-database-wait.interceptor.js';
 import { ProviderLogoutInterceptor } from './http/provider-logout.interceptor.js';
 import { ProviderLogoutService } from './sessions/provider-logout.service.js';
 import { VerifiedTokenCache } from './tokens/verified-token-cache.js';
@@ -104,6 +107,8 @@ function withAuthParts(definition: DynamicModule, extras: AuthModuleExtras): Dyn
         useFactory: rateLimitStorage,
         inject: [AUTH_OPTIONS, { token: ThrottlerStorage, optional: true }],
       },
+      ...authMetricsProviders,
+      RouteDatabaseWaitInterceptor,
       MountedRoutes,
       AuthErrorRenderer,
       PreRouteErrorsInstaller,
@@ -129,10 +134,11 @@ function withAuthParts(definition: DynamicModule, extras: AuthModuleExtras): Dyn
       ...adminProviders,
       ...backchannelProviders,
     ],
-    // AUTH_OPTIONS and the rate-limit storage are exported only because a host module that puts JwtGuard or
-    // AuthRateLimitGuard on its own routes builds its own instance of them, from these.
+    // AUTH_OPTIONS, the rate-limit storage and the metrics are exported only because a host module that puts JwtGuard
+    // or AuthRateLimitGuard on its own routes builds its own instance of them, from these.
     exports: [
       AUTH_OPTIONS,
+      AuthMetrics,
       AUTH_RATE_LIMIT_STORAGE,
       AuthRateLimitGuard,
       AuthUserStore,

@@ -25,6 +25,8 @@ export type {
   SignInThrottleOptions,
   SigningOptions,
 } from './options/auth-options.interface.js';
+/** The `metrics` option: the host's prom-client registry and a name prefix. */
+export type { MetricsOptions, MetricsRegistry } from './metrics/metrics-options.interface.js';
 /** The header of a logout's answer that names the identity provider's logout URL (`providerLogout`). */
 export { PROVIDER_LOGOUT_HEADER } from './http/provider-logout.interceptor.js';
 /** Route names of the `routes` option, the revoke reasons written on ended sessions, RFC 7009 token type hints. */

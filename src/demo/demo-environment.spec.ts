@@ -50,6 +50,7 @@ describe('validateDemoEnvironment', () => {
       trustProxy: 0,
       auditLog: true,
       benchRoutes: false,
+      metrics: true,
     });
     expect({ ...environment, JWT_SECRET: undefined }).toEqual({ ...new DemoEnvironment(), JWT_SECRET: undefined });
   });
@@ -85,6 +86,7 @@ describe('validateDemoEnvironment', () => {
       SHUTDOWN_TIMEOUT_MS: '0',
       AUDIT_LOG: 'false',
       BENCH_ROUTES: 'true',
+      METRICS: 'false',
       OIDC_ISSUER: 'https://idp.example.com/realms/demo',
       OIDC_CLIENT_ID: 'demo',
       OIDC_CLIENT_SECRET: 'client-secret',
@@ -123,6 +125,7 @@ describe('validateDemoEnvironment', () => {
       SHUTDOWN_TIMEOUT_MS: 0,
       AUDIT_LOG: false,
       BENCH_ROUTES: true,
+      METRICS: false,
       OIDC_ISSUER: 'https://idp.example.com/realms/demo',
       OIDC_CLIENT_ID: 'demo',
       OIDC_CLIENT_SECRET: 'client-secret',
@@ -226,6 +229,7 @@ describe('validateDemoEnvironment', () => {
       'AUTH_REFRESH_REUSE_INTERVAL_SECONDS must be an integer from 0 to 300 seconds (got "301")',
     ],
     [{ AUDIT_LOG: '0' }, 'AUDIT_LOG must be true or false (got "0")'],
+    [{ METRICS: 'yes' }, 'METRICS must be true or false (got "yes")'],
     [{ DATABASE_PREPARED_STATEMENTS: 'yes' }, 'DATABASE_PREPARED_STATEMENTS must be true or false (got "yes")'],
     [{ NODE_ENV: 'prod' }, 'NODE_ENV must be development, production or test (got "prod")'],
     [{ DEMO_USER_EMAIL: 'demo' }, 'DEMO_USER_EMAIL must be an email address (got "demo")'],

@@ -265,6 +265,11 @@ export class DemoEnvironment {
   @IsBoolean(flag)
   BENCH_ROUTES = false;
 
+  // On by default: the demo shows what the module measures. A deployment keeps /metrics off the public network.
+  @AsFlag()
+  @IsBoolean(flag)
+  METRICS = true;
+
   // Sign-in through an OpenID Connect provider (GET /auth/oidc/login): its issuer, this app's client there, and the
   // callback URL registered with it. All four or none.
   @IsOptional()

@@ -62,6 +62,8 @@ export interface DemoConfig {
   auditLog: boolean;
   /** Mount the benchmark's extra routes: GET /ping and a stateless passport-jwt route (BENCH_ROUTES=true). */
   benchRoutes: boolean;
+  /** The module's Prometheus metrics, in the demo's own registry at GET /metrics (METRICS, default true). */
+  metrics: boolean;
   /** Sign-in through an OpenID Connect provider (the OIDC_* variables); unset: none. */
   oidc?: DemoOidcConfig;
 }
@@ -106,6 +108,7 @@ export function toDemoConfig(env: DemoEnvironment, databaseUrl: string): DemoCon
     trustProxy: env.TRUST_PROXY,
     auditLog: env.AUDIT_LOG,
     benchRoutes: env.BENCH_ROUTES,
+    metrics: env.METRICS,
     ...(env.OIDC_ISSUER && {
       oidc: {
         issuer: env.OIDC_ISSUER,

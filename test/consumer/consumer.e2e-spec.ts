@@ -167,6 +167,7 @@ describe.each(ADAPTERS)('a host app using the installed package (%s)', (adapter)
       { name: 'RevocationNotifyDetails1763700000008' },
       { name: 'SessionIdentityProvider1763700000009' },
       { name: 'SessionIdTokenHint1763700000010' },
+      { name: 'RevocationNotifyCommitTime1763700000011' },
       { name: 'CreateAccounts1800000000000' },
     ]);
   });

@@ -1,7 +1,7 @@
 import type { INestApplication, LoggerService, LogLevel, ModuleMetadata } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Test } from '@nestjs/testing';
+import { Test, type TestingModuleBuilder } from '@nestjs/testing';
 import { afterAll, beforeAll } from 'vitest';
 import { HostModule, type HostModuleOptions } from '../apps/host.module.js';
 import type { Adapter } from './constants.js';
@@ -14,6 +14,8 @@ export interface HostAppOptions {
   logger?: LoggerService;
   /** The adapter's trust-proxy setting: `request.ip` is the client named by `X-Forwarded-For`. Default off. */
   trustProxy?: boolean;
+  /** Changes to the compiled modules before they are compiled (`overrideProvider`, ...). */
+  prepare?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
 }
 
 /**
@@ -32,9 +34,9 @@ export type HostOptions = HostModuleOptions & HostAppOptions;
 export async function startHost(
   metadata: ModuleMetadata,
   adapter: Adapter,
-  { prefix, logger, trustProxy = false }: HostAppOptions = {},
+  { prefix, logger, trustProxy = false, prepare = (builder) => builder }: HostAppOptions = {},
 ): Promise<INestApplication> {
-  const builder = Test.createTestingModule(metadata);
+  const builder = prepare(Test.createTestingModule(metadata));
   if (logger) builder.setLogger(logger);
   const moduleRef = await builder.compile();
   const appLogger: LoggerService | LogLevel[] | false =
@@ -59,8 +61,13 @@ export async function startHost(
 
 /** The test host (test/apps/host.module.ts) on the database at `url`. */
 export function createHost(adapter: Adapter, url: string, options: HostOptions = {}): Promise<INestApplication> {
-  const { prefix, logger, trustProxy, ...moduleOptions } = options;
-  return startHost({ imports: [HostModule.forRoot(url, moduleOptions)] }, adapter, { prefix, logger, trustProxy });
+  const { prefix, logger, trustProxy, prepare, ...moduleOptions } = options;
+  return startHost({ imports: [HostModule.forRoot(url, moduleOptions)] }, adapter, {
+    prefix,
+    logger,
+    trustProxy,
+    prepare,
+  });
 }
 
 /**

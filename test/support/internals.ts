@@ -13,3 +13,4 @@ export {
 export { SessionRepository } from '../../src/auth/sessions/session.repository.js';
 export { SESSION_CLEANUP_JOB } from '../../src/auth/sessions/session-cleanup.service.js';
 export { sessionSql } from '../../src/auth/sessions/session.sql.js';
+export { PROM_CLIENT_LOADER } from '../../src/auth/metrics/auth-metrics.provider.js';

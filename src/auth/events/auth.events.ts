@@ -1,6 +1,7 @@
-import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { RevokeReason } from '../auth.constants.js';
+import { AuthMetrics, NOOP_AUTH_METRICS } from '../metrics/auth-metrics.js';
 
 /** Names of the audit events the module emits through @nestjs/event-emitter. */
 export const AuthEvent = {
@@ -80,7 +81,10 @@ export class AuthEventPublisher implements OnModuleInit {
   private readonly logger = new Logger('AuthEvents');
   private emitter: Emitter | null = null;
 
-  constructor(private readonly moduleRef: ModuleRef) {}
+  constructor(
+    private readonly moduleRef: ModuleRef,
+    @Optional() @Inject(AuthMetrics) private readonly metrics: AuthMetrics = NOOP_AUTH_METRICS,
+  ) {}
 
   /** Finds the host's emitter once every provider exists; the package is an optional peer, so it is imported here. */
   async onModuleInit(): Promise<void> {
@@ -104,6 +108,7 @@ export class AuthEventPublisher implements OnModuleInit {
 
   /** One `auth.session.revoked` per user, for the rows a statement revoked. */
   revoked(rows: ReadonlyArray<{ id: string; user_id: string }>, reason: RevokeReason): void {
+    this.metrics.sessionsRevoked(reason, rows.length);
     const byUser = new Map<string, string[]>();
     for (const row of rows) {
       const ids = byUser.get(row.user_id);

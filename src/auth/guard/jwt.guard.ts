@@ -1,8 +1,11 @@
 import { Inject, Injectable, Optional, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { AuthError } from '../errors/auth.errors.js';
 import { toDomainError } from '../http/error-response.js';
+import { AuthMetrics, NOOP_AUTH_METRICS } from '../metrics/auth-metrics.js';
 import { AUTH_OPTIONS, type ResolvedAuthOptions } from '../options/resolve-options.js';
 import { SessionService } from '../sessions/session.service.js';
+import { deadlineOf } from '../sessions/database-deadline.js';
 import type { AuthenticatedSession } from '../sessions/session.types.js';
 import { tokenErrorFrom } from '../tokens/token-errors.js';
 import { RAW_AUTHORIZATION_ALLOWED } from './allow-raw-authorization.decorator.js';
@@ -34,6 +37,7 @@ export class JwtGuard implements CanActivate {
     @Inject(AUTH_OPTIONS) options: ResolvedAuthOptions,
     private readonly sessions: SessionService,
     private readonly reflector: Reflector,
+    @Optional() @Inject(AuthMetrics) private readonly metrics: AuthMetrics = NOOP_AUTH_METRICS,
     @Optional() private readonly verified?: VerifiedTokenCache,
   ) {
     this.strategy = new JwtStrategy(options, sessions, verified);
@@ -67,11 +71,33 @@ export class JwtGuard implements CanActivate {
   async authenticate(context: ExecutionContext): Promise<AuthenticatedSession> {
     const request = this.getRequest(context);
     const allowRaw = this.metadata(RAW_AUTHORIZATION_ALLOWED, context);
-    const session =
+    if (!this.metrics.enabled) {
+      const session = await this.verify(request, allowRaw);
+      request.user = session;
+      return session;
+    }
+    const deadline = deadlineOf(request);
+    const waitedBefore = deadline.waitedMs;
+    try {
+      const session = await this.verify(request, allowRaw);
+      request.user = session;
+      this.metrics.guardDecision('none');
+      return session;
+    } catch (error) {
+      this.metrics.guardDecision(error instanceof AuthError ? error.kind : 'internal');
+      throw error;
+    } finally {
+      const waitedMs = deadline.waitedMs - waitedBefore;
+      if (waitedMs > 0) this.metrics.guardDatabaseWait(waitedMs / 1000);
+    }
+  }
+
+  /** The request's session: from a token verified before, or through the strategy. */
+  private async verify(request: Record<string, unknown>, allowRaw: boolean): Promise<AuthenticatedSession> {
+    return (
       (await this.fromVerifiedToken(request, allowRaw)) ??
-      (await this.runStrategy(request, allowRaw ? JWT_STRATEGY.allowRaw : JWT_STRATEGY.bearer));
-    request.user = session;
-    return session;
+      (await this.runStrategy(request, allowRaw ? JWT_STRATEGY.allowRaw : JWT_STRATEGY.bearer))
+    );
   }
 
   /**

@@ -1,7 +1,8 @@
-import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Inject, Injectable, Optional, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { ThrottlerStorage, ThrottlerStorageService } from '@nestjs/throttler';
 import { TooManyRequestsError } from '../errors/auth.errors.js';
+import { AuthMetrics, NOOP_AUTH_METRICS } from '../metrics/auth-metrics.js';
 import { AUTH_OPTIONS, type ResolvedAuthOptions } from '../options/resolve-options.js';
 import { clientKey } from './client-key.js';
 
@@ -34,6 +35,7 @@ export class AuthRateLimitGuard implements CanActivate {
     @Inject(AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,
     @Inject(AUTH_RATE_LIMIT_STORAGE) private readonly storage: ThrottlerStorage,
     private readonly adapterHost: HttpAdapterHost,
+    @Optional() @Inject(AuthMetrics) private readonly metrics: AuthMetrics = NOOP_AUTH_METRICS,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -56,6 +58,7 @@ export class AuthRateLimitGuard implements CanActivate {
     const ttlMs = rateLimit.ttlSeconds * 1000;
     const record = await this.storage.increment(key, ttlMs, rateLimit.limit, ttlMs, 'nest-signout');
     if (!record.isBlocked) return;
+    this.metrics.rateLimited(context.getClass(), context.getHandler());
     this.adapterHost.httpAdapter.setHeader(
       http.getResponse(),
       'Retry-After',

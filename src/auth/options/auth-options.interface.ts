@@ -4,6 +4,7 @@ import type { ClientConfig } from 'pg';
 import type { AuthRouteName } from '../auth.constants.js';
 import type { AuthUserStore } from '../auth-user-store.interface.js';
 import type { ErrorMapper } from '../http/error-response.js';
+import type { MetricsOptions } from '../metrics/metrics-options.interface.js';
 
 /** Symmetric signing: one shared secret signs and verifies. */
 export interface HmacSigningOptions {
@@ -120,6 +121,12 @@ export interface AuthModuleOptions {
   preparedStatements?: boolean;
   /** How JwtGuard checks that a session is still live. Default: `cached`. */
   revocation?: RevocationOptions;
+  /**
+   * Prometheus metrics through prom-client (an optional peer dependency), into `metrics.registry` (default: its
+   * global `register`), names prefixed with `metrics.prefix` (default `nest_signout_`). Without prom-client installed
+   * the module warns and registers nothing. Default false: nothing is registered unless asked.
+   */
+  metrics?: MetricsOptions | false;
   /**
    * Per-client rate limit of the module's routes (and of any route with AuthRateLimitGuard); `false` switches it off.
    * Default 30 per minute per route and client IP.

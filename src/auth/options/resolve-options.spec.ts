@@ -48,6 +48,7 @@ describe('resolveAuthOptions', () => {
         perClient: { failures: 20, windowSeconds: 900 },
       },
       providerLogout: null,
+      metrics: null,
     });
     // Without a host store, every user exists and is enabled.
     await expect(resolved.userStore.findUser('u1')).resolves.toEqual({ id: 'u1', disabled: false });
@@ -122,6 +123,7 @@ describe('resolveAuthOptions', () => {
           },
         ],
       },
+      metrics: { registry: { getSingleMetric: () => undefined, registerMetric: () => undefined }, prefix: 'app:' },
     };
     expect(resolveAuthOptions(set)).toEqual(set);
   });
@@ -369,6 +371,8 @@ describe('resolveAuthOptions', () => {
       { signing, cookie: { clearSiteData: ['cookies', 'everything'] } },
       'cookie.clearSiteData must be true, false or a list of cache, cookies, storage, executionContexts, *',
     ],
+    [{ signing, metrics: { prefix: '9app_' } }, 'metrics.prefix must be letters, digits, _ and :'],
+    [{ signing, metrics: { prefix: 'my-app_' } }, 'metrics.prefix must be letters, digits, _ and :'],
     [{ signing, providerLogout: { providers: [] } }, 'providerLogout.providers must list at least one provider'],
     [{ signing, batchReads: { maxConcurrent: 0 } }, 'batchReads.maxConcurrent must be a positive integer'],
     [{ signing, batchReads: { maxBatchSize: 1.5 } }, 'batchReads.maxBatchSize must be a positive integer'],

@@ -16,6 +16,7 @@ import type {
 } from './auth-options.interface.js';
 import { mapGuardErrorToGeneric } from '../routes/specs/generic/generic-error.mapper.js';
 import type { ErrorMapper } from '../http/error-response.js';
+import type { MetricsOptions } from '../metrics/metrics-options.interface.js';
 import type { ReadBatchLimits } from '../sessions/read-batcher.js';
 import { providerUrl } from './provider-url.js';
 import { resolveCors, resolveOrigins } from './resolve-cors.js';
@@ -66,6 +67,8 @@ export interface ResolvedAuthOptions {
   signInThrottle: ResolvedSignInThrottleOptions | null;
   /** Null when RP-initiated logout is off. */
   providerLogout: ResolvedProviderLogoutOptions | null;
+  /** Null when metrics are off. */
+  metrics: MetricsOptions | null;
 }
 
 /** The sign-in throttle's options with their defaults. */
@@ -183,8 +186,13 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
     rateLimit: options.rateLimit === false ? null : { ...AUTH_DEFAULTS.rateLimit, ...options.rateLimit },
     signInThrottle: resolveSignInThrottle(options.signInThrottle),
     providerLogout: resolveProviderLogout(options.providerLogout),
+    metrics: options.metrics ? { ...options.metrics } : null,
   };
   if (resolved.rateLimit) positiveIntegers(resolved.rateLimit, ['limit', 'ttlSeconds'], 'rateLimit.');
+  const prefix = resolved.metrics?.prefix;
+  // A Prometheus metric name is [a-zA-Z_:][a-zA-Z0-9_:]*; prom-client would refuse a bad one only at the first metric.
+  if (prefix !== undefined && !/^([a-zA-Z_:][a-zA-Z0-9_:]*)?$/.test(prefix))
+    throw new Error(`AuthModule: metrics.prefix must be letters, digits, _ and : (not first a digit), got ${prefix}`);
   if (resolved.revocation.mode !== 'cached' && resolved.revocation.mode !== 'strict')
     throw new Error('AuthModule: revocation.mode must be cached or strict');
   positiveIntegers(resolved.revocation, ['maxEntryAgeMs', 'maxEntries', 'listenerDeadlineMs'], 'revocation.');

@@ -2,6 +2,7 @@ import {
   Inject,
   Injectable,
   Logger,
+  Optional,
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
@@ -9,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import pg from 'pg';
 import { Subject, type Observable } from 'rxjs';
+import { AuthMetrics, NOOP_AUTH_METRICS } from '../metrics/auth-metrics.js';
 import { AUTH_OPTIONS, type ResolvedAuthOptions } from '../options/resolve-options.js';
 import { SessionRepository } from '../sessions/session.repository.js';
 import {
@@ -105,7 +107,9 @@ export class RevocationCache implements OnApplicationBootstrap, BeforeApplicatio
   constructor(
     private readonly repository: SessionRepository,
     @Inject(AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,
+    @Optional() @Inject(AuthMetrics) private readonly metrics: AuthMetrics = NOOP_AUTH_METRICS,
   ) {
+    metrics.watchListener(() => this.listening);
     const { mode, maxEntries, maxEntryAgeMs } = options.revocation;
     this.caching = mode === 'cached';
     this.entries = new LRUCache({ max: maxEntries, ttl: maxEntryAgeMs, ttlAutopurge: false, updateAgeOnGet: false });
@@ -195,7 +199,11 @@ export class RevocationCache implements OnApplicationBootstrap, BeforeApplicatio
    */
   async getOrLoad(sessionId: string, load: () => Promise<CachedSession | null>): Promise<CachedSession | null> {
     const cached = this.get(sessionId);
-    if (cached) return cached;
+    if (cached) {
+      this.metrics.cacheLookup('hit');
+      return cached;
+    }
+    if (this.caching) this.metrics.cacheLookup(this.listening ? 'miss' : 'unavailable');
     const epoch = this.currentEpoch;
     const loaded = await load();
     if (loaded && this.caching && this.listening && epoch === this.currentEpoch) this.entries.set(sessionId, loaded);
@@ -318,6 +326,8 @@ export class RevocationCache implements OnApplicationBootstrap, BeforeApplicatio
     }
     if (message.kind === 'session') this.evictSession(message.sessionId);
     else this.evictUser(message.userId);
+    if (message.committedAtMs !== undefined)
+      this.metrics.revocationDelivered((Date.now() - message.committedAtMs) / 1000);
     this.signalsSubject.next({ kind: 'revocation', message });
   }
 

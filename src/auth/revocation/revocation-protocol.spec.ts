@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DETAILED_PAYLOAD_MAX_BYTES, encodeRevocation, parseRevocation } from './revocation-protocol.js';
+import { DETAILED_PAYLOAD_MAX_BYTES, commitStamp, encodeRevocation, parseRevocation } from './revocation-protocol.js';
 
 const SESSION_ID = '4b0b1f0e-8a52-4f55-9a4f-1d2e3c4b5a69';
 
@@ -39,8 +39,36 @@ describe('revocation payloads', () => {
     expect(encodeRevocation({ kind: 'user', userId: 'x'.repeat(8000), reason: 'logout_all' })).toBeNull();
   });
 
+  it('a stamped payload carries its commit time; one without a stamp is read as before', () => {
+    const detailed = encodeRevocation({ kind: 'session', sessionId: SESSION_ID, userId: 'u', reason: 'logout' });
+    expect(commitStamp(1765000000123.9)).toBe('t:1765000000123;');
+    expect(parseRevocation(`t:1765000000123;${detailed}`)).toEqual({
+      kind: 'session',
+      sessionId: SESSION_ID,
+      userId: 'u',
+      reason: 'logout',
+      committedAtMs: 1765000000123,
+    });
+    expect(parseRevocation('t:5;ue:["u","logout_all"]')).toEqual({
+      kind: 'user',
+      userId: 'u',
+      reason: 'logout_all',
+      committedAtMs: 5,
+    });
+    expect(parseRevocation(`t:7;s:${SESSION_ID}`)).toEqual({
+      kind: 'session',
+      sessionId: SESSION_ID,
+      committedAtMs: 7,
+    });
+  });
+
   it.each([
     ['undefined', undefined],
+    ['a stamp without its end', 't:123'],
+    ['a stamp that is not digits', 't:12a;u:x'],
+    ['an empty stamp', 't:;u:x'],
+    ['a stamped marker', 't:1;p:instance:7'],
+    ['a stamp on nothing known', 't:1;x:y'],
     ['an unknown prefix', 'x:whatever'],
     ['broken JSON', 'se:["a","b"'],
     ['too few fields', 'se:["a","b"]'],

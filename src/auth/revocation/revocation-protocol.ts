@@ -1,6 +1,6 @@
 /**
- * How a revocation reaches every instance: the trigger of migrations RevocationNotify and
- * RevocationNotifyDetails sends these payloads on this channel inside the revoking transaction, and
+ * How a revocation reaches every instance: the trigger of migrations RevocationNotify, RevocationNotifyDetails and
+ * RevocationNotifyCommitTime sends these payloads on this channel inside the revoking transaction, and
  * RevocationCache reads them. Both import this file, so the two ends cannot disagree.
  */
 
@@ -28,7 +28,9 @@ export const EXPIRED_REASON = 'expired';
  * Payload prefixes. `sessionEnded` and `userEnded` carry a JSON array: `[session id, user id, reason]` and
  * `[user id, reason]`. `session` (`s:<session id>`) and `user` (`u:<user id>`) carry no details: the trigger before
  * migration RevocationNotifyDetails sent only those, and the present one sends `s:` when details would not fit.
- * `marker` is a marker of the listener's delivery proof.
+ * `marker` is a marker of the listener's delivery proof. `committedAt` (`t:<milliseconds since the epoch>;`) stamps
+ * any of the revocation payloads with the database's clock when the revoking statement ended, just before its commit
+ * (migration RevocationNotifyCommitTime); payloads without it are read as before.
  */
 export const PAYLOAD = {
   session: 's:',
@@ -36,12 +38,19 @@ export const PAYLOAD = {
   sessionEnded: 'se:',
   userEnded: 'ue:',
   marker: 'p:',
+  committedAt: 't:',
 } as const;
 
-/** What a notification tells. `userId` and `reason` of a session are absent from a payload without details. */
+/** The separator after the `committedAt` stamp's digits. */
+const STAMP_END = ';';
+
+/**
+ * What a notification tells. `userId` and `reason` of a session are absent from a payload without details,
+ * `committedAtMs` (the database's clock, milliseconds since the epoch) from one without a stamp.
+ */
 export type RevocationMessage =
-  | { kind: 'session'; sessionId: string; userId?: string; reason?: string }
-  | { kind: 'user'; userId: string; reason?: string }
+  | { kind: 'session'; sessionId: string; userId?: string; reason?: string; committedAtMs?: number }
+  | { kind: 'user'; userId: string; reason?: string; committedAtMs?: number }
   | { kind: 'marker'; marker: string }
   | { kind: 'unknown' };
 
@@ -73,6 +82,21 @@ export function encodeRevocation(
 /** Reads a payload; anything unknown or malformed makes the listener drop everything it holds. */
 export function parseRevocation(payload: string | undefined): RevocationMessage {
   if (payload === undefined) return { kind: 'unknown' };
+  if (!payload.startsWith(PAYLOAD.committedAt)) return parseUnstamped(payload);
+  const end = payload.indexOf(STAMP_END);
+  const digits = payload.slice(PAYLOAD.committedAt.length, end);
+  if (end < 0 || !/^\d{1,15}$/.test(digits)) return { kind: 'unknown' };
+  const message = parseUnstamped(payload.slice(end + 1));
+  return message.kind === 'session' || message.kind === 'user'
+    ? { ...message, committedAtMs: Number(digits) }
+    : { kind: 'unknown' };
+}
+
+/** The stamp the trigger puts before a payload (for tests and tools; the trigger builds it in SQL). */
+export const commitStamp = (committedAtMs: number): string =>
+  `${PAYLOAD.committedAt}${Math.floor(committedAtMs)}${STAMP_END}`;
+
+function parseUnstamped(payload: string): RevocationMessage {
   if (payload.startsWith(PAYLOAD.sessionEnded)) {
     const fields = jsonStrings(payload.slice(PAYLOAD.sessionEnded.length), 3);
     return fields
@@ -112,15 +136,29 @@ export const sqlLiteral = (value: string | number): string =>
  * `s:<session id>` for each session whose detailed payload would pass DETAILED_PAYLOAD_MAX_BYTES. `to_json` of a text
  * array writes what `JSON.stringify` writes, so encodeRevocation gives the same payload. DISTINCT leaves one
  * notification per user without a join (PL/pgSQL plans a statement once, for the first statement's row counts).
+ * With `stamp` (a SQL expression of text, the same for the whole statement so DISTINCT still folds), every payload
+ * starts with it and the size bound counts it.
  */
-export function notifyEndedSql(ended: string, perUser: boolean): string {
+export function notifyEndedSql(ended: string, perUser: boolean, stamp?: string): string {
   const detailed = perUser
     ? `${sqlLiteral(PAYLOAD.userEnded)} || to_json(ARRAY[user_id, reason])::text`
     : `${sqlLiteral(PAYLOAD.sessionEnded)} || to_json(ARRAY[id::text, user_id, reason])::text`;
+  const prefix = stamp ? `${stamp} || ` : '';
+  const bound = stamp
+    ? `${sqlLiteral(DETAILED_PAYLOAD_MAX_BYTES)} - octet_length(${stamp})`
+    : sqlLiteral(DETAILED_PAYLOAD_MAX_BYTES);
   return `
     PERFORM pg_notify(${sqlLiteral(REVOCATION_CHANNEL)}, payload) FROM (
-      SELECT ${perUser ? 'DISTINCT ' : ''}CASE WHEN octet_length(detailed) <= ${sqlLiteral(DETAILED_PAYLOAD_MAX_BYTES)}
-        THEN detailed ELSE ${sqlLiteral(PAYLOAD.session)} || id END AS payload
+      SELECT ${perUser ? 'DISTINCT ' : ''}CASE WHEN octet_length(detailed) <= ${bound}
+        THEN ${prefix}detailed ELSE ${prefix}${sqlLiteral(PAYLOAD.session)} || id END AS payload
       FROM (SELECT id, ${detailed} AS detailed FROM (${ended}) ended_rows) with_payloads
     ) payloads`;
 }
+
+/**
+ * The `committedAt` stamp as the trigger writes it, from the database's clock when the statement's trigger runs (the
+ * commit follows; `now()` would be the transaction's start).
+ */
+export const COMMIT_STAMP_SQL =
+  `${sqlLiteral(PAYLOAD.committedAt)} || floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint::text || ` +
+  sqlLiteral(STAMP_END);

@@ -4,6 +4,8 @@
  */
 export class RequestDeadline {
   private endsAt: number | undefined;
+  /** Milliseconds the request's database work has waited so far (for the metrics). */
+  waitedMs = 0;
 
   /** Milliseconds left for the request's database work; the first call starts the clock. */
   remainingMs(timeoutMs: number): number {

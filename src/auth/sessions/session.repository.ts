@@ -112,7 +112,14 @@ export class SessionRepository {
    * instead, so PostgreSQL rolls back what was not committed: the transaction never ends half-done.
    */
   async transaction(work: (query: TransactionQuery) => Promise<void>): Promise<void> {
-    const lease = await this.lease('transaction');
+    const startedAt = performance.now();
+    let lease: Lease;
+    try {
+      lease = await this.lease('transaction');
+    } catch (error) {
+      this.waited(startedAt);
+      throw error;
+    }
     try {
       await this.send(lease, 'transaction', { text: 'BEGIN' });
       await work(
@@ -125,6 +132,7 @@ export class SessionRepository {
       throw error;
     } finally {
       this.giveBack(lease);
+      this.waited(startedAt);
     }
   }
 
@@ -137,7 +145,12 @@ export class SessionRepository {
     const remaining = this.remainingMs();
     if (remaining <= 0) throw outOfTime('FIND_SESSIONS');
     // The batch runs on its own time; each request waits no longer than its own deadline.
-    return withinMs(this.sessionReads.load(sessionId), remaining, () => outOfTime('FIND_SESSIONS'));
+    const startedAt = performance.now();
+    try {
+      return await withinMs(this.sessionReads.load(sessionId), remaining, () => outOfTime('FIND_SESSIONS'));
+    } finally {
+      this.waited(startedAt);
+    }
   }
 
   private async findOneSession(sessionId: string): Promise<SessionRow | undefined> {
@@ -184,12 +197,22 @@ export class SessionRepository {
   }
 
   private async once(statement: string, config: pg.QueryConfig): Promise<pg.QueryResult> {
-    const lease = await this.lease(statement);
+    const startedAt = performance.now();
     try {
-      return await this.send(lease, statement, config);
+      const lease = await this.lease(statement);
+      try {
+        return await this.send(lease, statement, config);
+      } finally {
+        this.giveBack(lease);
+      }
     } finally {
-      this.giveBack(lease);
+      this.waited(startedAt);
     }
+  }
+
+  /** Adds the time since `startedAt` to the request's database wait (read by the metrics); none outside a request. */
+  private waited(startedAt: number): void {
+    if (this.deadline) this.deadline.waitedMs += performance.now() - startedAt;
   }
 
   /** A pooled connection within the time left; one that arrives after the caller gave up goes back unused. */
