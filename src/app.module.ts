@@ -5,7 +5,7 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { AuthModule, runMigrationsLocked } from './auth/index.js';
-import { DEMO_TOKEN_CLAIMS, type DemoConfig } from './demo/demo.config.js';
+import { DEMO_TOKEN_CLAIMS, demoSigning, type DemoConfig } from './demo/demo.config.js';
 import { AuditLogListener } from './demo/audit-log.listener.js';
 import { benchParts } from './demo/bench/bench-routes.js';
 import { DemoAdminGuard } from './demo/demo-admin.guard.js';
@@ -100,7 +100,9 @@ export class AppModule implements NestModule {
             users: DemoUsersService,
             registry: MetricsRegistry | undefined,
           ) => ({
-            signing: { algorithm: 'HS256', secret: settings.get('jwtSecret', { infer: true }) },
+            signing: demoSigning(config),
+            batchReads: config.batchReads,
+            verifiedTokenCache: config.verifiedTokenCache ? {} : false,
             ...DEMO_TOKEN_CLAIMS,
             clockToleranceSeconds: settings.get('clockToleranceSeconds', { infer: true }),
             exposeErrorDetails: settings.get('exposeErrorDetails', { infer: true }),
@@ -142,6 +144,7 @@ export class AppModule implements NestModule {
             },
             revocation: {
               mode: settings.get('revocationMode', { infer: true }),
+              maxEntries: config.revocationCacheEntries,
               listenerConnection: settings.get('databaseDirectUrl', { infer: true }),
             },
             rateLimit: settings.get('rateLimitPerMinute', { infer: true }) > 0 && {

@@ -24,6 +24,7 @@ const METRIC_TYPES = {
   nest_signout_guard_database_seconds: 'histogram',
   nest_signout_route_database_seconds: 'histogram',
   nest_signout_rate_limited_total: 'counter',
+  nest_signout_read_batch_size: 'histogram',
 };
 
 async function scrape(app: INestApplication): Promise<{ text: string; samples: Sample[] }> {

@@ -234,6 +234,37 @@ export class DemoEnvironment {
   @IsIn(['cached', 'strict'], { message: '$property must be cached or strict (got "$value")' })
   AUTH_REVOCATION: 'cached' | 'strict' = 'cached';
 
+  // Sessions the cached mode keeps in memory per instance (least recently used first out).
+  @AsInteger()
+  @IntegerFrom(1, 10_000_000)
+  AUTH_REVOCATION_CACHE_ENTRIES = 100_000;
+
+  // Guard reads that arrive together share one statement (AuthModuleOptions.batchReads).
+  @AsFlag()
+  @IsBoolean(flag)
+  AUTH_BATCH_READS = true;
+
+  // A repeated access token skips signature verification until it expires (AuthModuleOptions.verifiedTokenCache).
+  @AsFlag()
+  @IsBoolean(flag)
+  AUTH_VERIFIED_TOKEN_CACHE = true;
+
+  // How access tokens are signed: HS256 with JWT_SECRET, or RS256 / ES256 with JWT_PRIVATE_KEY and JWT_PUBLIC_KEY.
+  @IsIn(['HS256', 'RS256', 'ES256'], { message: '$property must be HS256, RS256 or ES256 (got "$value")' })
+  JWT_ALGORITHM: 'HS256' | 'RS256' | 'ES256' = 'HS256';
+
+  // PEM (PKCS#8); \n in the value stands for a line break. Required with RS256 and ES256.
+  @ValidateIf((env: DemoEnvironment) => env.JWT_ALGORITHM !== 'HS256' || env.JWT_PRIVATE_KEY !== undefined)
+  @Matches(/-----BEGIN PRIVATE KEY-----/, {
+    message: '$property must be a PEM private key (PKCS#8) with RS256 or ES256',
+  })
+  JWT_PRIVATE_KEY?: string;
+
+  // PEM (SPKI); \n in the value stands for a line break. Required with RS256 and ES256.
+  @ValidateIf((env: DemoEnvironment) => env.JWT_ALGORITHM !== 'HS256' || env.JWT_PUBLIC_KEY !== undefined)
+  @Matches(/-----BEGIN PUBLIC KEY-----/, { message: '$property must be a PEM public key (SPKI) with RS256 or ES256' })
+  JWT_PUBLIC_KEY?: string;
+
   // More skew than a few minutes is a broken clock, not drift to tolerate.
   @AsInteger()
   @IntegerFrom(0, 300, ' seconds')

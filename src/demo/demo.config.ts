@@ -11,6 +11,17 @@ export interface DemoConfig {
   port: number;
   adapter: 'fastify' | 'express';
   jwtSecret: string;
+  /** How access tokens are signed (JWT_ALGORITHM, default HS256 with `jwtSecret`). */
+  jwtAlgorithm: 'HS256' | 'RS256' | 'ES256';
+  /** PEM keys for RS256 and ES256 (JWT_PRIVATE_KEY, JWT_PUBLIC_KEY). */
+  jwtPrivateKey?: string;
+  jwtPublicKey?: string;
+  /** Sessions kept per instance in cached mode (AUTH_REVOCATION_CACHE_ENTRIES, default 100000). */
+  revocationCacheEntries: number;
+  /** Guard reads that arrive together share one statement (AUTH_BATCH_READS, default true). */
+  batchReads: boolean;
+  /** Verified access tokens are remembered until they expire (AUTH_VERIFIED_TOKEN_CACHE, default true). */
+  verifiedTokenCache: boolean;
   demoUserEmail: string;
   demoUserPassword: string;
   exposeErrorDetails: boolean;
@@ -86,6 +97,12 @@ export function toDemoConfig(env: DemoEnvironment, databaseUrl: string): DemoCon
     port: env.PORT,
     adapter: env.HTTP_ADAPTER,
     jwtSecret: env.JWT_SECRET ?? '',
+    jwtAlgorithm: env.JWT_ALGORITHM,
+    ...(env.JWT_PRIVATE_KEY && { jwtPrivateKey: pem(env.JWT_PRIVATE_KEY) }),
+    ...(env.JWT_PUBLIC_KEY && { jwtPublicKey: pem(env.JWT_PUBLIC_KEY) }),
+    revocationCacheEntries: env.AUTH_REVOCATION_CACHE_ENTRIES,
+    batchReads: env.AUTH_BATCH_READS,
+    verifiedTokenCache: env.AUTH_VERIFIED_TOKEN_CACHE,
     demoUserEmail: env.DEMO_USER_EMAIL,
     demoUserPassword: env.DEMO_USER_PASSWORD,
     exposeErrorDetails: env.AUTH_EXPOSE_ERROR_DETAILS,
@@ -123,3 +140,13 @@ export function toDemoConfig(env: DemoEnvironment, databaseUrl: string): DemoCon
 
 /** The `iss` and `aud` of the demo's access tokens (the module's defaults, written out for the bench's baseline). */
 export const DEMO_TOKEN_CLAIMS = { issuer: 'nest-signout', audience: 'nest-signout-api' } as const;
+
+/** A PEM key from one environment line: `\n` stands for a line break. */
+const pem = (value: string) => value.replaceAll('\\n', '\n');
+
+/** The module's `signing` option from the demo's settings. */
+export function demoSigning(config: Pick<DemoConfig, 'jwtAlgorithm' | 'jwtSecret' | 'jwtPrivateKey' | 'jwtPublicKey'>) {
+  return config.jwtAlgorithm === 'HS256'
+    ? { algorithm: 'HS256' as const, secret: config.jwtSecret }
+    : { algorithm: config.jwtAlgorithm, privateKey: config.jwtPrivateKey!, publicKey: config.jwtPublicKey! };
+}

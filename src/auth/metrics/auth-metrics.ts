@@ -30,6 +30,8 @@ export interface AuthMetrics {
   /** What a module route's handler (after its guard) waited for PostgreSQL, in seconds. */
   routeDatabaseWait(controller: Type, seconds: number): void;
   rateLimited(controller: Type, handler: { name: string }): void;
+  /** One batched read sent (`batchReads`): how many keys it carried, of sessions or of users. */
+  readBatch(kind: 'session' | 'user', size: number): void;
 }
 
 /** The token of the module's AuthMetrics. */
@@ -48,4 +50,5 @@ export const NOOP_AUTH_METRICS: AuthMetrics = {
   guardDatabaseWait: nothing,
   routeDatabaseWait: nothing,
   rateLimited: nothing,
+  readBatch: nothing,
 };

@@ -157,6 +157,17 @@ export function promAuthMetrics(
         registers,
       }),
   );
+  const readBatches = shared(
+    'read_batch_size',
+    (name) =>
+      new prom.Histogram({
+        name,
+        help: 'Keys per batched read statement (batchReads), by what it reads',
+        labelNames: ['kind'] as const,
+        buckets: [1, 2, 4, 8, 16, 32, 64, 128],
+        registers,
+      }),
+  );
 
   return {
     enabled: true,
@@ -173,5 +184,6 @@ export function promAuthMetrics(
     guardDatabaseWait: (seconds) => guardDatabase.observe(seconds),
     routeDatabaseWait: (controller, seconds) => routeDatabase.observe({ route: routeOf(controller) }, seconds),
     rateLimited: (controller, handler) => rateLimited.inc({ route: routeOf(controller, handler) }),
+    readBatch: (kind, size) => readBatches.observe({ kind }, size),
   };
 }

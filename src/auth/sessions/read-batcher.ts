@@ -25,6 +25,7 @@ export class ReadBatcher<K, V> {
   constructor(
     private readonly readMany: (keys: K[]) => Promise<Map<K, V>>,
     private readonly limits: ReadBatchLimits,
+    private readonly onSend: (size: number) => void = () => undefined,
   ) {}
 
   /** Reads waiting for a statement (not yet sent). */
@@ -59,6 +60,7 @@ export class ReadBatcher<K, V> {
     this.inFlight++;
     if (this.sizes.length >= 10_000) this.sizes.length = 0;
     this.sizes.push(batch.length);
+    this.onSend(batch.length);
     try {
       const found = await this.readMany([...new Set(batch.map((waiter) => waiter.key))]);
       for (const waiter of batch) waiter.resolve(found.get(waiter.key));

@@ -1,4 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { AuthMetrics, NOOP_AUTH_METRICS } from '../metrics/auth-metrics.js';
 import type pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
@@ -85,11 +86,18 @@ export class SessionRepository {
   constructor(
     @Inject(AUTH_DATA_SOURCE) private readonly db: DataSource,
     @Inject(AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,
+    @Optional() @Inject(AuthMetrics) metrics: AuthMetrics = NOOP_AUTH_METRICS,
   ) {
     this.sql = sessionSql(dataSourceSchema(db));
     this.names = new Map(Object.entries(this.sql).map(([name, text]) => [text, name]));
     // Shared by every request's view of this repository (withDeadline); its statements run on the module's timeout.
-    this.sessionReads = options.batchReads && new ReadBatcher((ids) => this.findSessions(ids), options.batchReads);
+    this.sessionReads =
+      options.batchReads &&
+      new ReadBatcher(
+        (ids) => this.findSessions(ids),
+        options.batchReads,
+        (size) => metrics.readBatch('session', size),
+      );
   }
 
   /** This repository with every statement within what is left of `deadline`. */

@@ -1,4 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { AuthMetrics, NOOP_AUTH_METRICS } from '../metrics/auth-metrics.js';
 import {
   type RevocableTokenType,
   RevokeReason,
@@ -79,6 +80,7 @@ export class SessionService {
     private readonly tokens: AccessTokenService,
     private readonly events: AuthEventPublisher,
     private readonly cache: RevocationCache,
+    @Optional() @Inject(AuthMetrics) metrics: AuthMetrics = NOOP_AUTH_METRICS,
   ) {
     this.successorKey = refreshSuccessorKey(options.signing);
     this.verifyAccessToken = accessTokenVerifier(options);
@@ -88,6 +90,7 @@ export class SessionService {
         ? new ReadBatcher(
             async (ids) => new Map((await store.findUsers!(ids)).map((user) => [user.id, user])),
             options.batchReads,
+            (size) => metrics.readBatch('user', size),
           )
         : null;
   }

@@ -1,10 +1,10 @@
-import { createSecretKey } from 'node:crypto';
+import { createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
 import { Controller, Get, Inject, Injectable, ParseIntPipe, Query, Req, UseGuards } from '@nestjs/common';
 import { AuthGuard, PassportStrategy } from '@nestjs/passport';
 import { DataSource } from 'typeorm';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { ConfigService } from '@nestjs/config';
-import { DEMO_TOKEN_CLAIMS, type DemoConfig } from '../demo.config.js';
+import { DEMO_TOKEN_CLAIMS, demoSigning, type DemoConfig } from '../demo.config.js';
 
 /**
  * What a plain passport-jwt guard costs: the same signature and claim checks as JwtGuard, no session
@@ -16,9 +16,9 @@ class StatelessJwtStrategy extends PassportStrategy(Strategy, 'bench-stateless-j
   constructor(@Inject(ConfigService) settings: ConfigService<DemoConfig, true>) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      // The same key object as JwtGuard's, so the two differ only by the session check.
-      secretOrKey: createSecretKey(Buffer.from(settings.get('jwtSecret', { infer: true }))) as unknown as string,
-      algorithms: ['HS256'],
+      // The same kind of key object as JwtGuard's, so the two differ only by the session check.
+      secretOrKey: verificationKeyOf(settings) as unknown as string,
+      algorithms: [settings.get('jwtAlgorithm', { infer: true })],
       issuer: DEMO_TOKEN_CLAIMS.issuer,
       audience: DEMO_TOKEN_CLAIMS.audience,
     });
@@ -27,6 +27,18 @@ class StatelessJwtStrategy extends PassportStrategy(Strategy, 'bench-stateless-j
   validate(payload: { sub: string; sid: string }) {
     return { userId: payload.sub, sessionId: payload.sid };
   }
+}
+
+function verificationKeyOf(settings: ConfigService<DemoConfig, true>): KeyObject {
+  const signing = demoSigning({
+    jwtAlgorithm: settings.get('jwtAlgorithm', { infer: true }),
+    jwtSecret: settings.get('jwtSecret', { infer: true }),
+    jwtPrivateKey: settings.get('jwtPrivateKey', { infer: true }),
+    jwtPublicKey: settings.get('jwtPublicKey', { infer: true }),
+  });
+  return signing.algorithm === 'HS256'
+    ? createSecretKey(Buffer.from(signing.secret))
+    : createPublicKey(signing.publicKey);
 }
 
 const SLOWEST_MS = 10_000;
