@@ -17,6 +17,7 @@ import os from 'node:os';
 import autocannon from 'autocannon';
 import jwt from 'jsonwebtoken';
 import pg from 'pg';
+import { benchGuards, type GuardBench, type KeyType } from './guards.js';
 import { listenersTable, runListenersBench, type ListenersResult } from './listeners.js';
 import {
   DEMO_EMAIL,
@@ -43,6 +44,8 @@ const AUDIENCE = 'nest-signout-api';
 
 interface Row {
   adapter: Adapter;
+  /** How the access tokens are signed. */
+  key: KeyType;
   scenario: string;
   requestsPerSecond: number;
   p50: number;
@@ -100,9 +103,10 @@ async function load(name: string, options: autocannon.Options): Promise<autocann
 /** Requests per second over the whole run (also right for runs of a fixed number of requests). */
 const perSecond = (result: autocannon.Result) => result.requests.total / result.duration;
 
-function record(adapter: Adapter, scenario: string, result: autocannon.Result): void {
+function record(adapter: Adapter, scenario: string, result: autocannon.Result, key: KeyType = 'HS256'): void {
   rows.push({
     adapter,
+    key,
     scenario,
     requestsPerSecond: Math.round(perSecond(result)),
     p50: result.latency.p50,
@@ -134,21 +138,9 @@ async function benchAdapter(databaseUrl: string, db: pg.Client, adapter: Adapter
     log(`${adapter}, revocation ${mode}`);
     const server = await startServer(databaseUrl, adapter, mode);
     try {
-      const { accessToken, userId } = await login(server.base);
-      const authorization = `Bearer ${accessToken}`;
-      if (mode === 'cached') {
+      const { userId } = await login(server.base);
+      if (mode === 'cached')
         record(adapter, 'GET /ping (no guard)', await load('ping', { url: `${server.base}/ping` }));
-        record(
-          adapter,
-          'stateless passport-jwt guard',
-          await load('stateless', { url: `${server.base}/bench/stateless`, headers: { authorization } }),
-        );
-      }
-      record(
-        adapter,
-        `JwtGuard, ${mode}`,
-        await load(`me ${mode}`, { url: `${server.base}/auth/me`, headers: { authorization } }),
-      );
       const amount = SMOKE ? 500 : 20_000;
       const tokens = await seedSessions(db, userId, amount);
       let next = 0;
@@ -442,26 +434,58 @@ async function explainHotStatements(db: pg.Client): Promise<Record<string, strin
   return plans;
 }
 
-/** Throughput of a scenario over its adapter's baseline scenario, as printed in the table. */
-function ratio(adapter: Adapter, scenario: string, base: string): string {
-  const row = rows.find((r) => r.adapter === adapter && r.scenario === scenario);
-  const baseline = rows.find((r) => r.adapter === adapter && r.scenario === base);
-  return row && baseline ? (row.requestsPerSecond / baseline.requestsPerSecond).toFixed(2) : '';
+/** Throughput of a row over its adapter's baseline scenario (with the same key type when it has one). */
+function ratio(row: Row, base: string, sameKey: boolean): string {
+  const baseline = rows.find(
+    (r) => r.adapter === row.adapter && r.scenario === base && (!sameKey || r.key === row.key),
+  );
+  return baseline ? (row.requestsPerSecond / baseline.requestsPerSecond).toFixed(2) : '';
 }
 
 function table(): string {
   const lines = [
-    '| adapter | scenario | req/s | p50 ms | p99 ms | errors | / stateless | / ping |',
-    '|---|---|---:|---:|---:|---:|---:|---:|',
+    '| adapter | key | scenario | req/s | p50 ms | p99 ms | errors | / stateless | / ping |',
+    '|---|---|---|---:|---:|---:|---:|---:|---:|',
   ];
   for (const row of rows) {
     lines.push(
-      `| ${row.adapter} | ${row.scenario} | ${row.requestsPerSecond} | ${row.p50} | ${row.p99} | ${row.errors} ` +
-        `| ${ratio(row.adapter, row.scenario, 'stateless passport-jwt guard')} ` +
-        `| ${ratio(row.adapter, row.scenario, 'GET /ping (no guard)')} |`,
+      `| ${row.adapter} | ${row.key} | ${row.scenario} | ${row.requestsPerSecond} | ${row.p50} | ${row.p99} ` +
+        `| ${row.errors} | ${ratio(row, 'stateless passport-jwt guard', true)} ` +
+        `| ${ratio(row, 'GET /ping (no guard)', false)} |`,
     );
   }
   return lines.join('\n');
+}
+
+/** The batch sizes the batched rows saw. */
+function batchTable(): string {
+  const lines = [
+    '| adapter | key | scenario | reads of | statements | keys per statement |',
+    '|---|---|---|---|---:|---:|',
+  ];
+  for (const b of guardBench.batches)
+    lines.push(`| ${b.adapter} | ${b.key} | ${b.scenario} | ${b.kind} | ${b.statements} | ${b.mean} |`);
+  return lines.join('\n');
+}
+
+const guardBench: GuardBench = {
+  connections: CONNECTIONS,
+  load,
+  record: (adapter, key, scenario, result) => record(adapter, scenario, result, key),
+  batches: [],
+  log,
+};
+
+/** The guard's variants: Fastify with HS256 and RS256 keys, Express with HS256. */
+async function benchAllGuards(databaseUrl: string, db: pg.Client): Promise<void> {
+  for (const [adapter, key] of [
+    ['fastify', 'HS256'],
+    ['fastify', 'RS256'],
+    ['express', 'HS256'],
+  ] as const) {
+    log(`${adapter}, ${key}: guards`);
+    await benchGuards(guardBench, databaseUrl, db, adapter, key);
+  }
 }
 
 /** The NOTIFY fan-out on a database of its own, its table printed; the full run also writes its results file. */
@@ -517,6 +541,7 @@ async function main(): Promise<void> {
     } = await db.query<{ server_version: string }>('SHOW server_version');
     if (!SCALE_ONLY)
       for (const adapter of ['fastify', 'express'] as const) await benchAdapter(database.url, db, adapter);
+    if (!SCALE_ONLY) await benchAllGuards(database.url, db);
     const propagation = SCALE_ONLY ? null : await benchPropagation(database.url, db);
     const streamDelay = SCALE_ONLY ? null : await benchStreamDelay(database.url, db);
     const scale = SCALE ? await benchScale(database.url, db) : null;
@@ -534,6 +559,7 @@ async function main(): Promise<void> {
       durationSeconds: DURATION,
       machine,
       rows,
+      batches: guardBench.batches,
       propagation,
       streamDelay,
       scale,
@@ -543,7 +569,8 @@ async function main(): Promise<void> {
       writeFileSync(SMOKE ? 'bench/results.smoke.json' : 'bench/results.json', `${JSON.stringify(results, null, 2)}\n`);
     if (propagation) {
       process.stdout.write(
-        `\n${table()}\n\nRevocation propagation to another instance: p50 ${propagation.p50} ms, ` +
+        `\n${table()}\n\nBatched reads:\n${batchTable()}\n\n` +
+          `Revocation propagation to another instance: p50 ${propagation.p50} ms, ` +
           `p99 ${propagation.p99} ms, max ${propagation.max} ms (${propagation.samples} logouts)\n`,
       );
     }

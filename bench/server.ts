@@ -69,7 +69,7 @@ export async function startServer(
   databaseUrl: string,
   adapter: Adapter,
   mode: Mode,
-  options: { memoryProbe?: boolean } = {},
+  options: { memoryProbe?: boolean; env?: Record<string, string> } = {},
 ): Promise<Server> {
   const port = await freePort();
   const probe = options.memoryProbe ? ['--expose-gc', '--import', './dist/bench/memory-probe.js'] : [];
@@ -87,6 +87,9 @@ export async function startServer(
       JWT_SECRET: SECRET,
       DEMO_USER_EMAIL: DEMO_EMAIL,
       DEMO_USER_PASSWORD: DEMO_PASSWORD,
+      // The module's default; the rows that read batch sizes turn them on.
+      METRICS: 'false',
+      ...options.env,
     },
     stdio: options.memoryProbe ? ['ignore', 'ignore', 'pipe', 'ipc'] : ['ignore', 'ignore', 'pipe'],
   });

@@ -181,7 +181,7 @@ describe.each(ADAPTERS)('JWT attacks against an RS256 host app (%s)', (adapter) 
       await genuine(victim);
     });
 
-    it("a remembered token's header and payload with another signature, or one character changed: refused", async () => {
+    it("a remembered token's header and payload with another signature, or a character changed: refused", async () => {
       const victim = await signIn(`u-${randomUUID()}`);
       const token = await genuine(victim);
       const [header, payload] = token.split('.');
