@@ -44,12 +44,13 @@ async function serves(app: INestApplication): Promise<void> {
 
 const migrationRows = (db: TestDatabase) =>
   db.query<{ name: string; runs: number }>(
-    'SELECT name, count(*)::int AS runs FROM migrations GROUP BY name ORDER BY name',
+    'SELECT name, count(*)::int AS runs FROM migrations GROUP BY name ORDER BY name COLLATE "C"',
   );
 const everyMigrationOnce = () =>
   demoMigrations
     .map((migration) => ({ name: migration.name, runs: 1 }))
-    .toSorted((a, b) => a.name.localeCompare(b.name));
+    // Code-unit order, as PostgreSQL's "C" collation sorts.
+    .toSorted((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 const advisoryLocks = (db: TestDatabase) =>
   db.query(
     `SELECT pid FROM pg_locks
