@@ -116,7 +116,7 @@ export class DemoAuthController {
     @Req() request: SignInRequest & { headers: Record<string, string | string[] | undefined> },
     @Res({ passthrough: true }) response: unknown,
   ) {
-    // Read from the request, not declared as a parameter: a browser cannot set it, and the document must not ask for it.
+    // From the request, not a declared header: browsers cannot set it, and the document must not ask for it.
     const userAgent = request.headers['user-agent'];
     // Before the password is checked: an account in back-off answers 429 even to the right password.
     await this.throttle.assertMayTry(body.email, request);
