@@ -12,3 +12,5 @@ export {
 } from '../../src/auth/revocation/revocation-protocol.js';
 export { SESSION_CLEANUP_JOB } from '../../src/auth/sessions/session-cleanup.service.js';
 export { sessionSql } from '../../src/auth/sessions/session.sql.js';
+export { AUTH_MOUNTED_ROUTES } from '../../src/auth/http/mounted-routes.js';
+export { defaultRoutePath, type MountedRoute } from '../../src/auth/routes/route-table.js';
