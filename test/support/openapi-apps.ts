@@ -12,8 +12,8 @@ export interface MountedOperation {
 export interface RecordedApp {
   /** The demo app: its own routes are in the document too, at their paths. */
   demo: boolean;
-  /** The module's routes where this app mounts them (a prefix, a moved path). */
-  operations: MountedOperation[];
+  /** The module's routes where this app mounts them (a prefix, a moved path); unknown for a demo process. */
+  operations?: MountedOperation[];
 }
 
 const APPS = Symbol.for('nest-signout:openapi-apps');
@@ -56,5 +56,5 @@ export const urlKey = (url: string): string => `port:${new URL(url).port}`;
 
 /** The demo as its own process, listening on `port`: its routes at the document's paths. */
 export function recordDemoPort(port: number): void {
-  recordedApps().set(`port:${port}`, { demo: true, operations: [] });
+  recordedApps().set(`port:${port}`, { demo: true });
 }

@@ -90,11 +90,13 @@ function templatesOf(document: OpenApiDocument): Template[] {
 function operationPathOf({ app, method, path }: Pending, templates: Template[]): string | undefined {
   const matches = (candidate: { method: string; pattern: RegExp }) =>
     candidate.method === method && candidate.pattern.test(path);
-  const mounted = app?.operations.find(matches);
+  const mounted = app?.operations?.find(matches);
   if (mounted) return mounted.operationPath;
-  // The demo's own routes, and the module's where an app the recorder does not know mounts them by default.
   if (app && !app.demo) return undefined;
-  return templates.find((template) => (app?.demo || template.module) && matches(template))?.operationPath;
+  // The demo's own routes; the module's where the recorder cannot see where they are mounted (a demo process, an
+  // app it was not told about), at their default paths.
+  const candidate = (template: Template) => (template.module ? !app?.operations : Boolean(app?.demo));
+  return templates.find((template) => candidate(template) && matches(template))?.operationPath;
 }
 
 afterAll(async () => {

@@ -68,3 +68,18 @@ export const OAUTH_ERROR_SCHEMA: SchemaObject = {
     error_description: { type: 'string', description: 'What went wrong, for the developer.' },
   },
 };
+
+/**
+ * Fastify's router's own 400 (`FST_ERR_BAD_URL`) for a path parameter whose percent-encoding is not UTF-8: it answers
+ * before any route runs, so no mapper sees it.
+ */
+export const ROUTER_ERROR_SCHEMA: SchemaObject = {
+  type: 'object',
+  required: ['statusCode', 'error', 'message'],
+  properties: {
+    statusCode: { type: 'integer' },
+    code: { type: 'string' },
+    error: { type: 'string' },
+    message: { type: 'string' },
+  },
+};

@@ -13,6 +13,7 @@ import {
 } from '@nestjs/swagger';
 import type { AuthErrorKind } from '../errors/auth.errors.js';
 import type { ErrorMapper } from './error-response.js';
+import { ROUTER_ERROR_SCHEMA } from './openapi-schemas.js';
 import { EVERY_ROUTE_RAISES, EXAMPLE_ERRORS, GUARD_RAISES, STATUS_DESCRIPTIONS } from './openapi-errors.js';
 
 /** Name of the bearer security scheme the documented routes use; documentAuthRoutes declares it. */
@@ -113,8 +114,23 @@ function responsesOf({ guarded, errorSchema, raises = [], answers }: AuthRouteDo
   return responses;
 }
 
-/** Writes the OpenAPI responses of a controller's documented handlers, each error's example produced by `mapper`. */
-export function documentAnswers(controller: Type, mapper: ErrorMapper): void {
+/** A 400 of a route with path parameters: its mapper's, or the router's own for a path it cannot decode. */
+function withRouterRefusal(response: ApiResponseOptions): ApiResponseOptions {
+  const content = (response as { content?: Record<string, { schema: SchemaObject; example: unknown }> }).content;
+  const json = content?.['application/json'];
+  if (!json) return response;
+  return {
+    ...response,
+    description: `${response.description} Fastify's router answers a path parameter that is not UTF-8 in its own body.`,
+    content: { 'application/json': { ...json, schema: { anyOf: [json.schema, ROUTER_ERROR_SCHEMA] } } },
+  };
+}
+
+/**
+ * Writes the OpenAPI responses of a controller's documented handlers, each error's example produced by `mapper`.
+ * `pathParameters`: the route's path has parameters, which a router may refuse before the route runs.
+ */
+export function documentAnswers(controller: Type, mapper: ErrorMapper, { pathParameters = false } = {}): void {
   for (const key of Object.getOwnPropertyNames(controller.prototype)) {
     const descriptor = Object.getOwnPropertyDescriptor(controller.prototype, key);
     const documented: AuthRouteDocumentation | undefined =
@@ -122,8 +138,10 @@ export function documentAnswers(controller: Type, mapper: ErrorMapper): void {
         ? Reflect.getMetadata(DOCUMENTED_ROUTE, descriptor.value)
         : undefined;
     if (!documented || !descriptor) continue;
-    for (const [status, response] of responsesOf(documented, mapper))
-      ApiResponse({ ...response, status })(controller.prototype, key, descriptor);
+    for (const [status, response] of responsesOf(documented, mapper)) {
+      const answer = status === 400 && pathParameters ? withRouterRefusal(response) : response;
+      ApiResponse({ ...answer, status })(controller.prototype, key, descriptor);
+    }
     // Any other status (none is expected) comes in the same body as the route's errors.
     const unexpected = mapper(new Error('unexpected'), EXAMPLE_OPTIONS).body;
     ApiResponse({
