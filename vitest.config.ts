@@ -17,6 +17,8 @@ export default defineConfig({
   plugins: [swc.vite({ module: { type: 'es6' } })],
   test: {
     globalSetup: ['test/support/global-setup.ts'],
+    // Every response a suite receives through supertest is checked against the OpenAPI document.
+    setupFiles: ['test/support/openapi-recorder.ts'],
     // Most of a test's time is spent waiting on PostgreSQL, child processes and npm: more files than cores at once.
     maxWorkers: 3,
     testTimeout: 30_000,

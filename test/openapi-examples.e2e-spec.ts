@@ -17,6 +17,8 @@ type Situation =
   | 'foreignDevice'
   | 'brokenJson'
   | 'unknownField'
+  | 'tooLarge'
+  | 'notJson'
   | 'internal';
 
 /** A real request to `path` in the given situation. */
@@ -45,6 +47,13 @@ async function answer(app: INestApplication, db: TestDatabase, path: string, sit
       return post().set('Authorization', user.bearer).set('Content-Type', 'application/json').send('{"broken');
     case 'unknownField':
       return post().set('Authorization', user.bearer).send({ field: 1 });
+    case 'tooLarge':
+      return post()
+        .set('Authorization', user.bearer)
+        .set('Content-Type', 'application/json')
+        .send(JSON.stringify({ field: 'x'.repeat(2 * 1024 * 1024) }));
+    case 'notJson':
+      return post().set('Authorization', user.bearer).set('Content-Type', 'text/plain').send('logout please');
     case 'internal': {
       const restore = await breakSessionWrites(db);
       try {
@@ -78,6 +87,8 @@ describe.each(ADAPTERS)('OpenAPI examples of the logout routes over %s', (adapte
       '401': 'noToken',
       '403': 'disabled',
       '404': 'deletedUser',
+      '413': 'tooLarge',
+      '415': 'notJson',
       '500': 'internal',
     },
     '/auth/logout': {
@@ -85,15 +96,28 @@ describe.each(ADAPTERS)('OpenAPI examples of the logout routes over %s', (adapte
       '401': 'noToken',
       '403': 'disabled',
       '404': 'deletedUser',
+      '413': 'tooLarge',
+      '415': 'notJson',
       '422': 'unknownField',
     },
     '/auth/api/v1/authentication-management/logout': {
+      '400': 'brokenJson',
       '401': 'noToken',
       '404': 'deletedUser',
+      '413': 'tooLarge',
+      '415': 'notJson',
       '422': 'badSignature',
       '500': 'internal',
     },
-    '/v3/logout': { '401': 'badToken', '403': 'disabled', '404': 'deletedUser', '500': 'internal' },
+    '/v3/logout': {
+      '400': 'brokenJson',
+      '401': 'badToken',
+      '403': 'disabled',
+      '404': 'deletedUser',
+      '413': 'tooLarge',
+      '415': 'notJson',
+      '500': 'internal',
+    },
   };
 
   it.each(

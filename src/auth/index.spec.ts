@@ -10,9 +10,11 @@ import type {
 
 /** The public API, as values a host can import. Widening it is a conscious act: add the name here too. */
 const PUBLIC_VALUES = [
+  'AUTH_COOKIE_SECURITY_SCHEME',
   'AUTH_SECURITY_SCHEME',
   'AdminRequiredError',
   'AllowRawAuthorization',
+  'ApiNoAuth',
   'AuthCookieService',
   'AuthCors',
   'AuthDevice',
@@ -26,9 +28,11 @@ const PUBLIC_VALUES = [
   'CurrentSession',
   'DEFAULT_MIGRATION_LOCK_KEY',
   'DatabaseUnavailableError',
+  'GENERIC_ERROR_SCHEMA',
   'InvalidRefreshTokenError',
   'InvalidTokenError',
   'IsStorableText',
+  'IssuedTokensResponse',
   'JwtGuard',
   'MalformedRequestError',
   'MalformedTokenError',
@@ -65,6 +69,7 @@ const PUBLIC_VALUES = [
   'UserNotFoundError',
   'allowAllUserStore',
   'authMigrations',
+  'documentAuthRoutes',
   'mapFibError',
   'mapGenericError',
   'mapGuardErrorToGeneric',

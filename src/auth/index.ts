@@ -116,8 +116,18 @@ export { mapV3Error, type V3ErrorBody } from './routes/specs/v3/v3-error.mapper.
 export { mapOAuthError, type OAuthErrorBody } from './routes/specs/oauth/oauth-error.mapper.js';
 /** What a mapper is, takes and returns (for a custom `guardErrorMapper`). */
 export type { ErrorMapper, ErrorMapperOptions, ErrorResponse } from './http/error-response.js';
-/** Name of the bearer security scheme the routes' OpenAPI operations use; declare it in the host's document. */
+/** Name of the bearer security scheme of the routes' OpenAPI operations (documentAuthRoutes declares it). */
 export { AUTH_SECURITY_SCHEME } from './http/openapi.js';
+/** Marks a host's route as public in the OpenAPI document (`security: []` once documentAuthRoutes has run). */
+export { ApiNoAuth } from './http/openapi.js';
+/** Name of the access cookie's security scheme, declared in cookie mode. */
+export { AUTH_COOKIE_SECURITY_SCHEME } from './http/openapi-document.js';
+/** Completes the host's OpenAPI document: security schemes (cookie mode included), `security: []` on public routes. */
+export { documentAuthRoutes } from './http/openapi-document.js';
+/** The generic error body's schema, for a host documenting its own routes behind JwtGuard. */
+export { GENERIC_SCHEMA as GENERIC_ERROR_SCHEMA } from './http/openapi-schemas.js';
+/** The body of a new token pair (`AuthCookieService.issueTokens`), for a host documenting its sign-in. */
+export { IssuedTokensResponse } from './routes/responses/session-responses.js';
 /** The module's TypeORM migrations, in order: add them to the host's `migrations`. */
 export { authMigrations } from '../../migrations/index.js';
 /** Migrations under a PostgreSQL advisory lock, for instances that start together (instead of `migrationsRun`). */

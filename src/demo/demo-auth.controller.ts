@@ -3,7 +3,6 @@ import {
   Controller,
   Get,
   Header,
-  Headers,
   HttpCode,
   Ip,
   Post,
@@ -14,11 +13,24 @@ import {
   UseGuards,
   type MessageEvent,
 } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { catchError, map, of, throwError, type Observable } from 'rxjs';
 import {
   AuthCookieService,
+  ApiNoAuth,
+  AUTH_SECURITY_SCHEME,
   AuthRateLimitGuard,
   CurrentSession,
+  GENERIC_ERROR_SCHEMA,
+  IssuedTokensResponse,
   JwtGuard,
   RevocationStream,
   RevocationStreamInterruptedError,
@@ -27,6 +39,14 @@ import {
   type AuthenticatedSession,
   type SignInRequest,
 } from '../auth/index.js';
+import {
+  ApiBodyAnswers,
+  ApiDemoDefault,
+  ApiGuardAnswers,
+  ApiRateLimitAnswer,
+  jsonBody,
+  SESSION_LIMIT_ANSWER,
+} from './demo-openapi.js';
 import { LoginValidationPipe } from './login-validation.pipe.js';
 import { LoginDto } from './login.dto.js';
 import { DemoUsersService } from './users/demo-users.service.js';
@@ -37,7 +57,27 @@ const loginValidation = new LoginValidationPipe();
 export const STREAM_INTERRUPTED: MessageEvent = { type: 'interrupted', data: { code: 'STREAM_INTERRUPTED' } };
 
 /** The demo's own routes: sign in with email and password, see who you are, and follow your sessions' ends. */
+const ME_SCHEMA = {
+  type: 'object',
+  required: ['userId', 'sessionId', 'deviceId'],
+  properties: {
+    userId: { type: 'string' },
+    sessionId: { type: 'string', format: 'uuid' },
+    deviceId: { type: 'string', nullable: true },
+  },
+};
+
+const ME_EXAMPLE = { userId: 'user-1', sessionId: '0b7e3f4c-2a8d-4d1e-9c55-3f6a1b2c3d4e', deviceId: 'phone-1' };
+
+const INVALID_CREDENTIALS = {
+  message: 'Unauthorized',
+  description: 'Invalid email or password',
+  code: 'INVALID_CREDENTIALS',
+};
+
 @Controller('auth')
+@ApiTags('demo')
+@ApiDemoDefault()
 export class DemoAuthController {
   constructor(
     private readonly users: DemoUsersService,
@@ -51,23 +91,39 @@ export class DemoAuthController {
   @UseGuards(AuthRateLimitGuard)
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
+  @ApiOperation({ operationId: 'login', summary: 'Sign in with email and password' })
+  @ApiNoAuth()
+  @ApiBody({ type: LoginDto })
+  @ApiOkResponse({
+    description: 'A new session: its token pair (in cookie mode, in the cookies)',
+    type: IssuedTokensResponse,
+  })
+  @ApiBodyAnswers()
+  @ApiResponse({
+    status: 401,
+    description: 'Wrong email or password, or a disabled account',
+    content: jsonBody(GENERIC_ERROR_SCHEMA, INVALID_CREDENTIALS),
+  })
+  @ApiResponse({
+    status: 403,
+    description: 'The account holds as many sessions as it may',
+    content: SESSION_LIMIT_ANSWER,
+  })
+  @ApiRateLimitAnswer()
   async login(
     @Body(loginValidation) body: LoginDto,
     @Ip() ip: string,
-    @Req() request: SignInRequest,
+    @Req() request: SignInRequest & { headers: Record<string, string | string[] | undefined> },
     @Res({ passthrough: true }) response: unknown,
-    @Headers('user-agent') userAgent?: string,
   ) {
+    // From the request, not a declared header: browsers cannot set it, and the document must not ask for it.
+    const userAgent = request.headers['user-agent'];
     // Before the password is checked: an account in back-off answers 429 even to the right password.
     await this.throttle.assertMayTry(body.email, request);
     const user = await this.users.verifyCredentials(body.email, body.password);
     if (!user || user.disabled) {
       await this.throttle.recordFailure(body.email, request);
-      throw new UnauthorizedException({
-        message: 'Unauthorized',
-        description: 'Invalid email or password',
-        code: 'INVALID_CREDENTIALS',
-      });
+      throw new UnauthorizedException(INVALID_CREDENTIALS);
     }
     await this.throttle.recordSuccess(body.email);
     const session = await this.sessions.createSession({
@@ -76,7 +132,7 @@ export class DemoAuthController {
       deviceName: body.deviceName,
       pushToken: body.pushToken,
       ip,
-      userAgent,
+      userAgent: typeof userAgent === 'string' ? userAgent : undefined,
       rememberMe: body.rememberMe,
     });
     // In cookie mode the tokens go to the browser as HttpOnly cookies, not to page script.
@@ -86,6 +142,10 @@ export class DemoAuthController {
   @Get('me')
   @Header('Cache-Control', 'no-store')
   @UseGuards(JwtGuard)
+  @ApiOperation({ operationId: 'getCurrentSession', summary: 'Who the access token belongs to' })
+  @ApiBearerAuth(AUTH_SECURITY_SCHEME)
+  @ApiOkResponse({ description: 'The caller', content: jsonBody(ME_SCHEMA, ME_EXAMPLE) })
+  @ApiGuardAnswers()
   me(@CurrentSession() session: AuthenticatedSession) {
     return { userId: session.userId, sessionId: session.sessionId, deviceId: session.deviceId };
   }
@@ -98,6 +158,17 @@ export class DemoAuthController {
    */
   @Sse('sessions/events')
   @UseGuards(JwtGuard)
+  @ApiOperation({
+    operationId: 'followSessionEvents',
+    summary: "Follow the ends of the caller's sessions (server-sent events)",
+  })
+  @ApiBearerAuth(AUTH_SECURITY_SCHEME)
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({
+    description: "One `data:` event per ended session (`current: true` for the caller's own), or `interrupted`",
+    content: { 'text/event-stream': { schema: { type: 'string' } } },
+  })
+  @ApiGuardAnswers()
   sessionEvents(@CurrentSession() session: AuthenticatedSession): Observable<MessageEvent> {
     return this.revocations.sessionEvents(session).pipe(
       map(({ endsSession, ...event }) => ({ data: { ...event, current: endsSession } })),

@@ -1,7 +1,10 @@
 import { Body, Controller, Header, HttpCode, Post, Req, UnauthorizedException, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
+  AUTH_SECURITY_SCHEME,
   AuthRateLimitGuard,
   CurrentSession,
+  GENERIC_ERROR_SCHEMA,
   JwtGuard,
   SessionService,
   SignInThrottle,
@@ -9,10 +12,26 @@ import {
   type SignInRequest,
 } from '../auth/index.js';
 import { ChangePasswordDto } from './change-password.dto.js';
+import { ApiBodyAnswers, ApiDemoDefault, ApiGuardAnswers, ApiRateLimitAnswer, jsonBody } from './demo-openapi.js';
 import { LoginValidationPipe } from './login-validation.pipe.js';
 import { DemoUsersService } from './users/demo-users.service.js';
 
 const validation = new LoginValidationPipe();
+
+const WRONG_PASSWORD = {
+  message: 'Unauthorized',
+  description: 'The current password is wrong',
+  code: 'INVALID_CREDENTIALS',
+};
+
+const CHANGED_SCHEMA = {
+  type: 'object',
+  required: ['message', 'endedSessions'],
+  properties: {
+    message: { type: 'string' },
+    endedSessions: { type: 'integer', minimum: 0, description: 'How many other sessions ended.' },
+  },
+};
 
 /**
  * The "password changed" recipe: the current password proves the user (a wrong one counts as a failed sign-in), the
@@ -20,6 +39,7 @@ const validation = new LoginValidationPipe();
  * authenticated.
  */
 @Controller('auth')
+@ApiTags('demo')
 export class DemoPasswordController {
   constructor(
     private readonly users: DemoUsersService,
@@ -31,6 +51,22 @@ export class DemoPasswordController {
   @UseGuards(AuthRateLimitGuard, JwtGuard)
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
+  @ApiOperation({ operationId: 'changePassword', summary: 'Change the password; every other session ends' })
+  @ApiBearerAuth(AUTH_SECURITY_SCHEME)
+  @ApiBody({ type: ChangePasswordDto })
+  @ApiOkResponse({
+    description: 'Changed; the other sessions ended (`credentials_changed`)',
+    content: jsonBody(CHANGED_SCHEMA, { message: 'Password changed', endedSessions: 2 }),
+  })
+  @ApiBodyAnswers()
+  @ApiResponse({
+    status: 401,
+    description: 'The current password is wrong, or the token is not live',
+    content: jsonBody(GENERIC_ERROR_SCHEMA, WRONG_PASSWORD),
+  })
+  @ApiGuardAnswers()
+  @ApiRateLimitAnswer()
+  @ApiDemoDefault()
   async changePassword(
     @CurrentSession() session: AuthenticatedSession,
     @Body(validation) body: ChangePasswordDto,
@@ -41,11 +77,7 @@ export class DemoPasswordController {
     const user = email ? await this.users.verifyCredentials(email, body.currentPassword) : null;
     if (!email || !user || user.id !== session.userId) {
       await this.throttle.recordFailure(email ?? session.userId, request);
-      throw new UnauthorizedException({
-        message: 'Unauthorized',
-        description: 'The current password is wrong',
-        code: 'INVALID_CREDENTIALS',
-      });
+      throw new UnauthorizedException(WRONG_PASSWORD);
     }
     await this.throttle.recordSuccess(email);
     await this.users.upsertUser(email, body.newPassword);

@@ -1,7 +1,7 @@
 import { BadRequestException, ValidationPipe, type ArgumentMetadata } from '@nestjs/common';
 
 /** The generic spec's 400 body, as the module's own routes answer it. */
-const INVALID_INPUT = {
+export const INVALID_INPUT = {
   message: 'Invalid input data',
   description: 'The request data did not pass validation',
   code: 'INVALID_INPUT',

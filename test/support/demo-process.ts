@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { demoEnvironmentVariables } from '../../src/demo/demo-environment.js';
+import { recordDemoPort } from './openapi-apps.js';
 
 /** What `npm start` runs; global-setup builds it before the run. */
 const MAIN = resolve('dist/src/main.js');
@@ -88,7 +89,12 @@ export function spawnDemo(env: Record<string, string>): DemoProcess {
     errors: () => stripColours(errors),
     exited,
     waitFor,
-    listening: async (timeoutMs) => Number((await waitFor(/Listening on http:\/\/localhost:(\d+)/, timeoutMs))[1]),
+    listening: async (timeoutMs) => {
+      const port = Number((await waitFor(/Listening on http:\/\/localhost:(\d+)/, timeoutMs))[1]);
+      // Its answers are checked against the OpenAPI document (openapi-recorder.ts).
+      recordDemoPort(port);
+      return port;
+    },
     workDir,
     dispose: async () => {
       if (child.exitCode === null && child.signalCode === null) {

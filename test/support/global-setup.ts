@@ -29,6 +29,9 @@ export function withDatabase(url: string, database: string): string {
   return parsed.toString();
 }
 
+/** Where the run keeps the OpenAPI document that responses are checked against (openapi-document.ts writes it). */
+export const validationDocumentPath = (runPrefix: string): string => join(tmpdir(), `${runPrefix}-openapi.json`);
+
 /**
  * `npm run build` once for the run: the tests that start the demo as its own process, or pack the
  * library as a user installs it, run what the build produced (`dist/`).
@@ -124,6 +127,7 @@ async function prepareRun(): Promise<RunContext> {
     await admin.end();
     await embedded?.stop();
     if (embeddedDir) rmSync(embeddedDir, { recursive: true, force: true });
+    rmSync(validationDocumentPath(runPrefix), { force: true });
   };
   return { adminUrl, templateDatabase, runPrefix, redisUrl: await reachableRedis(), teardown };
 }

@@ -5,6 +5,7 @@ import { Test, type TestingModuleBuilder } from '@nestjs/testing';
 import { afterAll, beforeAll } from 'vitest';
 import { HostModule, type HostModuleOptions } from '../apps/host.module.js';
 import type { Adapter } from './constants.js';
+import { recordApp } from './openapi-apps.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 export interface HostAppOptions {
@@ -56,6 +57,8 @@ export async function startHost(
     await app.close();
     throw error;
   }
+  // Its module routes' answers are checked against the OpenAPI document (openapi-recorder.ts).
+  recordApp(app, { prefix });
   return app;
 }
 

@@ -14,3 +14,5 @@ export { SessionRepository } from '../../src/auth/sessions/session.repository.js
 export { SESSION_CLEANUP_JOB } from '../../src/auth/sessions/session-cleanup.service.js';
 export { sessionSql } from '../../src/auth/sessions/session.sql.js';
 export { PROM_CLIENT_LOADER } from '../../src/auth/metrics/auth-metrics.provider.js';
+export { AUTH_MOUNTED_ROUTES } from '../../src/auth/http/mounted-routes.js';
+export { defaultRoutePath, type MountedRoute } from '../../src/auth/routes/route-table.js';

@@ -3,6 +3,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { createDemoApp } from '../../src/demo/create-demo-app.js';
 import { validateDemoEnvironment } from '../../src/demo/demo-environment.js';
 import { toDemoConfig, type DemoConfig } from '../../src/demo/demo.config.js';
+import { recordApp } from './openapi-apps.js';
 import { DEMO_EMAIL, DEMO_PASSWORD, TEST_SECRET, type Adapter } from './constants.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
@@ -12,13 +13,13 @@ export { ADAPTERS, DEMO_EMAIL, DEMO_PASSWORD, TEST_SECRET, type Adapter } from '
  * The demo app on a test database, initialised but not listening: supertest drives its HTTP server.
  * For the demo's own suites only; the library's suites run on the test host (./host.ts).
  */
-export function createTestApp(
+export async function createTestApp(
   databaseUrl: string,
   adapter: Adapter,
   overrides: Partial<DemoConfig> = {},
   logger?: LoggerService,
 ): Promise<INestApplication> {
-  return createDemoApp(
+  const app = await createDemoApp(
     {
       // The demo's own defaults (an empty environment), then what the suites need.
       ...toDemoConfig(validateDemoEnvironment({}).environment, databaseUrl),
@@ -33,6 +34,9 @@ export function createTestApp(
     },
     logger ?? (process.env.TEST_APP_LOGS ? ['error', 'warn'] : false),
   );
+  // Its answers are checked against the OpenAPI document (openapi-recorder.ts).
+  recordApp(app, { demo: true });
+  return app;
 }
 
 /**

@@ -1,9 +1,29 @@
 import { applyDecorators, SetMetadata, type Type } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiExtension,
+  ApiExtraModels,
+  ApiOperation,
+  ApiResponse,
+  getSchemaPath,
+  type ApiResponseOptions,
+  type HeadersObject,
+  type ReferenceObject,
+  type SchemaObject,
+} from '@nestjs/swagger';
+import type { AuthErrorKind } from '../errors/auth.errors.js';
 import type { ErrorMapper } from './error-response.js';
+import { ROUTER_ERROR_SCHEMA } from './openapi-schemas.js';
+import { EVERY_ROUTE_RAISES, EXAMPLE_ERRORS, GUARD_RAISES, STATUS_DESCRIPTIONS } from './openapi-errors.js';
 
-/** Name of the bearer security scheme the documented routes use; the host's document declares it. */
+/** Name of the bearer security scheme the documented routes use; documentAuthRoutes declares it. */
 export const AUTH_SECURITY_SCHEME = 'bearer';
+
+/** Marks an operation that takes no access token: documentAuthRoutes gives it `security: []`. */
+export const PUBLIC_OPERATION = 'x-auth-public';
+
+/** An operation that needs no access token (`security: []` in the document, once documentAuthRoutes has run). */
+export const ApiNoAuth = (): MethodDecorator & ClassDecorator => ApiExtension(PUBLIC_OPERATION, true);
 
 /**
  * One documented answer of a route: a success body given as the handler returns it, or the domain error behind an
@@ -14,107 +34,120 @@ export interface DocumentedAnswer {
   description: string;
   /** A success body; absent for an empty body. */
   body?: unknown;
+  /** The success body's schema: a response class (its component) or a schema. */
+  schema?: Type | SchemaObject;
   /** The error that produces this status: its example is what the route's mapper answers for it. */
   error?: Error;
 }
 
-const DOCUMENTED_ANSWERS = Symbol('auth:documented-answers');
-
-interface DocumentedRoute {
-  schema: Record<string, unknown>;
+/** What a module route's operation says: the rest (errors, examples) comes from its mapper. */
+export interface AuthRouteDocumentation {
+  /** A readable, unique operation id (what generated clients name the method). */
+  operationId: string;
+  summary: string;
+  /** The route needs an access token (bearer; in cookie mode, or the access cookie). */
+  guarded: boolean;
+  /** The body of the route's spec's errors. */
+  errorSchema: SchemaObject;
+  /** Error kinds the route's handler raises, beyond those of every route and of the token check. */
+  raises?: readonly AuthErrorKind[];
+  /** The success answers, and errors whose example is a particular one. */
   answers: DocumentedAnswer[];
 }
+
+const DOCUMENTED_ROUTE = Symbol('auth:documented-route');
 
 /** The mapper options examples are rendered with: the defaults. */
 const EXAMPLE_OPTIONS = { systemId: 'core', exposeErrorDetails: false };
 
 /**
- * A documented logout route: tag, summary, bearer security, and every documented status. The
- * examples of its errors are filled in from the route's mapper (see documentAnswers).
+ * A module route's operation: id, summary, security, and every status it can answer. The statuses of its errors and
+ * their examples are filled in from the route's mapper (documentAnswers, called from the route table).
  */
-export function ApiLogoutRoute(
-  summary: string,
-  schema: Record<string, unknown>,
-  answers: DocumentedAnswer[],
-): MethodDecorator {
+export function ApiAuthRoute(documentation: AuthRouteDocumentation): MethodDecorator {
+  const models = documentation.answers.flatMap(({ schema }) => (typeof schema === 'function' ? [schema] : []));
   return applyDecorators(
-    ApiTags('logout'),
-    ApiOperation({ summary }),
-    ApiBearerAuth(AUTH_SECURITY_SCHEME),
-    ApiDocumentedAnswers(schema, answers),
+    ApiOperation({ operationId: documentation.operationId, summary: documentation.summary }),
+    documentation.guarded ? ApiBearerAuth(AUTH_SECURITY_SCHEME) : ApiNoAuth(),
+    ...(models.length ? [ApiExtraModels(...models)] : []),
+    SetMetadata(DOCUMENTED_ROUTE, documentation),
   );
 }
 
-/** Every documented status of a route, its errors' examples filled in from the route's mapper (documentAnswers). */
-export function ApiDocumentedAnswers(schema: Record<string, unknown>, answers: DocumentedAnswer[]): MethodDecorator {
-  const documented: DocumentedRoute = { schema, answers };
-  return SetMetadata(DOCUMENTED_ANSWERS, documented);
+const schemaOf = (schema: Type | SchemaObject): SchemaObject | ReferenceObject =>
+  typeof schema === 'function' ? { $ref: getSchemaPath(schema) } : schema;
+
+const json = (schema: SchemaObject | ReferenceObject, example: unknown) => ({
+  'application/json': { schema, example },
+});
+
+/** The headers an error status carries. */
+function headersOf(status: number, guarded: boolean): HeadersObject | undefined {
+  if (status === 429)
+    return { 'Retry-After': { description: 'Seconds until the client may try again.', schema: { type: 'integer' } } };
+  if (status === 401 && guarded)
+    return {
+      'WWW-Authenticate': {
+        description: '`Bearer` without a token, `Bearer error="invalid_token"` otherwise (RFC 6750 section 3).',
+        schema: { type: 'string' },
+      },
+    };
+  return undefined;
 }
 
-/** Writes the OpenAPI responses of a controller's documented handlers, each error's example produced by `mapper`. */
-export function documentAnswers(controller: Type, mapper: ErrorMapper): void {
+/** The responses of one documented operation, by status: its own answers, then what its mapper answers. */
+function responsesOf({ guarded, errorSchema, raises = [], answers }: AuthRouteDocumentation, mapper: ErrorMapper) {
+  const responses = new Map<number, ApiResponseOptions>();
+  for (const { status, description, body, schema, error } of answers) {
+    const example = error ? mapper(error, EXAMPLE_OPTIONS).body : body;
+    const content = error ? json(errorSchema, example) : schema ? json(schemaOf(schema), example) : undefined;
+    responses.set(status, { description, content, headers: headersOf(status, guarded) });
+  }
+  const kinds = [...(guarded ? GUARD_RAISES : []), ...raises, ...EVERY_ROUTE_RAISES];
+  const errors = [...kinds.map((kind) => EXAMPLE_ERRORS[kind]()), new Error('unexpected')];
+  for (const error of errors) {
+    const { status, body } = mapper(error, EXAMPLE_OPTIONS);
+    if (responses.has(status)) continue;
+    const description = STATUS_DESCRIPTIONS[status] ?? 'Error.';
+    responses.set(status, { description, content: json(errorSchema, body), headers: headersOf(status, guarded) });
+  }
+  return responses;
+}
+
+/** A 400 of a route with path parameters: its mapper's, or the router's own for a path it cannot decode. */
+function withRouterRefusal(response: ApiResponseOptions): ApiResponseOptions {
+  const content = (response as { content?: Record<string, { schema: SchemaObject; example: unknown }> }).content;
+  const json = content?.['application/json'];
+  if (!json) return response;
+  return {
+    ...response,
+    description: `${response.description} Fastify's router answers a path parameter that is not UTF-8 in its own body.`,
+    content: { 'application/json': { ...json, schema: { anyOf: [json.schema, ROUTER_ERROR_SCHEMA] } } },
+  };
+}
+
+/**
+ * Writes the OpenAPI responses of a controller's documented handlers, each error's example produced by `mapper`.
+ * `pathParameters`: the route's path has parameters, which a router may refuse before the route runs.
+ */
+export function documentAnswers(controller: Type, mapper: ErrorMapper, { pathParameters = false } = {}): void {
   for (const key of Object.getOwnPropertyNames(controller.prototype)) {
     const descriptor = Object.getOwnPropertyDescriptor(controller.prototype, key);
-    const documented: DocumentedRoute | undefined =
+    const documented: AuthRouteDocumentation | undefined =
       descriptor && typeof descriptor.value === 'function'
-        ? Reflect.getMetadata(DOCUMENTED_ANSWERS, descriptor.value)
+        ? Reflect.getMetadata(DOCUMENTED_ROUTE, descriptor.value)
         : undefined;
     if (!documented || !descriptor) continue;
-    for (const { status, description, body, error } of documented.answers) {
-      const example = error ? mapper(error, EXAMPLE_OPTIONS).body : body;
-      const content =
-        example === undefined ? undefined : { 'application/json': { schema: documented.schema, example } };
-      ApiResponse({ status, description, content })(controller.prototype, key, descriptor);
+    for (const [status, response] of responsesOf(documented, mapper)) {
+      const answer = status === 400 && pathParameters ? withRouterRefusal(response) : response;
+      ApiResponse({ ...answer, status })(controller.prototype, key, descriptor);
     }
+    // Any other status (none is expected) comes in the same body as the route's errors.
+    const unexpected = mapper(new Error('unexpected'), EXAMPLE_OPTIONS).body;
+    ApiResponse({
+      status: 'default',
+      description: "Any other error, in the route's error body.",
+      content: json(documented.errorSchema, unexpected),
+    })(controller.prototype, key, descriptor);
   }
 }
-
-export const GENERIC_SCHEMA = {
-  type: 'object',
-  required: ['message'],
-  properties: { message: { type: 'string' }, description: { type: 'string' }, code: { type: 'string' } },
-};
-
-export const SIGNOUT_ERROR_SCHEMA = {
-  type: 'object',
-  required: ['error', 'errorId', 'message', 'systemId'],
-  properties: {
-    message: { type: 'string', description: 'Message displayed to the user.' },
-    field: { type: 'string', description: 'Specifies the field in the request that caused the error.' },
-    errorId: { type: 'integer', description: 'Identifier of the error.' },
-    systemId: { type: 'string', description: 'Identifier of the component.' },
-    originalMessage: { type: 'string', description: 'The original error message.' },
-    errorStackTrace: { type: 'string', description: 'The place where the error occurred in the code.' },
-    data: {
-      type: 'object',
-      additionalProperties: { type: 'object' },
-      description: 'Additional data related to the error.',
-    },
-    error: { type: 'string', description: 'Identifier of the error.' },
-  },
-};
-
-export const FIB_SCHEMA = {
-  type: 'object',
-  required: ['status', 'data'],
-  properties: {
-    status: {
-      type: 'object',
-      required: ['code', 'name', 'message'],
-      properties: { code: { type: 'integer', format: 'int32' }, name: { type: 'string' }, message: { type: 'string' } },
-    },
-    data: { type: 'object' },
-  },
-};
-
-export const V3_ERROR_SCHEMA = { type: 'object', required: ['Message'], properties: { Message: { type: 'string' } } };
-
-/** RFC 6749 section 5.2. */
-export const OAUTH_ERROR_SCHEMA = {
-  type: 'object',
-  required: ['error'],
-  properties: {
-    error: { type: 'string', description: 'An RFC 6749 error code, e.g. `invalid_request`.' },
-    error_description: { type: 'string', description: 'What went wrong, for the developer.' },
-  },
-};

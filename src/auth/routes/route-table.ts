@@ -151,7 +151,8 @@ const ROUTE_TABLE = {
 } as const satisfies Record<AuthRouteName, RouteRow>;
 
 // The OpenAPI examples of each route are its own mapper's answers, so they cannot drift from what it sends.
-for (const row of Object.values(ROUTE_TABLE)) documentAnswers(row.controller, row.mapper);
+for (const row of Object.values(ROUTE_TABLE) as RouteRow[])
+  documentAnswers(row.controller, row.mapper, { pathParameters: row.params !== undefined });
 
 /**
  * A route as mounted by one AuthModule: method, path (without the host's prefix; `:name` segments are parameters),

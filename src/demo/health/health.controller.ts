@@ -1,6 +1,40 @@
 import { Controller, Get } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import { RevocationHealthIndicator } from '../../auth/index.js';
+import { ApiNoAuth, RevocationHealthIndicator } from '../../auth/index.js';
+import { ApiUnreadableBodyAnswer } from '../demo-openapi.js';
+
+const STATUS_MAP = { type: 'object', additionalProperties: { type: 'object' } } as const;
+
+/**
+ * Terminus's body, of a 200 and of a 503 alike. Its own documentation (off) leaves `status` optional; it never is.
+ */
+const HEALTH_SCHEMA = {
+  type: 'object',
+  required: ['status'],
+  properties: {
+    status: { type: 'string', enum: ['ok', 'error', 'degraded', 'shutting_down'] },
+    info: STATUS_MAP,
+    error: STATUS_MAP,
+    details: STATUS_MAP,
+  },
+};
+
+const UP = {
+  status: 'ok',
+  info: { database: { status: 'up' }, revocationListener: { status: 'up' } },
+  error: {},
+  details: { database: { status: 'up' }, revocationListener: { status: 'up' } },
+};
+
+const DOWN = {
+  status: 'error',
+  info: { revocationListener: { status: 'up' } },
+  error: { database: { status: 'down', message: 'connection refused' } },
+  details: { database: { status: 'down', message: 'connection refused' }, revocationListener: { status: 'up' } },
+};
+
+const healthBody = (example: unknown) => ({ 'application/json': { schema: HEALTH_SCHEMA, example } });
 
 /** The longest a database ping may take before /health reports the database down. */
 export const DATABASE_PING_TIMEOUT_MS = 1000;
@@ -27,6 +61,8 @@ export function databaseFailure(message: string): string {
  * a liveness probe, the process answers; nothing it depends on is asked. No guard, no rate limit.
  */
 @Controller('health')
+@ApiTags('health')
+@ApiUnreadableBodyAnswer()
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
@@ -35,13 +71,21 @@ export class HealthController {
   ) {}
 
   @Get()
-  @HealthCheck()
+  @HealthCheck({ noCache: true, swaggerDocumentation: false })
+  @ApiOperation({ operationId: 'checkHealth', summary: 'Every indicator (monitoring)' })
+  @ApiNoAuth()
+  @ApiOkResponse({ description: 'Every indicator is up', content: healthBody(UP) })
+  @ApiServiceUnavailableResponse({ description: 'An indicator is down', content: healthBody(DOWN) })
   check() {
     return this.health.check([() => this.pingDatabase(), () => this.revocations.check('revocationListener')]);
   }
 
   @Get('ready')
-  @HealthCheck()
+  @HealthCheck({ noCache: true, swaggerDocumentation: false })
+  @ApiOperation({ operationId: 'checkReadiness', summary: 'Readiness: 503 only when the database is down' })
+  @ApiNoAuth()
+  @ApiOkResponse({ description: 'Ready (`degraded` while the revocation listener is down)', content: healthBody(UP) })
+  @ApiServiceUnavailableResponse({ description: 'The database is down', content: healthBody(DOWN) })
   async ready() {
     const result = await this.health.check([
       () => this.pingDatabase(),
@@ -52,7 +96,11 @@ export class HealthController {
   }
 
   @Get('live')
-  @HealthCheck()
+  @HealthCheck({ noCache: true, swaggerDocumentation: false })
+  @ApiOperation({ operationId: 'checkLiveness', summary: 'Liveness: the process answers' })
+  @ApiNoAuth()
+  @ApiOkResponse({ description: 'The process answers', content: healthBody({ status: 'ok' }) })
+  @ApiServiceUnavailableResponse({ description: 'The app is shutting down', content: healthBody(DOWN) })
   live() {
     return { status: 'ok' as const };
   }

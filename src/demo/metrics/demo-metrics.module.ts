@@ -1,12 +1,14 @@
 import { Controller, Get, Inject, Module, Res } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import { ApiExcludeController } from '@nestjs/swagger';
 import { Registry } from 'prom-client';
 
 /** The demo's own prom-client registry, one per app: two apps in one process (the tests) never share a metric. */
 export const DEMO_METRICS_REGISTRY = Symbol('DEMO_METRICS_REGISTRY');
 
-/** `GET /metrics`: the registry in Prometheus' text format. */
+/** `GET /metrics`: the registry in Prometheus' text format; for scrapers, not in the API's document. */
 @Controller()
+@ApiExcludeController()
 export class DemoMetricsController {
   constructor(
     @Inject(DEMO_METRICS_REGISTRY) private readonly registry: Registry,

@@ -1,9 +1,19 @@
-import { Controller, Get, Header, Headers, Ip, Query, Redirect, Req, Res } from '@nestjs/common';
+import { Controller, Get, Header, Ip, Query, Redirect, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ConfigService } from '@nestjs/config';
 import { HttpAdapterHost } from '@nestjs/core';
 import { parseCookie } from 'cookie';
 import * as client from 'openid-client';
-import { AuthCookieService, SessionService, type SignInRequest } from '../../auth/index.js';
+import {
+  ApiNoAuth,
+  AuthCookieService,
+  AuthRateLimitGuard,
+  GENERIC_ERROR_SCHEMA,
+  IssuedTokensResponse,
+  SessionService,
+  type SignInRequest,
+} from '../../auth/index.js';
+import { ApiDemoDefault, ApiRateLimitAnswer, jsonBody } from '../demo-openapi.js';
 import type { DemoConfig } from '../demo.config.js';
 import { DemoUsersService } from '../users/demo-users.service.js';
 import { DemoOidcClient } from './oidc-client.service.js';
@@ -18,7 +28,18 @@ const FLOW_COOKIE_PATH = '/auth/oidc';
  * token (the `id_token_hint` of RP-initiated logout). The user is the demo user with the provider's verified email,
  * created on first sign-in.
  */
+const SIGN_IN_FAILED = oidcSignInFailed().getResponse() as object;
+const UNAVAILABLE = identityProviderUnavailable().getResponse() as object;
+const ApiProviderUnavailable = () =>
+  ApiResponse({
+    status: 503,
+    description: 'The identity provider cannot be reached',
+    content: jsonBody(GENERIC_ERROR_SCHEMA, UNAVAILABLE),
+  });
+
 @Controller('auth/oidc')
+@ApiTags('demo')
+@ApiDemoDefault()
 export class DemoOidcController {
   private readonly flows: OidcFlowSealer;
 
@@ -35,8 +56,15 @@ export class DemoOidcController {
 
   /** Sends the browser to the provider; `?rememberMe=true` opens the session with the "remember me" lifetimes. */
   @Get('login')
+  @UseGuards(AuthRateLimitGuard)
   @Redirect()
   @Header('Cache-Control', 'no-store')
+  @ApiOperation({ operationId: 'oidcLogin', summary: 'Sign in through the identity provider (redirects there)' })
+  @ApiNoAuth()
+  @ApiQuery({ name: 'rememberMe', required: false, enum: ['true', 'false'] })
+  @ApiResponse({ status: 302, description: "To the provider's authorization endpoint (code + PKCE)" })
+  @ApiRateLimitAnswer()
+  @ApiProviderUnavailable()
   async login(@Res({ passthrough: true }) response: unknown, @Query('rememberMe') rememberMe?: string) {
     const configuration = await this.oidc.discover().catch(() => {
       throw identityProviderUnavailable();
@@ -64,13 +92,27 @@ export class DemoOidcController {
 
   /** The provider's redirect back: the code is exchanged and checked, and the session answered like the login's. */
   @Get('callback')
+  @UseGuards(AuthRateLimitGuard)
   @Header('Cache-Control', 'no-store')
+  @ApiOperation({ operationId: 'oidcCallback', summary: "The identity provider's redirect back: opens the session" })
+  @ApiNoAuth()
+  @ApiQuery({ name: 'code', required: false })
+  @ApiQuery({ name: 'state', required: false })
+  @ApiOkResponse({ description: 'A new session, as the login answers it', type: IssuedTokensResponse })
+  @ApiResponse({
+    status: 401,
+    description: 'No or another sign-in flow, a refused code, an unverified email or a disabled account',
+    content: jsonBody(GENERIC_ERROR_SCHEMA, SIGN_IN_FAILED),
+  })
+  @ApiRateLimitAnswer()
+  @ApiProviderUnavailable()
   async callback(
-    @Req() request: SignInRequest & { url: string; headers: { cookie?: string } },
+    @Req() request: SignInRequest & { url: string; headers: { cookie?: string; 'user-agent'?: string } },
     @Res({ passthrough: true }) response: unknown,
     @Ip() ip: string,
-    @Headers('user-agent') userAgent?: string,
   ) {
+    // From the request, not a declared header: the document must not ask browsers for it.
+    const userAgent = request.headers['user-agent'];
     // A flow is used once, whatever the outcome.
     this.adapterHost.httpAdapter.clearCookie(response, OIDC_FLOW_COOKIE, this.flowCookieAttributes());
     const flow = await this.flows.open(parseCookie(request.headers.cookie ?? '')[OIDC_FLOW_COOKIE]);

@@ -1,10 +1,13 @@
 import { Controller, Delete, Get, Header, HttpCode, Param, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiParam, ApiTags } from '@nestjs/swagger';
 import { RevokeReason, UNSTORABLE_TEXT, unstorableTextMessage } from '../../auth.constants.js';
-import { RequestValidationError, UnknownSessionError } from '../../errors/auth.errors.js';
+import { AdminRequiredError, RequestValidationError, UnknownSessionError } from '../../errors/auth.errors.js';
 import { CurrentSession } from '../../guard/current-session.decorator.js';
 import { AuthRoute } from '../../http/auth-route.decorator.js';
-import { AUTH_SECURITY_SCHEME } from '../../http/openapi.js';
+import { ApiAuthRoute, type DocumentedAnswer } from '../../http/openapi.js';
+import { GENERIC_SCHEMA } from '../../http/openapi-schemas.js';
+import { SESSION_LIST_EXAMPLE } from '../responses/response-examples.js';
+import { RevokedSessionsResponse, SessionListResponse as SessionListSchema } from '../responses/session-responses.js';
 import { SessionService } from '../../sessions/session.service.js';
 import type { AuthenticatedSession } from '../../sessions/session.types.js';
 import type { SessionListResponse } from '../sessions/session-list.controllers.js';
@@ -22,8 +25,18 @@ function storableUserId(userId: string): string {
 }
 
 const USER_ID = { name: 'userId', description: "The host's user id" };
-const FORBIDDEN = { status: 403, description: "The host's admin guard refused the caller" };
-const INVALID_USER_ID = { status: 422, description: 'A user id with a NUL or a lone surrogate' };
+const FORBIDDEN: DocumentedAnswer = {
+  status: 403,
+  description: "The host's admin guard refused the caller, or the caller's account is disabled",
+  error: new AdminRequiredError(),
+};
+const INVALID_USER_ID: DocumentedAnswer = {
+  status: 422,
+  description: 'A user id with a NUL or a lone surrogate',
+  error: new RequestValidationError('userId', unstorableTextMessage('userId')),
+};
+/** What every admin route's operation says besides its own answers. */
+const ADMIN_ROUTE = { guarded: true, errorSchema: GENERIC_SCHEMA, raises: ['admin_required'] } as const;
 
 /**
  * `GET /auth/admin/users/:userId/sessions`: any user's live sessions, for a caller the host's admin guard lets
@@ -32,20 +45,22 @@ const INVALID_USER_ID = { status: 422, description: 'A user id with a NUL or a l
 @Controller()
 @AuthRoute({ admin: true })
 @ApiTags('admin')
-@ApiBearerAuth(AUTH_SECURITY_SCHEME)
 export class AdminSessionListController {
   constructor(private readonly sessions: SessionService) {}
 
   @Get(':userId/sessions')
   @Header('Cache-Control', 'no-store')
-  @ApiOperation({ summary: "List a user's active sessions (administrators)" })
   @ApiParam(USER_ID)
-  @ApiResponse({
-    status: 200,
-    description: '{"sessions": [{id, current, deviceId, deviceName, ip, userAgent, createdAt, lastUsedAt, expiresAt}]}',
+  @ApiAuthRoute({
+    ...ADMIN_ROUTE,
+    operationId: 'adminListUserSessions',
+    summary: "List a user's active sessions (administrators)",
+    answers: [
+      { status: 200, description: 'The live sessions', body: SESSION_LIST_EXAMPLE, schema: SessionListSchema },
+      FORBIDDEN,
+      INVALID_USER_ID,
+    ],
   })
-  @ApiResponse(FORBIDDEN)
-  @ApiResponse(INVALID_USER_ID)
   async list(
     @CurrentSession() session: AuthenticatedSession,
     @Param('userId') userId: string,
@@ -63,20 +78,30 @@ export class AdminSessionListController {
 @Controller()
 @AuthRoute({ admin: true })
 @ApiTags('admin')
-@ApiBearerAuth(AUTH_SECURITY_SCHEME)
 export class AdminSessionRevokeController {
   constructor(private readonly sessions: SessionService) {}
 
   @Delete(':userId/sessions/:sessionId')
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
-  @ApiOperation({ summary: "End one of a user's sessions (administrators)" })
   @ApiParam(USER_ID)
   @ApiParam({ name: 'sessionId', description: 'A session id from GET /auth/admin/users/{userId}/sessions' })
-  @ApiResponse({ status: 200, description: '{"message": "Session revoked", "revokedSessions": 1}' })
-  @ApiResponse(FORBIDDEN)
-  @ApiResponse({ status: 404, description: 'Not a live session of this user' })
-  @ApiResponse(INVALID_USER_ID)
+  @ApiAuthRoute({
+    ...ADMIN_ROUTE,
+    operationId: 'adminRevokeUserSession',
+    summary: "End one of a user's sessions (administrators)",
+    answers: [
+      {
+        status: 200,
+        description: 'The session ended',
+        body: { message: 'Session revoked', revokedSessions: 1 },
+        schema: RevokedSessionsResponse,
+      },
+      FORBIDDEN,
+      { status: 404, description: 'Not a live session of this user', error: new UnknownSessionError() },
+      INVALID_USER_ID,
+    ],
+  })
   async revoke(
     @Param('userId') userId: string,
     @Param('sessionId') sessionId: string,
@@ -97,18 +122,28 @@ export class AdminSessionRevokeController {
 @Controller()
 @AuthRoute({ admin: true })
 @ApiTags('admin')
-@ApiBearerAuth(AUTH_SECURITY_SCHEME)
 export class AdminSessionsRevokeController {
   constructor(private readonly sessions: SessionService) {}
 
   @Delete(':userId/sessions')
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
-  @ApiOperation({ summary: 'End every session of a user (administrators)' })
   @ApiParam(USER_ID)
-  @ApiResponse({ status: 200, description: '{"message": "Sessions revoked", "revokedSessions": n}' })
-  @ApiResponse(FORBIDDEN)
-  @ApiResponse(INVALID_USER_ID)
+  @ApiAuthRoute({
+    ...ADMIN_ROUTE,
+    operationId: 'adminRevokeUserSessions',
+    summary: 'End every session of a user (administrators)',
+    answers: [
+      {
+        status: 200,
+        description: "Every live session of the user ended, and the user's devices are signed out",
+        body: { message: 'Sessions revoked', revokedSessions: 3 },
+        schema: RevokedSessionsResponse,
+      },
+      FORBIDDEN,
+      INVALID_USER_ID,
+    ],
+  })
   async revokeAll(@Param('userId') userId: string, @Req() request: object): Promise<AdminRevokeResponse> {
     const revoked = await this.sessions
       .forRequest(request)

@@ -1,5 +1,5 @@
 import { Controller, HttpCode, Post, Req } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import {
   DatabaseUnavailableError,
   PayloadTooLargeError,
@@ -9,7 +9,8 @@ import {
 } from '../../errors/auth.errors.js';
 import { AuthRoute } from '../../http/auth-route.decorator.js';
 import { type FormRequest, formBodyOf, formParameter } from '../../http/form-parameters.js';
-import { ApiDocumentedAnswers, OAUTH_ERROR_SCHEMA } from '../../http/openapi.js';
+import { ApiAuthRoute } from '../../http/openapi.js';
+import { OAUTH_ERROR_SCHEMA } from '../../http/openapi-schemas.js';
 import { SessionService } from '../../sessions/session.service.js';
 import { LogoutTokenVerifier } from '../../tokens/logout-token-verification.js';
 
@@ -29,6 +30,7 @@ const REQUEST_SCHEMA = {
  */
 @Controller()
 @AuthRoute({ authenticated: false })
+@ApiTags('session')
 export class BackchannelLogoutController {
   constructor(
     private readonly sessions: SessionService,
@@ -37,22 +39,31 @@ export class BackchannelLogoutController {
 
   @Post()
   @HttpCode(200)
-  @ApiTags('session')
-  @ApiOperation({ summary: 'End the sessions an identity provider signed out (OpenID Connect Back-Channel Logout)' })
   @ApiConsumes('application/x-www-form-urlencoded')
   @ApiBody({ schema: REQUEST_SCHEMA })
-  @ApiDocumentedAnswers(OAUTH_ERROR_SCHEMA, [
-    { status: 200, description: 'The sessions the token names ended, or there were none: empty body' },
-    {
-      status: 400,
-      description: 'No `logout_token`, or one that does not verify or was taken before',
-      error: new RequestValidationError('logout_token', 'logout_token is required'),
-    },
-    { status: 413, description: 'The body is too large', error: new PayloadTooLargeError() },
-    { status: 415, description: 'Not a form', error: new UnsupportedMediaTypeError() },
-    { status: 429, description: 'Too many requests from this client', error: new TooManyRequestsError() },
-    { status: 503, description: 'The database is unreachable: try again later', error: new DatabaseUnavailableError() },
-  ])
+  @ApiAuthRoute({
+    operationId: 'backchannelLogout',
+    summary: 'End the sessions an identity provider signed out (OpenID Connect Back-Channel Logout)',
+    guarded: false,
+    errorSchema: OAUTH_ERROR_SCHEMA,
+    raises: ['request_validation'],
+    answers: [
+      { status: 200, description: 'The sessions the token names ended, or there were none: empty body' },
+      {
+        status: 400,
+        description: 'No `logout_token`, or one that does not verify or was taken before',
+        error: new RequestValidationError('logout_token', 'logout_token is required'),
+      },
+      { status: 413, description: 'The body is too large', error: new PayloadTooLargeError() },
+      { status: 415, description: 'Not a form', error: new UnsupportedMediaTypeError() },
+      { status: 429, description: 'Too many requests from this client', error: new TooManyRequestsError() },
+      {
+        status: 503,
+        description: 'The database is unreachable: try again later',
+        error: new DatabaseUnavailableError(),
+      },
+    ],
+  })
   async logout(@Req() request: FormRequest): Promise<void> {
     const body = formBodyOf(request, FORM, 'application/x-www-form-urlencoded');
     const token = formParameter(body, 'logout_token');

@@ -1,9 +1,13 @@
 import { Controller, Header, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiTags } from '@nestjs/swagger';
 import { AuthCookieService } from '../../http/auth-cookie.service.js';
-import { RequestValidationError } from '../../errors/auth.errors.js';
+import { InvalidRefreshTokenError, RequestValidationError } from '../../errors/auth.errors.js';
 import { AuthRoute } from '../../http/auth-route.decorator.js';
 import { JsonBody } from '../../http/json-body.decorator.js';
+import { ApiAuthRoute } from '../../http/openapi.js';
+import { GENERIC_SCHEMA } from '../../http/openapi-schemas.js';
+import { IssuedTokensResponse } from '../responses/session-responses.js';
+import { ISSUED_TOKENS_EXAMPLE } from '../responses/response-examples.js';
 import { SessionService } from '../../sessions/session.service.js';
 import { RefreshBody } from './refresh.dto.js';
 
@@ -14,6 +18,7 @@ import { RefreshBody } from './refresh.dto.js';
  */
 @Controller()
 @AuthRoute({ authenticated: false })
+@ApiTags('session')
 export class RefreshController {
   constructor(
     private readonly sessions: SessionService,
@@ -23,16 +28,32 @@ export class RefreshController {
   @Post()
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
-  @ApiTags('session')
-  @ApiOperation({ summary: 'Trade a refresh token for a new token pair (the old refresh token stops working)' })
-  @ApiBody({ type: RefreshBody })
-  @ApiResponse({
-    status: 200,
-    description: '{accessToken, refreshToken, tokenType, expiresIn, sessionId}; in cookie mode without the tokens',
-  })
-  @ApiResponse({
-    status: 401,
-    description: 'Unknown, already used, or of an ended session; a reused token ends its session',
+  @ApiBody({ type: RefreshBody, required: false })
+  @ApiAuthRoute({
+    operationId: 'refreshTokens',
+    summary: 'Trade a refresh token for a new token pair (the old refresh token stops working)',
+    guarded: false,
+    errorSchema: GENERIC_SCHEMA,
+    // A refresh cookie from a page of another origin (403), the session's user disabled (403) or gone (404).
+    raises: ['cross_origin_request', 'user_disabled', 'user_not_found', 'request_validation'],
+    answers: [
+      {
+        status: 200,
+        description: 'A new token pair; in cookie mode the tokens are in the cookies, not the body',
+        body: ISSUED_TOKENS_EXAMPLE,
+        schema: IssuedTokensResponse,
+      },
+      {
+        status: 401,
+        description: 'Unknown, already used, or of an ended session; a reused token ends its session',
+        error: new InvalidRefreshTokenError(),
+      },
+      {
+        status: 422,
+        description: 'No refresh token (in the body or the cookie), or not a string',
+        error: new RequestValidationError('refreshToken', 'refreshToken must be a string'),
+      },
+    ],
   })
   async refresh(
     @JsonBody({ dto: RefreshBody, forbidUnknownFields: true }) body: RefreshBody,

@@ -1,5 +1,5 @@
 import { Controller, Header, HttpCode, Post, Req } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import {
   DatabaseUnavailableError,
   PayloadTooLargeError,
@@ -8,7 +8,8 @@ import {
   UnsupportedMediaTypeError,
 } from '../../errors/auth.errors.js';
 import { AuthRoute } from '../../http/auth-route.decorator.js';
-import { ApiDocumentedAnswers, OAUTH_ERROR_SCHEMA } from '../../http/openapi.js';
+import { ApiAuthRoute } from '../../http/openapi.js';
+import { OAUTH_ERROR_SCHEMA } from '../../http/openapi-schemas.js';
 import { SessionService } from '../../sessions/session.service.js';
 import { readTokenRevocationRequest } from './token-revocation.request.js';
 
@@ -32,28 +33,38 @@ const REQUEST_SCHEMA = {
  */
 @Controller()
 @AuthRoute({ authenticated: false })
+@ApiTags('session')
 export class TokenRevocationController {
   constructor(private readonly sessions: SessionService) {}
 
   @Post()
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
-  @ApiTags('session')
-  @ApiOperation({ summary: 'Revoke a refresh or access token, ending its session (RFC 7009)' })
   @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
   @ApiBody({ schema: REQUEST_SCHEMA })
-  @ApiDocumentedAnswers(OAUTH_ERROR_SCHEMA, [
-    { status: 200, description: 'Revoked, or nothing to revoke (unknown, invalid or already ended): empty body' },
-    {
-      status: 400,
-      description: 'No `token`, a repeated parameter, or an unreadable body',
-      error: new RequestValidationError('token', 'token is required'),
-    },
-    { status: 413, description: 'The body is too large', error: new PayloadTooLargeError() },
-    { status: 415, description: 'Neither a form nor JSON', error: new UnsupportedMediaTypeError() },
-    { status: 429, description: 'Too many requests from this client', error: new TooManyRequestsError() },
-    { status: 503, description: 'The database is unreachable: try again later', error: new DatabaseUnavailableError() },
-  ])
+  @ApiAuthRoute({
+    operationId: 'revokeToken',
+    summary: 'Revoke a refresh or access token, ending its session (RFC 7009)',
+    guarded: false,
+    errorSchema: OAUTH_ERROR_SCHEMA,
+    raises: ['request_validation'],
+    answers: [
+      { status: 200, description: 'Revoked, or nothing to revoke (unknown, invalid or already ended): empty body' },
+      {
+        status: 400,
+        description: 'No `token`, a repeated parameter, or an unreadable body',
+        error: new RequestValidationError('token', 'token is required'),
+      },
+      { status: 413, description: 'The body is too large', error: new PayloadTooLargeError() },
+      { status: 415, description: 'Neither a form nor JSON', error: new UnsupportedMediaTypeError() },
+      { status: 429, description: 'Too many requests from this client', error: new TooManyRequestsError() },
+      {
+        status: 503,
+        description: 'The database is unreachable: try again later',
+        error: new DatabaseUnavailableError(),
+      },
+    ],
+  })
   async revoke(@Req() request: { headers: Record<string, string | string[] | undefined>; body?: unknown }) {
     const { token, tokenTypeHint } = readTokenRevocationRequest(request);
     await this.sessions.forRequest(request).revokeToken(token, tokenTypeHint);

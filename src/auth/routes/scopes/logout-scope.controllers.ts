@@ -1,12 +1,14 @@
 import { Controller, Header, HttpCode, Post, Req, UseInterceptors } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { RevokeReason } from '../../auth.constants.js';
 import { ClearAuthCookieInterceptor } from '../../http/auth-cookie.service.js';
 import { ProviderLogoutInterceptor } from '../../http/provider-logout.interceptor.js';
 import { CurrentSession } from '../../guard/current-session.decorator.js';
 import { AuthRoute } from '../../http/auth-route.decorator.js';
 import { JsonBody } from '../../http/json-body.decorator.js';
-import { AUTH_SECURITY_SCHEME } from '../../http/openapi.js';
+import { ApiAuthRoute } from '../../http/openapi.js';
+import { GENERIC_SCHEMA } from '../../http/openapi-schemas.js';
+import { RevokedSessionsResponse } from '../responses/session-responses.js';
 import { SessionService } from '../../sessions/session.service.js';
 import type { AuthenticatedSession } from '../../sessions/session.types.js';
 
@@ -21,15 +23,27 @@ export interface LogoutScopeResponse {
 @AuthRoute()
 @UseInterceptors(ClearAuthCookieInterceptor, ProviderLogoutInterceptor)
 @ApiTags('session')
-@ApiBearerAuth(AUTH_SECURITY_SCHEME)
 export class LogoutAllController {
   constructor(private readonly sessions: SessionService) {}
 
   @Post()
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
-  @ApiOperation({ summary: 'Log out of every session of the user, this one included' })
-  @ApiResponse({ status: 200, description: '{"message", "revokedSessions"}' })
+  @ApiAuthRoute({
+    operationId: 'logoutAllSessions',
+    summary: 'Log out of every session of the user, this one included',
+    guarded: true,
+    errorSchema: GENERIC_SCHEMA,
+    raises: ['request_validation'],
+    answers: [
+      {
+        status: 200,
+        description: 'Every session of the user ended',
+        body: { message: 'Logged out of all sessions', revokedSessions: 2 },
+        schema: RevokedSessionsResponse,
+      },
+    ],
+  })
   async logoutAll(
     @CurrentSession() session: AuthenticatedSession,
     @JsonBody({ forbidUnknownFields: true }) _body: object,
@@ -44,15 +58,27 @@ export class LogoutAllController {
 @Controller()
 @AuthRoute()
 @ApiTags('session')
-@ApiBearerAuth(AUTH_SECURITY_SCHEME)
 export class LogoutOthersController {
   constructor(private readonly sessions: SessionService) {}
 
   @Post()
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
-  @ApiOperation({ summary: 'Log out of every other session of the user' })
-  @ApiResponse({ status: 200, description: '{"message", "revokedSessions"}' })
+  @ApiAuthRoute({
+    operationId: 'logoutOtherSessions',
+    summary: 'Log out of every other session of the user',
+    guarded: true,
+    errorSchema: GENERIC_SCHEMA,
+    raises: ['request_validation'],
+    answers: [
+      {
+        status: 200,
+        description: 'Every other session of the user ended; this one stays',
+        body: { message: 'Logged out of all other sessions', revokedSessions: 1 },
+        schema: RevokedSessionsResponse,
+      },
+    ],
+  })
   async logoutOthers(
     @CurrentSession() session: AuthenticatedSession,
     @JsonBody({ forbidUnknownFields: true }) _body: object,

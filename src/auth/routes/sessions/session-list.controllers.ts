@@ -1,10 +1,13 @@
 import { Controller, Delete, Get, Header, HttpCode, Param, Req, UseInterceptors } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiParam, ApiTags } from '@nestjs/swagger';
 import { CurrentSession } from '../../guard/current-session.decorator.js';
 import { UnknownSessionError } from '../../errors/auth.errors.js';
 import { ClearAuthCookieInterceptor } from '../../http/auth-cookie.service.js';
 import { AuthRoute } from '../../http/auth-route.decorator.js';
-import { AUTH_SECURITY_SCHEME } from '../../http/openapi.js';
+import { ApiAuthRoute } from '../../http/openapi.js';
+import { GENERIC_SCHEMA } from '../../http/openapi-schemas.js';
+import { SESSION_LIST_EXAMPLE } from '../responses/response-examples.js';
+import { RevokedSessionsResponse, SessionListResponse as SessionListSchema } from '../responses/session-responses.js';
 import { SessionService } from '../../sessions/session.service.js';
 import type { AuthenticatedSession, SessionSummary } from '../../sessions/session.types.js';
 
@@ -16,16 +19,17 @@ export interface SessionListResponse {
 @Controller()
 @AuthRoute()
 @ApiTags('session')
-@ApiBearerAuth(AUTH_SECURITY_SCHEME)
 export class SessionListController {
   constructor(private readonly sessions: SessionService) {}
 
   @Get()
   @Header('Cache-Control', 'no-store')
-  @ApiOperation({ summary: "List the user's active sessions" })
-  @ApiResponse({
-    status: 200,
-    description: '{"sessions": [{id, current, deviceId, deviceName, ip, userAgent, createdAt, lastUsedAt, expiresAt}]}',
+  @ApiAuthRoute({
+    operationId: 'listSessions',
+    summary: "List the user's active sessions",
+    guarded: true,
+    errorSchema: GENERIC_SCHEMA,
+    answers: [{ status: 200, description: 'The live sessions', body: SESSION_LIST_EXAMPLE, schema: SessionListSchema }],
   })
   async list(@CurrentSession() session: AuthenticatedSession, @Req() request: object): Promise<SessionListResponse> {
     return { sessions: await this.sessions.forRequest(request).listSessions(session.userId, session.sessionId) };
@@ -41,17 +45,28 @@ export class SessionListController {
 @AuthRoute()
 @UseInterceptors(ClearAuthCookieInterceptor)
 @ApiTags('session')
-@ApiBearerAuth(AUTH_SECURITY_SCHEME)
 export class SessionRevokeController {
   constructor(private readonly sessions: SessionService) {}
 
   @Delete(':id')
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
-  @ApiOperation({ summary: "End one of the user's sessions" })
   @ApiParam({ name: 'id', description: 'A session id from GET /auth/sessions' })
-  @ApiResponse({ status: 200, description: '{"message": "Session revoked", "revokedSessions": 1}' })
-  @ApiResponse({ status: 404, description: 'Not a live session of this user' })
+  @ApiAuthRoute({
+    operationId: 'revokeSession',
+    summary: "End one of the user's sessions",
+    guarded: true,
+    errorSchema: GENERIC_SCHEMA,
+    answers: [
+      {
+        status: 200,
+        description: 'The session ended',
+        body: { message: 'Session revoked', revokedSessions: 1 },
+        schema: RevokedSessionsResponse,
+      },
+      { status: 404, description: 'Not a live session of this user', error: new UnknownSessionError() },
+    ],
+  })
   async revoke(
     @CurrentSession() session: AuthenticatedSession,
     @Param('id') id: string,

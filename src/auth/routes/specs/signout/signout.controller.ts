@@ -1,5 +1,5 @@
 import { Controller, Headers, HttpCode, Post, Req, UseInterceptors } from '@nestjs/common';
-import { ApiHeader } from '@nestjs/swagger';
+import { ApiHeader, ApiTags } from '@nestjs/swagger';
 import {
   MissingTokenError,
   UnknownDeviceError,
@@ -11,7 +11,8 @@ import { ClearAuthCookieInterceptor } from '../../../http/auth-cookie.service.js
 import { ProviderLogoutInterceptor } from '../../../http/provider-logout.interceptor.js';
 import { AuthRoute } from '../../../http/auth-route.decorator.js';
 import { JsonBody } from '../../../http/json-body.decorator.js';
-import { ApiLogoutRoute, SIGNOUT_ERROR_SCHEMA } from '../../../http/openapi.js';
+import { ApiAuthRoute } from '../../../http/openapi.js';
+import { SIGNOUT_ERROR_SCHEMA, SIGNOUT_SUCCESS_SCHEMA } from '../../../http/openapi-schemas.js';
 import { SessionService } from '../../../sessions/session.service.js';
 import type { AuthenticatedSession } from '../../../sessions/session.types.js';
 
@@ -26,6 +27,7 @@ const SIGNED_OUT = { result: 'ok' } as const;
 @Controller()
 @AuthRoute()
 @UseInterceptors(ClearAuthCookieInterceptor, ProviderLogoutInterceptor)
+@ApiTags('logout')
 export class SignoutController {
   constructor(private readonly sessions: SessionService) {}
 
@@ -37,18 +39,34 @@ export class SignoutController {
     required: false,
     description: `${deviceDescription} (the spelling of the spec's schema)`,
   })
-  @ApiLogoutRoute('SignOut', SIGNOUT_ERROR_SCHEMA, [
-    { status: 200, description: 'The response indicates a successful sign-out operation.', body: SIGNED_OUT },
-    {
-      status: 400,
-      description: "Client error: a device that is not the user's, or a body that is not JSON.",
-      error: new UnknownDeviceError(),
-    },
-    { status: 401, description: 'Missing, invalid, expired or revoked access token.', error: new MissingTokenError() },
-    { status: 403, description: 'The account is disabled.', error: new UserDisabledError() },
-    { status: 404, description: "The token's user no longer exists.", error: new UserNotFoundError() },
-    { status: 500, description: 'Unexpected error.', error: new Error('unexpected') },
-  ])
+  @ApiAuthRoute({
+    operationId: 'signOut',
+    summary: 'SignOut',
+    guarded: true,
+    errorSchema: SIGNOUT_ERROR_SCHEMA,
+    raises: ['unknown_device', 'request_validation'],
+    answers: [
+      {
+        status: 200,
+        description: 'The response indicates a successful sign-out operation.',
+        body: SIGNED_OUT,
+        schema: SIGNOUT_SUCCESS_SCHEMA,
+      },
+      {
+        status: 400,
+        description: "Client error: a device that is not the user's, or a body that is not JSON.",
+        error: new UnknownDeviceError(),
+      },
+      {
+        status: 401,
+        description: 'Missing, invalid, expired or revoked access token.',
+        error: new MissingTokenError(),
+      },
+      { status: 403, description: 'The account is disabled.', error: new UserDisabledError() },
+      { status: 404, description: "The token's user no longer exists.", error: new UserNotFoundError() },
+      { status: 500, description: 'Unexpected error.', error: new Error('unexpected') },
+    ],
+  })
   async signOut(
     @CurrentSession() session: AuthenticatedSession,
     @Headers('x-deviceid') deviceId: string | undefined,
