@@ -47,4 +47,10 @@ split "$(call "$B/auth/me" -H "Authorization: Bearer $TOKEN")"
 expect me-after-logout 401 "$UNAUTH" "$STATUS" "$BODY"
 split "$(call -X POST "$B/auth/logout" -H "Authorization: Bearer $TOKEN")"
 expect logout-again 401 "$UNAUTH" "$STATUS" "$BODY"
+# Opening http://localhost:3000 in a browser: the sessions page (cookie mode is the demo's default).
+PAGE="$(curl -s "$B/")"
+case "$PAGE" in
+  *'<title>Sessions · nest-signout demo</title>'*'>Sign in</button>'*) echo "ok   GET /: the sessions page" ;;
+  *) echo "FAIL GET /: not the sessions page: $PAGE"; cat "$LOG"; exit 1 ;;
+esac
 echo "walk-through passed"

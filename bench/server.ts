@@ -89,6 +89,8 @@ export async function startServer(
       DEMO_USER_PASSWORD: DEMO_PASSWORD,
       // The module's default; the rows that read batch sizes turn them on.
       METRICS: 'false',
+      // API clients with bearer tokens, as the module's default.
+      AUTH_COOKIE: 'false',
       ...options.env,
     },
     stdio: options.memoryProbe ? ['ignore', 'ignore', 'pipe', 'ipc'] : ['ignore', 'ignore', 'pipe'],

@@ -133,6 +133,7 @@ export class AppModule implements NestModule {
             }),
             cookie: settings.get('accessTokenCookie', { infer: true }) && {
               allowedOrigins: settings.get('allowedOrigins', { infer: true }),
+              tokensInBody: settings.get('cookieTokensInBody', { infer: true }),
             },
             // Single-page apps on the listed origins call the module's routes with their cookies.
             cors: settings.get('allowedOrigins', { infer: true }).length > 0 && {

@@ -174,9 +174,15 @@ export class DemoEnvironment {
   @IsBoolean(flag)
   AUTH_EXPOSE_ERROR_DETAILS = false;
 
+  // Cookie mode (the sessions page at GET / needs it): HttpOnly cookies besides the Authorization header.
   @AsFlag()
   @IsBoolean(flag)
-  AUTH_COOKIE = false;
+  AUTH_COOKIE = true;
+
+  // In cookie mode, the login and refresh bodies carry the tokens too, for curl and API clients; false: cookies only.
+  @AsFlag()
+  @IsBoolean(flag)
+  AUTH_COOKIE_TOKENS_IN_BODY = true;
 
   // Single-page apps: CORS with credentials (the module's `cors`, Nest's for the demo's routes) and
   // cookie-authenticated state changes; empty: no CORS, only the demo's own origin.

@@ -25,8 +25,10 @@ export interface DemoConfig {
   demoUserEmail: string;
   demoUserPassword: string;
   exposeErrorDetails: boolean;
-  /** Cookie mode: the tokens go to browsers as HttpOnly cookies (AUTH_COOKIE=true). */
+  /** Cookie mode: the tokens go to browsers as HttpOnly cookies (AUTH_COOKIE, default true). */
   accessTokenCookie: boolean;
+  /** In cookie mode, the login and refresh bodies carry the tokens too (AUTH_COOKIE_TOKENS_IN_BODY, default true). */
+  cookieTokensInBody: boolean;
   /**
    * Origins whose pages may call the demo with CORS and credentials (the module's routes through its `cors` option, the
    * demo's own through Nest's CORS) and send cookie-authenticated state changes (AUTH_ALLOWED_ORIGINS, default none:
@@ -107,6 +109,7 @@ export function toDemoConfig(env: DemoEnvironment, databaseUrl: string): DemoCon
     demoUserPassword: env.DEMO_USER_PASSWORD,
     exposeErrorDetails: env.AUTH_EXPOSE_ERROR_DETAILS,
     accessTokenCookie: env.AUTH_COOKIE,
+    cookieTokensInBody: env.AUTH_COOKIE_TOKENS_IN_BODY,
     allowedOrigins: env.AUTH_ALLOWED_ORIGINS,
     adminEmails: env.AUTH_ADMIN_EMAILS,
     sessionLifetimeSeconds: env.AUTH_SESSION_LIFETIME_SECONDS,

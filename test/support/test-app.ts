@@ -30,6 +30,8 @@ export async function createTestApp(
       demoUserPassword: DEMO_PASSWORD,
       // Off in tests that send many requests from one address; test/rate-limit turns it on.
       rateLimitPerMinute: 0,
+      // The suites drive the demo as an API client does; the cookie-mode suites turn it on.
+      accessTokenCookie: false,
       ...overrides,
     },
     logger ?? (process.env.TEST_APP_LOGS ? ['error', 'warn'] : false),
