@@ -6,6 +6,7 @@
  *   npm run bench -- --smoke      a few seconds in all, only to prove it works (CI)
  *   npm run bench -- --scale      also 1,000,000 sessions against 1,000, and logout/all of 10,000 sessions
  *   npm run bench -- --scale-only only that
+ *   npm run bench -- --guards     only the guard's variants (bench/guards.ts), written to bench/results.guards.json
  *   npm run bench -- --listeners  only the NOTIFY fan-out: 0, 10, 50, 200 listening connections (bench/listeners.ts);
  *                                 with --smoke, 0, 2 and 5 for a second each (the plain --smoke runs that too);
  *                                 with --embedded, on an embedded PostgreSQL allowing 300 connections
@@ -34,6 +35,7 @@ const SMOKE = args.has('--smoke');
 const SCALE_ONLY = args.has('--scale-only');
 const SCALE = SCALE_ONLY || args.has('--scale');
 const LISTENERS_ONLY = args.has('--listeners');
+const GUARDS_ONLY = args.has('--guards');
 const EMBEDDED = args.has('--embedded');
 const DURATION = SMOKE ? 1 : 10;
 const WARMUP = SMOKE ? 0 : 2;
@@ -539,6 +541,16 @@ async function main(): Promise<void> {
     const {
       rows: [{ server_version: postgres }],
     } = await db.query<{ server_version: string }>('SHOW server_version');
+    if (GUARDS_ONLY) {
+      await benchAllGuards(database.url, db);
+      const date = new Date().toISOString();
+      writeFileSync(
+        'bench/results.guards.json',
+        `${JSON.stringify({ date, rows, batches: guardBench.batches }, null, 2)}\n`,
+      );
+      process.stdout.write(`\n${table()}\n\nBatched reads:\n${batchTable()}\n`);
+      return;
+    }
     if (!SCALE_ONLY)
       for (const adapter of ['fastify', 'express'] as const) await benchAdapter(database.url, db, adapter);
     if (!SCALE_ONLY) await benchAllGuards(database.url, db);
