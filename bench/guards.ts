@@ -36,37 +36,41 @@ const VARIANTS: Variant[] = [
       { scenario: 'JwtGuard, cached', path: '/auth/me' },
     ],
   },
-  { mode: 'cached', env: { AUTH_VERIFIED_TOKEN_CACHE: 'false' }, scenarios: [me('JwtGuard, cached, no token cache')] },
-  { mode: 'cached', env: { METRICS: 'true' }, scenarios: [me('JwtGuard, cached, metrics on')] },
+  {
+    mode: 'cached',
+    env: { AUTH_VERIFIED_TOKEN_CACHE: 'false' },
+    scenarios: [guarded('JwtGuard, cached, no token cache')],
+  },
+  { mode: 'cached', env: { METRICS: 'true' }, scenarios: [guarded('JwtGuard, cached, metrics on')] },
   {
     mode: 'cached',
     env: { AUTH_REVOCATION_CACHE_ENTRIES: '1', METRICS: 'true' },
-    scenarios: [{ ...me('JwtGuard, cached, every lookup a miss, batched'), batchSizes: true }],
+    scenarios: [{ ...guarded('JwtGuard, cached, every lookup a miss, batched'), batchSizes: true }],
   },
   {
     mode: 'cached',
     env: { AUTH_REVOCATION_CACHE_ENTRIES: '1', AUTH_BATCH_READS: 'false', METRICS: 'true' },
-    scenarios: [me('JwtGuard, cached, every lookup a miss, unbatched')],
+    scenarios: [guarded('JwtGuard, cached, every lookup a miss, unbatched')],
   },
   {
     mode: 'strict',
     env: { METRICS: 'true' },
     scenarios: [
-      { ...me('JwtGuard, strict, batched'), batchSizes: true },
-      { ...me('JwtGuard, strict, batched, one client'), connections: 1 },
+      { ...guarded('JwtGuard, strict, batched'), batchSizes: true },
+      { ...guarded('JwtGuard, strict, batched, one client'), connections: 1 },
     ],
   },
   {
     mode: 'strict',
     env: { AUTH_BATCH_READS: 'false', METRICS: 'true' },
     scenarios: [
-      me('JwtGuard, strict, unbatched'),
-      { ...me('JwtGuard, strict, unbatched, one client'), connections: 1 },
+      guarded('JwtGuard, strict, unbatched'),
+      { ...guarded('JwtGuard, strict, unbatched, one client'), connections: 1 },
     ],
   },
 ];
 
-function me(scenario: string) {
+function guarded(scenario: string) {
   return { scenario, path: '/auth/me' };
 }
 

@@ -48,6 +48,11 @@ const SECURITY: Record<string, unknown> = {
 
 describe.each(ADAPTERS)('the operations of the OpenAPI document over %s', (adapter) => {
   let document: Document;
+  /** The schema of an operation's 200 JSON body. */
+  const success = (route: string) => {
+    const [method, path] = route.split(' ');
+    return document.paths[path][method.toLowerCase()].responses['200'].content?.['application/json']?.schema;
+  };
   beforeAll(async () => {
     document = (await servedDocument(adapter, FULL_DEMO)) as unknown as Document;
   });
@@ -92,10 +97,6 @@ describe.each(ADAPTERS)('the operations of the OpenAPI document over %s', (adapt
       for (const [status, response] of Object.entries(operation.responses))
         for (const [type, media] of Object.entries(response.content ?? {}))
           expect(media.schema, `${route} ${status} ${type}`).toBeDefined();
-    const success = (route: string) => {
-      const [method, path] = route.split(' ');
-      return document.paths[path][method.toLowerCase()].responses['200'].content?.['application/json']?.schema;
-    };
     expect(success('POST /auth/login')).toEqual({ $ref: '#/components/schemas/IssuedTokensResponse' });
     expect(success('POST /auth/refresh')).toEqual({ $ref: '#/components/schemas/IssuedTokensResponse' });
     expect(success('GET /auth/sessions')).toEqual({ $ref: '#/components/schemas/SessionListResponse' });

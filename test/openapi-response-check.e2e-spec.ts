@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { validateResponses, type OpenApiDocument, type RecordedResponse } from './support/openapi-validator.js';
 
+const answer = (status: number, text: string, contentType = 'application/json; charset=utf-8'): RecordedResponse => ({
+  method: 'GET',
+  operationPath: '/things/{id}',
+  path: '/things/1',
+  status,
+  contentType,
+  text,
+  body: text ? JSON.parse(text) : {},
+});
+
 describe('the response check of the suites (test/support/openapi-recorder.ts)', () => {
   const DOCUMENT: OpenApiDocument = {
     paths: {
@@ -19,15 +29,6 @@ describe('the response check of the suites (test/support/openapi-recorder.ts)', 
       },
     },
   };
-  const answer = (status: number, text: string, contentType = 'application/json; charset=utf-8'): RecordedResponse => ({
-    method: 'GET',
-    operationPath: '/things/{id}',
-    path: '/things/1',
-    status,
-    contentType,
-    text,
-    body: text ? JSON.parse(text) : {},
-  });
 
   it('passes answers the document describes, and names every one that breaks it', () => {
     expect(validateResponses([answer(200, '{"name":null}'), answer(204, '')], DOCUMENT)).toEqual([]);

@@ -117,12 +117,12 @@ function responsesOf({ guarded, errorSchema, raises = [], answers }: AuthRouteDo
 /** A 400 of a route with path parameters: its mapper's, or the router's own for a path it cannot decode. */
 function withRouterRefusal(response: ApiResponseOptions): ApiResponseOptions {
   const content = (response as { content?: Record<string, { schema: SchemaObject; example: unknown }> }).content;
-  const json = content?.['application/json'];
-  if (!json) return response;
+  const media = content?.['application/json'];
+  if (!media) return response;
   return {
     ...response,
     description: `${response.description} Fastify's router answers a path parameter that is not UTF-8 in its own body.`,
-    content: { 'application/json': { ...json, schema: { anyOf: [json.schema, ROUTER_ERROR_SCHEMA] } } },
+    content: { 'application/json': { ...media, schema: { anyOf: [media.schema, ROUTER_ERROR_SCHEMA] } } },
   };
 }
 
