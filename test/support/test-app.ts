@@ -30,8 +30,10 @@ export async function createTestApp(
       demoUserPassword: DEMO_PASSWORD,
       // Off in tests that send many requests from one address; test/rate-limit turns it on.
       rateLimitPerMinute: 0,
-      // The suites drive the demo as an API client does; the cookie-mode suites turn it on.
+      // The suites drive the demo as an API client does; the cookie-mode suites turn it on, with the module's
+      // own default of tokens in cookies only.
       accessTokenCookie: false,
+      cookieTokensInBody: false,
       ...overrides,
     },
     logger ?? (process.env.TEST_APP_LOGS ? ['error', 'warn'] : false),
