@@ -66,9 +66,24 @@ describe.each(ADAPTERS)('batched session reads over %s', (adapter) => {
       sessionReads.sizes.length = 0;
       userReads.sizes.length = 0;
 
-      const answers = await Promise.all(
-        [...live, revoked, expired, disabled].map((user) => me(user.accessToken)).concat(me(unknown)),
-      );
+      // The first read waits on a lock, so the seven others queue behind it whatever the machine's timing.
+      const locker = new pg.Client(db.url);
+      await locker.connect();
+      let answers: Awaited<ReturnType<typeof me>>[];
+      try {
+        await locker.query('BEGIN');
+        await locker.query('LOCK TABLE auth_sessions IN ACCESS EXCLUSIVE MODE');
+        const pending = Promise.all(
+          [...live, revoked, expired, disabled]
+            .map((user) => me(user.accessToken).then((r) => r))
+            .concat(me(unknown).then((r) => r)),
+        );
+        expect(await within(5000, () => (sessionReads.queued === 7 ? true : undefined))).toBe(true);
+        await locker.query('ROLLBACK');
+        answers = await pending;
+      } finally {
+        await locker.end();
+      }
       expect(answers.map(({ status, body }) => ({ status, body }))).toEqual([
         ...live.map((user) => ({
           status: 200,
