@@ -18,7 +18,7 @@ import { mapGuardErrorToGeneric } from '../routes/specs/generic/generic-error.ma
 import type { ErrorMapper } from '../http/error-response.js';
 import type { MetricsOptions } from '../metrics/metrics-options.interface.js';
 import type { ReadBatchLimits } from '../sessions/read-batcher.js';
-import { providerUrl } from './provider-url.js';
+import { providerUrl, resolveProviderList } from './provider-url.js';
 import { resolveCors, resolveOrigins } from './resolve-cors.js';
 import { resolveProviderLogout, type ResolvedProviderLogoutOptions } from './resolve-provider-logout.js';
 
@@ -367,20 +367,14 @@ export function resolveBackchannelLogout(
 ): ResolvedBackchannelLogoutOptions | null {
   if (option === undefined) return null;
   const defaults = AUTH_DEFAULTS.backchannelLogout;
-  if (typeof option !== 'object' || option === null || !Array.isArray(option.providers) || !option.providers.length)
+  if (typeof option !== 'object' || option === null)
     throw new Error('AuthModule: backchannelLogout.providers must list at least one provider');
-  const issuers = new Set<string>();
-  const providers = option.providers.map((provider: BackchannelLogoutProvider, i): BackchannelLogoutProvider => {
-    const field = `backchannelLogout.providers[${i}]`;
-    const issuer = providerUrl(provider?.issuer, `${field}.issuer`);
-    if (issuers.has(issuer)) throw new Error(`AuthModule: ${field}.issuer is listed twice`);
-    issuers.add(issuer);
-    if (typeof provider.clientId !== 'string' || provider.clientId === '')
-      throw new Error(`AuthModule: ${field}.clientId must be a non-empty string`);
-    const jwksUri =
-      provider.jwksUri === undefined ? {} : { jwksUri: providerUrl(provider.jwksUri, `${field}.jwksUri`) };
-    return { issuer, clientId: provider.clientId, ...jwksUri };
-  });
+  const providers = resolveProviderList<BackchannelLogoutProvider>(
+    option.providers,
+    'backchannelLogout',
+    (provider, field) =>
+      provider.jwksUri === undefined ? {} : { jwksUri: providerUrl(provider.jwksUri, `${field}.jwksUri`) },
+  );
   const resolved = {
     providers,
     clockToleranceSeconds: option.clockToleranceSeconds ?? defaults.clockToleranceSeconds,

@@ -1,5 +1,5 @@
 import type { ProviderLogoutOptions, ProviderLogoutProvider } from './auth-options.interface.js';
-import { providerUrl } from './provider-url.js';
+import { providerUrl, resolveProviderList } from './provider-url.js';
 
 /** RP-initiated logout, checked. */
 export type ResolvedProviderLogoutOptions = Required<ProviderLogoutOptions>;
@@ -7,27 +7,20 @@ export type ResolvedProviderLogoutOptions = Required<ProviderLogoutOptions>;
 /** The `providerLogout` option, checked: each provider's issuer, client id and URLs; null when it is not given. */
 export function resolveProviderLogout(option: ProviderLogoutOptions | undefined): ResolvedProviderLogoutOptions | null {
   if (option === undefined) return null;
-  if (typeof option !== 'object' || option === null || !Array.isArray(option.providers) || !option.providers.length)
+  if (typeof option !== 'object' || option === null)
     throw new Error('AuthModule: providerLogout.providers must list at least one provider');
-  const issuers = new Set<string>();
-  const providers = option.providers.map((provider: ProviderLogoutProvider, i): ProviderLogoutProvider => {
-    const field = `providerLogout.providers[${i}]`;
-    const issuer = providerUrl(provider?.issuer, `${field}.issuer`);
-    if (issuers.has(issuer)) throw new Error(`AuthModule: ${field}.issuer is listed twice`);
-    issuers.add(issuer);
-    if (typeof provider.clientId !== 'string' || provider.clientId === '')
-      throw new Error(`AuthModule: ${field}.clientId must be a non-empty string`);
-    return {
-      issuer,
-      clientId: provider.clientId,
+  const providers = resolveProviderList<ProviderLogoutProvider>(
+    option.providers,
+    'providerLogout',
+    (provider, field) => ({
       ...(provider.endSessionEndpoint === undefined
         ? {}
         : { endSessionEndpoint: providerUrl(provider.endSessionEndpoint, `${field}.endSessionEndpoint`) }),
       ...(provider.postLogoutRedirectUri === undefined
         ? {}
         : { postLogoutRedirectUri: absoluteUrl(provider.postLogoutRedirectUri, `${field}.postLogoutRedirectUri`) }),
-    };
-  });
+    }),
+  );
   return { providers };
 }
 
